@@ -1,0 +1,13 @@
+import { ServiceDefinition } from '@urrbmi/platform';
+import { Enrollments1763800001000 } from './migrations/1763800001000-enrollments';
+import { RegistrationModule } from './registration/registration.module';
+
+export const enrollmentService: ServiceDefinition = {
+  name: 'enrollment-service',
+  title: 'Enrollment service (参保登记)',
+  description: 'Persons, one enrolment per person per season, its status and benefit period, batch imports.',
+  defaultPort: 3101,
+  schema: 'enrollment',
+  migrations: [Enrollments1763800001000],
+  imports: [RegistrationModule],
+};

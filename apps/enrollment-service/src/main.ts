@@ -1,0 +1,4 @@
+import { runService } from '@urrbmi/platform';
+import { enrollmentService } from './enrollment-service.definition';
+
+runService(enrollmentService);

@@ -1,0 +1,4 @@
+import { runService } from '@urrbmi/platform';
+import { refundService } from './refund-service.definition';
+
+runService(refundService);

@@ -1,0 +1,21 @@
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { isValidResidentId } from '@urrbmi/domain';
+
+/** A valid 18-character resident ID number (GB 11643 check digit). */
+export function IsResidentId(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isResidentId',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: (a: ValidationArguments) => `${a.property} must be a valid resident ID number`, ...options },
+      validator: { validate: (v: unknown) => typeof v === 'string' && isValidResidentId(v) },
+    });
+  };
+}
+
+/** Six-digit administrative division code (GB/T 2260), e.g. 620725. */
+export const REGION_CODE = /^\d{6}$/;
+/** Township (9 digits) or village (12 digits) statistical division code. */
+export const TOWNSHIP_CODE = /^\d{9}$/;
+export const VILLAGE_CODE = /^\d{12}$/;

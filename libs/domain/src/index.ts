@@ -1,0 +1,3 @@
+export * from './resident-id';
+export * from './money';
+export * from './shanghai-time';

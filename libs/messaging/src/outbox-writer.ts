@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { EventCatalog, EventEnvelope } from '@urrbmi/contracts';
+import { toShanghaiIso } from '@urrbmi/domain';
+import { assertIdentifier } from '@urrbmi/persistence';
+
+export interface EventToPublish {
+  type: string;
+  version: number;
+  payload: object;
+  /** The request or batch this event belongs to; a new one is made when absent. */
+  correlationId?: string;
+  /** The event that caused this one, when it was caused by an event. */
+  causationId?: string | null;
+  eventId?: string;
+  occurredAt?: Date;
+}
+
+export function outboxChannel(schema: string): string {
+  return `${assertIdentifier(schema)}_outbox`;
+}
+
+/**
+ * Publishing = writing outbox rows inside the caller's transaction. Payloads are validated against
+ * the catalog before anything is written, so an invalid event aborts the business change with it.
+ */
+export class OutboxWriter {
+  private readonly schema: string;
+
+  constructor(
+    schema: string,
+    private readonly producer: string,
+    private readonly catalog: EventCatalog,
+  ) {
+    this.schema = assertIdentifier(schema);
+  }
+
+  /** Builds validated envelopes without writing them (used by `publish`, and by tests). */
+  envelopes(events: EventToPublish[]): EventEnvelope<object>[] {
+    return events.map((e) => {
+      const { payload, key } = this.catalog.preparePayload(e.type, e.version, e.payload);
+      return {
+        eventId: e.eventId ?? randomUUID(),
+        type: e.type,
+        version: e.version,
+        occurredAt: toShanghaiIso(e.occurredAt ?? new Date()),
+        producer: this.producer,
+        correlationId: e.correlationId ?? randomUUID(),
+        causationId: e.causationId ?? null,
+        key,
+        payload: { ...payload },
+      };
+    });
+  }
+
+  /**
+   * Writes the events to the outbox in `manager`'s transaction; they are published once it commits.
+   * Transactions that publish for the same key are serialised on an advisory lock, so outbox ids
+   * follow commit order per key and the relay keeps per-key order.
+   */
+  async publish(manager: EntityManager, events: EventToPublish[]): Promise<EventEnvelope<object>[]> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('OutboxWriter.publish must run inside a transaction');
+    }
+    if (events.length === 0) return [];
+    const envelopes = this.envelopes(events);
+    const keys = [...new Set(envelopes.map((e) => e.key))];
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext($1 || k) AS h FROM unnest($2::text[]) AS k) t ORDER BY h`,
+      [this.schema, keys],
+    );
+    // Chunked so one statement stays far below the 65,535 parameter limit (5 arrays per chunk).
+    const CHUNK = 5000;
+    for (let i = 0; i < envelopes.length; i += CHUNK) {
+      const part = envelopes.slice(i, i + CHUNK);
+      await manager.query(
+        `INSERT INTO "${this.schema}".outbox (event_id, topic, event_key, event_type, envelope)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+        [
+          part.map((e) => e.eventId),
+          part.map((e) => e.type),
+          part.map((e) => e.key),
+          part.map((e) => `${e.type}@${e.version}`),
+          part.map((e) => JSON.stringify(e)),
+        ],
+      );
+    }
+    await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), String(envelopes.length)]);
+    return envelopes;
+  }
+}

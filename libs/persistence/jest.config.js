@@ -1,0 +1,11 @@
+const preset = require('../../jest.preset');
+
+module.exports = {
+  ...preset,
+  displayName: 'persistence',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
+  globalSetup: '../../tools/test/global-setup.js',
+  globalTeardown: '../../tools/test/global-teardown.js',
+  testTimeout: 120000,
+};

@@ -1,0 +1,4 @@
+export * from './database-url';
+export * from './service-data-source';
+export * from './transaction';
+export * from './ensure-database';

@@ -1,0 +1,82 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/** Settings every service reads from its environment; checked at boot, before anything connects. */
+export class ServiceEnv {
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  @Matches(/^[^\s,]+:\d{1,5}(,[^\s,]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @IsString()
+  @Matches(/^[a-z0-9._-]{0,40}$/, { message: 'KAFKA_TOPIC_PREFIX may hold only a-z 0-9 . _ - (at most 40)' })
+  KAFKA_TOPIC_PREFIX = '';
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'KAFKA_PARTITIONS must be an integer' })
+  @Min(1)
+  @Max(1000)
+  KAFKA_PARTITIONS = 6;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'KAFKA_REPLICATION_FACTOR must be an integer' })
+  @Min(1)
+  @Max(7)
+  KAFKA_REPLICATION_FACTOR = 1;
+
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(1)
+  @Max(65535)
+  PORT?: number;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** JSON file of hashed API keys (see README, "API keys"). */
+  @IsOptional()
+  @IsString()
+  API_KEYS_FILE?: string;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'OUTBOX_POLL_INTERVAL_MS must be an integer' })
+  @Min(10)
+  @Max(60000)
+  OUTBOX_POLL_INTERVAL_MS = 1000;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: 'DB_POOL_SIZE must be an integer' })
+  @Min(1)
+  @Max(100)
+  DB_POOL_SIZE = 10;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { setting: string; problem: string }[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.setting}: ${p.problem}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws a ConfigError naming every bad setting. */
+export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
+  const known = Object.keys(new ServiceEnv()).concat(['DATABASE_URL', 'PORT', 'API_KEYS_FILE']);
+  const plain: Record<string, string> = {};
+  for (const k of known) {
+    const v = env[k];
+    if (v !== undefined && v !== '') plain[k] = v;
+  }
+  if (env.KAFKA_TOPIC_PREFIX === '') plain.KAFKA_TOPIC_PREFIX = '';
+  const cfg = plainToInstance(ServiceEnv, plain, { exposeDefaultValues: true });
+  const errors = validateSync(cfg, { whitelist: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((e) => ({ setting: e.property, problem: Object.values(e.constraints ?? {}).join(', ') })),
+    );
+  }
+  return cfg;
+}

@@ -1,0 +1,60 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, LoggerService } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { DomainError } from './domain-error';
+
+export interface ApiErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/** Every HTTP error leaves as `{ statusCode, error, message, details? }`; a 500 carries an error id that is also logged. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: LoggerService) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const res = host.switchToHttp().getResponse<{ status(n: number): { json(b: unknown): void }; headersSent?: boolean }>();
+    const body = this.toBody(exception);
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ApiErrorBody {
+    if (exception instanceof DomainError) {
+      return {
+        statusCode: exception.status,
+        error: STATUS_CODES[exception.status] ?? 'Error',
+        message: exception.message,
+        details: { code: exception.code, ...(exception.details !== undefined ? { info: exception.details } : {}) },
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const r = exception.getResponse() as string | { message?: unknown; details?: unknown };
+      let message = exception.message;
+      let details: unknown;
+      if (typeof r === 'object' && r !== null) {
+        if (Array.isArray(r.message)) {
+          message = 'request validation failed';
+          details = r.message;
+        } else if (typeof r.message === 'string') {
+          message = r.message;
+        }
+        if (r.details !== undefined) details = r.details;
+      }
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, ...(details !== undefined ? { details } : {}) };
+    }
+    const errorId = randomUUID();
+    this.logger.error('unhandled error', { errorId, error: exception instanceof Error ? exception : String(exception) });
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      error: 'Internal Server Error',
+      message: `internal error; quote error id ${errorId} when reporting it`,
+      details: { errorId },
+    };
+  }
+}

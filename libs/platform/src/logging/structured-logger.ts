@@ -1,0 +1,64 @@
+import { LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
+import { maskResidentIdsInText } from '@urrbmi/domain';
+
+function masked(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (value instanceof Error) return { name: value.name, message: maskResidentIdsInText(value.message), stack: value.stack && maskResidentIdsInText(value.stack) };
+  return JSON.parse(maskResidentIdsInText(JSON.stringify(value)));
+}
+
+/**
+ * JSON lines on stdout. Every message and field passes through the resident-ID mask, whatever the
+ * caller put in it: logs are read by many and kept long.
+ */
+export class StructuredLogger implements LoggerService {
+  private readonly pino: Logger;
+
+  constructor(service: string, level = 'info', destination?: pino.DestinationStream) {
+    this.pino = pino(
+      { level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'message' },
+      destination ?? pino.destination({ dest: 1, sync: false }),
+    );
+  }
+
+  private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal', message: unknown, fields?: unknown): void {
+    const text = maskResidentIdsInText(typeof message === 'string' ? message : JSON.stringify(message));
+    const extra = fields && typeof fields === 'object' ? (masked(fields) as object) : fields !== undefined ? { context: masked(fields) } : {};
+    this.pino[level](extra, text);
+  }
+
+  info(message: string, fields?: object): void {
+    this.write('info', message, fields);
+  }
+
+  // Nest's LoggerService: log(message, ...optionalParams) where the last param is the context.
+  log(message: unknown, ...optional: unknown[]): void {
+    this.write('info', message, optional.length ? { context: optional[optional.length - 1] } : undefined);
+  }
+
+  warn(message: unknown, ...optional: unknown[]): void {
+    this.write('warn', message, optional[0]);
+  }
+
+  error(message: unknown, ...optional: unknown[]): void {
+    const [first] = optional;
+    this.write('error', message, typeof first === 'string' && first.includes('\n') ? { stack: first } : first);
+  }
+
+  debug(message: unknown, ...optional: unknown[]): void {
+    this.write('debug', message, optional[0]);
+  }
+
+  verbose(message: unknown, ...optional: unknown[]): void {
+    this.write('trace', message, optional[0]);
+  }
+
+  fatal(message: unknown, ...optional: unknown[]): void {
+    this.write('fatal', message, optional[0]);
+  }
+
+  flush(): void {
+    this.pino.flush();
+  }
+}

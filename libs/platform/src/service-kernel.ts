@@ -1,0 +1,177 @@
+import 'reflect-metadata';
+import { DynamicModule, Global, INestApplication, Module, ValidationPipe } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { DataSource, MigrationInterface } from 'typeorm';
+import { contractCatalog, EventCatalog, ServiceName } from '@urrbmi/contracts';
+import { BatchKafkaTransport, EventBackbone, messagingTablesMigration, MessagingMetrics, OutboxWriter } from '@urrbmi/messaging';
+import { createServiceDataSource, databaseUrlFromEnv, migrateServiceSchema } from '@urrbmi/persistence';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeyRegistry } from './auth/api-key-registry';
+import { ConfigError, loadServiceEnv, ServiceEnv } from './config/service-config';
+import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
+import { ReadinessProbe } from './health/readiness';
+import { StructuredLogger } from './logging/structured-logger';
+
+type ModuleImport = NonNullable<DynamicModule['imports']>[number];
+
+export interface ServiceDefinition {
+  name: ServiceName;
+  title: string;
+  description: string;
+  defaultPort: number;
+  /** The Postgres schema this service owns. */
+  schema: string;
+  /** The service's own migrations; the messaging tables (outbox, inbox) come first automatically. */
+  migrations: (new () => MigrationInterface)[];
+  /** The service's feature modules. */
+  imports: ModuleImport[];
+  /** Event catalog; the whole contract by default. */
+  catalog?: EventCatalog;
+}
+
+export interface RunningService {
+  app: INestApplication;
+  url: string;
+  config: ServiceEnv;
+  dataSource: DataSource;
+  backbone: EventBackbone;
+  logger: StructuredLogger;
+  close(): Promise<void>;
+}
+
+@Global()
+@Module({})
+class ServiceCoreModule {
+  static create(values: {
+    config: ServiceEnv;
+    dataSource: DataSource;
+    backbone: EventBackbone;
+    registry: Registry;
+    logger: StructuredLogger;
+    keys: ApiKeyRegistry;
+  }): DynamicModule {
+    const probe = new ReadinessProbe(values.dataSource, values.backbone);
+    const providers = [
+      { provide: ServiceEnv, useValue: values.config },
+      { provide: DataSource, useValue: values.dataSource },
+      { provide: EventBackbone, useValue: values.backbone },
+      { provide: OutboxWriter, useValue: values.backbone.outbox },
+      { provide: Registry, useValue: values.registry },
+      { provide: StructuredLogger, useValue: values.logger },
+      { provide: ApiKeyRegistry, useValue: values.keys },
+      { provide: ReadinessProbe, useValue: probe },
+      { provide: APP_GUARD, useClass: ApiKeyGuard },
+    ];
+    return {
+      module: ServiceCoreModule,
+      controllers: [HealthController, MetricsController],
+      providers,
+      exports: providers.filter((p) => p.provide !== APP_GUARD).map((p) => p.provide),
+    };
+  }
+}
+
+/**
+ * Boots one service: validated config, migrated schema, topics, outbox relay, batch consumers
+ * (handlers are the service's @EventPattern methods), HTTP with auth, errors, health, metrics and
+ * OpenAPI at /docs. Throws ConfigError before connecting to anything when a setting is bad.
+ */
+export async function startService(def: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+  const config = loadServiceEnv(env);
+  const logger = new StructuredLogger(def.name, config.LOG_LEVEL);
+  const keys = ApiKeyRegistry.fromFile(config.API_KEYS_FILE);
+  if (keys.size === 0) logger.warn('no API keys configured (API_KEYS_FILE): every /v1 request will be refused');
+
+  const databaseUrl = databaseUrlFromEnv(env);
+  const dataSource = createServiceDataSource({
+    url: databaseUrl,
+    schema: def.schema,
+    migrations: [messagingTablesMigration(def.schema), ...def.migrations],
+    poolSize: config.DB_POOL_SIZE,
+    applicationName: def.name,
+  });
+  await dataSource.initialize();
+  const applied = await migrateServiceSchema(dataSource);
+  logger.info('schema migrated', { schema: def.schema, applied });
+
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: def.name });
+  collectDefaultMetrics({ register: registry });
+  const backbone = new EventBackbone({
+    service: def.name,
+    schema: def.schema,
+    databaseUrl,
+    dataSource,
+    settings: {
+      brokers: config.KAFKA_BROKERS.split(','),
+      clientId: def.name,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      partitions: config.KAFKA_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    },
+    catalog: def.catalog ?? contractCatalog(),
+    metrics: new MessagingMetrics(registry),
+    logger,
+    relayPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  });
+  await backbone.start();
+
+  @Module({ imports: [ServiceCoreModule.create({ config, dataSource, backbone, registry, logger, keys }), ...def.imports] })
+  class AppModule {}
+
+  const app = await NestFactory.create(AppModule, { logger, bufferLogs: false });
+  app.useGlobalFilters(new ApiExceptionFilter(logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  const doc = new DocumentBuilder()
+    .setTitle(def.title)
+    .setDescription(def.description)
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key; each key names its holder and one role' })
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+
+  app.connectMicroservice({ strategy: new BatchKafkaTransport(backbone, def.name) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  const port = config.PORT ?? def.defaultPort;
+  await app.listen(port, '0.0.0.0');
+  const url = `http://127.0.0.1:${port}`;
+  logger.info('service ready', { url, docs: `${url}/docs` });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await backbone.stop();
+      await dataSource.destroy();
+      logger.flush();
+    })());
+  return { app, url, config, dataSource, backbone, logger, close };
+}
+
+/** `main.ts` of every service: start, stop cleanly on SIGINT/SIGTERM, exit 1 naming a bad setting. */
+export function runService(def: ServiceDefinition): void {
+  startService(def)
+    .then((svc) => {
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(sig, () => {
+          svc.logger.info('stopping', { signal: sig });
+          svc.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
+        });
+      }
+    })
+    .catch((e: unknown) => {
+      if (e instanceof ConfigError) {
+        console.error(`[${def.name}] ${e.message}`);
+      } else {
+        console.error(`[${def.name}] failed to start: ${(e as Error)?.stack ?? e}`);
+      }
+      process.exit(1);
+    });
+}

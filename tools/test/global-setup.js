@@ -1,0 +1,51 @@
+// Starts (or reuses) the real parts every integration test needs, once per `jest` run:
+// Postgres (a fresh *_test database) and a Kafka broker (tools/kafka/kafka.sh, or KAFKA_BROKERS).
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+const { Client } = require('pg');
+
+const root = path.resolve(__dirname, '../..');
+const DEFAULT_TEST_DB = 'postgres://postgres@127.0.0.1:5432/urrbmi_test';
+
+async function recreate(url) {
+  const name = new URL(url).pathname.slice(1);
+  if (!/_test$/.test(name)) throw new Error(`TEST_DATABASE_URL must name a *_test database, got ${name}`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const c = new Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await c.end();
+  }
+}
+
+module.exports = async () => {
+  if (globalThis.__urrbmiTestEnv) return; // jest runs globalSetup once per project
+  const started = Date.now();
+  execFileSync('bash', [path.join(root, 'tools/lib/ensure-postgres.sh')], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } });
+  const dbUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DB;
+  await recreate(dbUrl);
+
+  let startedKafka = false;
+  if (!process.env.KAFKA_BROKERS) {
+    const kafkaSh = path.join(root, 'tools/kafka/kafka.sh');
+    let before = '';
+    try {
+      before = execFileSync('bash', [kafkaSh, 'status'], { encoding: 'utf8' });
+    } catch (e) {
+      before = String(e.stdout ?? '');
+    }
+    execFileSync('bash', [kafkaSh, 'start'], { stdio: 'inherit' });
+    startedKafka = /stopped/.test(before);
+    process.env.KAFKA_BROKERS = '127.0.0.1:9092';
+  }
+  process.env.DATABASE_URL = dbUrl;
+  // Every run gets its own topic namespace, so a broker reused from `npm start` leaks nothing in.
+  process.env.KAFKA_TOPIC_PREFIX = `test${Date.now().toString(36)}.`;
+  process.env.URRBMI_STARTED_KAFKA = startedKafka ? '1' : '';
+  globalThis.__urrbmiTestEnv = true;
+  console.log(`\n[test] Postgres ${dbUrl.replace(/\/\/[^@]*@/, '//')} and Kafka ${process.env.KAFKA_BROKERS} ready in ${Date.now() - started} ms`);
+};
