@@ -128,8 +128,9 @@ export class OutboxRelay {
     const client = this.client!;
     await this.updateBacklog(false);
     const { rows } = await client.query<OutboxRow>(
-      `SELECT id::text, topic, event_key, event_type, envelope::text AS envelope
-         FROM "${this.schema}".outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      // ORDER BY o.id, not id: a bare name would sort by the text output column ('10' < '9').
+      `SELECT o.id::text AS id, o.topic, o.event_key, o.event_type, o.envelope::text AS envelope
+         FROM "${this.schema}".outbox o WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1`,
       [this.batchSize],
     );
     if (rows.length === 0) return 0;
