@@ -23,6 +23,9 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@urrbmi/(contracts|domain|messaging|persistence|platform|policy)$': path.join(root, 'libs/$1/src/index.ts'),
+    '^@urrbmi/(contracts|domain|messaging|persistence|platform|policy)$': path.join(
+      root,
+      'libs/$1/src/index.ts',
+    ),
   },
 };

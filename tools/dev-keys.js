@@ -27,11 +27,18 @@ const HOLDERS = [
 function ensure() {
   fs.mkdirSync(dir, { recursive: true });
   if (!fs.existsSync(plainFile)) {
-    const keys = HOLDERS.map((h) => ({ ...h, key: `dev_${h.role.replace(/[:]/g, '_')}_${randomBytes(24).toString('base64url')}` }));
+    const keys = HOLDERS.map((h) => ({
+      ...h,
+      key: `dev_${h.role.replace(/[:]/g, '_')}_${randomBytes(24).toString('base64url')}`,
+    }));
     fs.writeFileSync(plainFile, JSON.stringify({ keys }, null, 2) + '\n', { mode: 0o600 });
   }
   const { keys } = JSON.parse(fs.readFileSync(plainFile, 'utf8'));
-  const hashed = keys.map((k) => ({ holder: k.holder, role: k.role, sha256: createHash('sha256').update(k.key).digest('hex') }));
+  const hashed = keys.map((k) => ({
+    holder: k.holder,
+    role: k.role,
+    sha256: createHash('sha256').update(k.key).digest('hex'),
+  }));
   fs.writeFileSync(hashedFile, JSON.stringify({ keys: hashed }, null, 2) + '\n');
   return keys;
 }

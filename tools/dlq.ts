@@ -14,7 +14,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`topics: ${ALL_TOPICS.join(', ')}`);
     return 2;
   }
-  if (!(ALL_TOPICS as readonly string[]).includes(topic)) console.error(`note: ${topic} is not a contract topic`);
+  if (!(ALL_TOPICS as readonly string[]).includes(topic))
+    console.error(`note: ${topic} is not a contract topic`);
   if (offsets.some((o) => !/^\d+:\d+$/.test(o))) {
     console.error('entries are named partition:offset, e.g. 0:42');
     return 2;

@@ -7,7 +7,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HOME_DIR="${KAFKA_LOCAL_DIR:-$ROOT/.local/kafka}"
-LIBS="$HOME_DIR/libs"
+# Jars are shared by every local node (a second node for outage tests reuses them).
+LIBS="${KAFKA_LIBS_DIR:-$ROOT/.local/kafka/libs}"
 DATA="$HOME_DIR/data"
 PID_FILE="$HOME_DIR/kafka.pid"
 PORT="${KAFKA_LOCAL_PORT:-9092}"

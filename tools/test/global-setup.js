@@ -25,7 +25,10 @@ async function recreate(url) {
 module.exports = async () => {
   if (globalThis.__urrbmiTestEnv) return; // jest runs globalSetup once per project
   const started = Date.now();
-  execFileSync('bash', [path.join(root, 'tools/lib/ensure-postgres.sh')], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' } });
+  execFileSync('bash', [path.join(root, 'tools/lib/ensure-postgres.sh')], {
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' },
+  });
   const dbUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DB;
   await recreate(dbUrl);
 
@@ -47,5 +50,7 @@ module.exports = async () => {
   process.env.KAFKA_TOPIC_PREFIX = `test${Date.now().toString(36)}.`;
   process.env.URRBMI_STARTED_KAFKA = startedKafka ? '1' : '';
   globalThis.__urrbmiTestEnv = true;
-  console.log(`\n[test] Postgres ${dbUrl.replace(/\/\/[^@]*@/, '//')} and Kafka ${process.env.KAFKA_BROKERS} ready in ${Date.now() - started} ms`);
+  console.log(
+    `\n[test] Postgres ${dbUrl.replace(/\/\/[^@]*@/, '//')} and Kafka ${process.env.KAFKA_BROKERS} ready in ${Date.now() - started} ms`,
+  );
 };

@@ -5,7 +5,8 @@ import { ProgressModule } from './progress/progress.module';
 export const reportingService: ServiceDefinition = {
   name: 'reporting-service',
   title: 'Reporting service (督导报表)',
-  description: 'Quotas, progress by township and village, weekly rankings, alerts, daily collection, ops view of queues.',
+  description:
+    'Quotas, progress by township and village, weekly rankings, alerts, daily collection, ops view of queues.',
   defaultPort: 3105,
   schema: 'reporting',
   migrations: [RegistrationProgress1763800005000],

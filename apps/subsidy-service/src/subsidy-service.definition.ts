@@ -4,7 +4,8 @@ import { ServiceDefinition } from '@urrbmi/platform';
 export const subsidyService: ServiceDefinition = {
   name: 'subsidy-service',
   title: 'Subsidy service (资助参保)',
-  description: 'Roster snapshots per source, identity periods, highest-wins assessment, monthly match and one-card transfers.',
+  description:
+    'Roster snapshots per source, identity periods, highest-wins assessment, monthly match and one-card transfers.',
   defaultPort: 3102,
   schema: 'subsidy',
   migrations: [],

@@ -4,7 +4,8 @@ import { ServiceDefinition } from '@urrbmi/platform';
 export const taxCollectionFeedService: ServiceDefinition = {
   name: 'tax-collection-feed-service',
   title: 'Tax collection feed service (税务缴费明细)',
-  description: 'Daily feed batches, payments ledger unique by tax voucher, quarantine, collection roster, deadline monitor, reconciliation.',
+  description:
+    'Daily feed batches, payments ledger unique by tax voucher, quarantine, collection roster, deadline monitor, reconciliation.',
   defaultPort: 3103,
   schema: 'tax_feed',
   migrations: [],

@@ -78,7 +78,11 @@ export class EventCatalog {
     }
     const envelope = validateAs(EventEnvelope, json, 'envelope') as EventEnvelope<object>;
     const def = this.get(envelope.type, envelope.version);
-    envelope.payload = validateAs(def.payloadClass, envelope.payload, `${envelope.type}@${envelope.version} payload`);
+    envelope.payload = validateAs(
+      def.payloadClass,
+      envelope.payload,
+      `${envelope.type}@${envelope.version} payload`,
+    );
     return envelope;
   }
 }

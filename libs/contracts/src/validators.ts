@@ -8,7 +8,10 @@ export function IsResidentId(options?: ValidationOptions): PropertyDecorator {
       name: 'isResidentId',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: { message: (a: ValidationArguments) => `${a.property} must be a valid resident ID number`, ...options },
+      options: {
+        message: (a: ValidationArguments) => `${a.property} must be a valid resident ID number`,
+        ...options,
+      },
       validator: { validate: (v: unknown) => typeof v === 'string' && isValidResidentId(v) },
     });
   };

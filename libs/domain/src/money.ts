@@ -12,7 +12,8 @@ export class MoneyError extends Error {
 }
 
 export function fen(amount: number): Fen {
-  if (!Number.isSafeInteger(amount)) throw new MoneyError(`amount in fen must be a safe integer, got ${amount}`);
+  if (!Number.isSafeInteger(amount))
+    throw new MoneyError(`amount in fen must be a safe integer, got ${amount}`);
   return amount as Fen;
 }
 

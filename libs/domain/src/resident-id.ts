@@ -32,9 +32,42 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
 /** Province-level prefixes of GB/T 2260 (the first two digits of every region code). */
 const PROVINCE_PREFIXES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65',
-  '71', '81', '82', '83', '91',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+  '83',
+  '91',
 ]);
 
 /** The check character for the first 17 digits. */
@@ -64,7 +97,10 @@ export function parseResidentId(raw: string, today?: string): ResidentId {
   }
   const regionCode = value.slice(0, 6);
   if (!PROVINCE_PREFIXES.has(regionCode.slice(0, 2))) {
-    throw new ResidentIdError('REGION', `resident ID number has an unknown province code ${regionCode.slice(0, 2)}`);
+    throw new ResidentIdError(
+      'REGION',
+      `resident ID number has an unknown province code ${regionCode.slice(0, 2)}`,
+    );
   }
   const year = Number(value.slice(6, 10));
   const month = Number(value.slice(10, 12));

@@ -29,7 +29,8 @@ export function shanghaiDate(instant: Date): BusinessDate {
 /** The instant of a wall-clock time (`HH:mm:ss`) on a Shanghai date. */
 export function shanghaiInstant(date: BusinessDate, time = '00:00:00'): Date {
   assertBusinessDate(date);
-  if (!/^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(time)) throw new RangeError(`not a time HH:mm[:ss]: "${time}"`);
+  if (!/^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(time))
+    throw new RangeError(`not a time HH:mm[:ss]: "${time}"`);
   return new Date(`${date}T${time}${SHANGHAI_OFFSET}`);
 }
 

@@ -5,4 +5,8 @@ export interface BackboneLogger {
   error(message: string, fields?: object): void;
 }
 
-export const silentLogger: BackboneLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: BackboneLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -50,15 +50,23 @@ export class DeadLetterQueue {
   async replay(logicalTopicName: string, offsets?: string[]): Promise<DeadLetterEntry[]> {
     const dlqTopic = physicalTopic(this.settings, deadLetterTopicOf(logicalTopicName));
     const wanted = offsets && offsets.length > 0 ? new Set(offsets) : undefined;
-    const picked = (await this.readAll(dlqTopic)).filter((m) => !wanted || wanted.has(`${m.partition}:${m.offset}`));
+    const picked = (await this.readAll(dlqTopic)).filter(
+      (m) => !wanted || wanted.has(`${m.partition}:${m.offset}`),
+    );
     if (picked.length === 0) return [];
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     await producer.connect();
     try {
       for (const m of picked) {
-        const source = headerText(m.headers, DlqHeader.SourceTopic) ?? physicalTopic(this.settings, logicalTopicName);
+        const source =
+          headerText(m.headers, DlqHeader.SourceTopic) ?? physicalTopic(this.settings, logicalTopicName);
         const headers: IHeaders = {};
-        for (const [k, v] of Object.entries(m.headers)) if (!k.startsWith('x-dlq-') && v !== undefined) headers[k] = v;
+        for (const [k, v] of Object.entries(m.headers))
+          if (!k.startsWith('x-dlq-') && v !== undefined) headers[k] = v;
         headers[DlqHeader.ReplayedFrom] = `${dlqTopic}/${m.partition}/${m.offset}`;
         await producer.send({ topic: source, acks: -1, messages: [{ key: m.key, value: m.value, headers }] });
       }
@@ -77,11 +85,16 @@ export class DeadLetterQueue {
     } finally {
       await admin.disconnect();
     }
-    const remaining = new Map(ends.filter((e) => BigInt(e.high) > BigInt(e.low)).map((e) => [e.partition, BigInt(e.high)]));
+    const remaining = new Map(
+      ends.filter((e) => BigInt(e.high) > BigInt(e.low)).map((e) => [e.partition, BigInt(e.high)]),
+    );
     if (remaining.size === 0) return [];
     const out: RawEntry[] = [];
     // A throwaway group that never commits: reading the DLQ leaves no trace on the cluster.
-    const consumer = this.kafka.consumer({ groupId: `dlq-reader-${randomUUID()}`, allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
+      groupId: `dlq-reader-${randomUUID()}`,
+      allowAutoTopicCreation: false,
+    });
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -94,7 +107,13 @@ export class DeadLetterQueue {
               const end = remaining.get(partition);
               if (end === undefined) return;
               if (BigInt(message.offset) < end) {
-                out.push({ partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} });
+                out.push({
+                  partition,
+                  offset: message.offset,
+                  key: message.key,
+                  value: message.value,
+                  headers: message.headers ?? {},
+                });
               }
               if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
               if (remaining.size === 0) {

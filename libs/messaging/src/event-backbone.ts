@@ -34,7 +34,9 @@ export class EventBackbone {
 
   constructor(readonly options: EventBackboneOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.kafka = createKafka(options.settings, (level, message, extra) => this.logger[level === 'debug' ? 'info' : level](message, extra));
+    this.kafka = createKafka(options.settings, (level, message, extra) =>
+      this.logger[level === 'debug' ? 'info' : level](message, extra),
+    );
     this.outbox = new OutboxWriter(options.schema, options.service, options.catalog);
     this.relay = new OutboxRelay({
       databaseUrl: options.databaseUrl,

@@ -90,7 +90,11 @@ export class IdempotentBatchConsumer {
   async start(): Promise<void> {
     const { kafka, settings, groupId } = this.options;
     this.stopping = false;
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     await this.producer.connect();
     const consumer = kafka.consumer({
       groupId,
@@ -102,7 +106,11 @@ export class IdempotentBatchConsumer {
     consumer.on(consumer.events.CRASH, (e) => {
       const err = e.payload.error;
       if (!e.payload.restart) this.crashed = err;
-      this.logger.error('consumer crashed', { group: groupId, error: err.message, restart: e.payload.restart });
+      this.logger.error('consumer crashed', {
+        group: groupId,
+        error: err.message,
+        restart: e.payload.restart,
+      });
     });
     await consumer.connect();
     await consumer.subscribe({
@@ -137,7 +145,14 @@ export class IdempotentBatchConsumer {
       const started = process.hrtime.bigint();
       const pacemaker = setInterval(() => heartbeat().catch(() => undefined), 1000);
       try {
-        await this.applyChunk(batch, topic, chunk, handler, heartbeat, () => !isRunning() || isStale() || this.stopping);
+        await this.applyChunk(
+          batch,
+          topic,
+          chunk,
+          handler,
+          heartbeat,
+          () => !isRunning() || isStale() || this.stopping,
+        );
       } catch (e) {
         if (e instanceof StoppedError) return;
         throw e;
@@ -170,7 +185,10 @@ export class IdempotentBatchConsumer {
     for (const message of chunk) {
       try {
         const envelope = this.options.catalog.parse(message.value);
-        valid.push({ message, event: { envelope, topic, partition: batch.partition, offset: message.offset } });
+        valid.push({
+          message,
+          event: { envelope, topic, partition: batch.partition, offset: message.offset },
+        });
       } catch (e) {
         await this.deadLetter(batch, topic, message, e, 0);
       }
@@ -188,7 +206,11 @@ export class IdempotentBatchConsumer {
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.applyOnce(topic, items.map((i) => i.event), handler);
+        await this.applyOnce(
+          topic,
+          items.map((i) => i.event),
+          handler,
+        );
         return;
       } catch (e) {
         if (shouldStop()) throw new StoppedError();
@@ -205,7 +227,8 @@ export class IdempotentBatchConsumer {
         if (!transient && attempt >= this.maxAttempts) {
           if (items.length > 1) {
             // Find the culprit: apply one by one, in order; only what keeps failing alone is poison.
-            for (const item of items) await this.applyWithRetry(batch, topic, [item], handler, heartbeat, shouldStop);
+            for (const item of items)
+              await this.applyWithRetry(batch, topic, [item], handler, heartbeat, shouldStop);
           } else {
             await this.deadLetter(batch, topic, items[0].message, e, attempt);
           }
@@ -225,7 +248,13 @@ export class IdempotentBatchConsumer {
          SELECT $1, e.id, $2, e.p, e.o FROM unnest($3::uuid[], $4::int[], $5::bigint[]) AS e(id, p, o)
          ON CONFLICT (consumer_group, event_id) DO NOTHING
          RETURNING event_id`,
-        [group, topic, events.map((e) => e.envelope.eventId), events.map((e) => e.partition), events.map((e) => e.offset)],
+        [
+          group,
+          topic,
+          events.map((e) => e.envelope.eventId),
+          events.map((e) => e.partition),
+          events.map((e) => e.offset),
+        ],
       );
       const fresh = new Set(inserted.map((r) => r.event_id));
       // A redelivery inside one batch (same id twice) is applied at its first position only.
@@ -243,7 +272,13 @@ export class IdempotentBatchConsumer {
     });
   }
 
-  private async deadLetter(batch: Batch, topic: string, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
+  private async deadLetter(
+    batch: Batch,
+    topic: string,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
     await sendToDeadLetter(this.producer!, {
       sourceTopic: batch.topic,
       partition: batch.partition,
@@ -262,7 +297,11 @@ export class IdempotentBatchConsumer {
     });
   }
 
-  private async backoff(attempt: number, heartbeat: () => Promise<void>, shouldStop: () => boolean): Promise<void> {
+  private async backoff(
+    attempt: number,
+    heartbeat: () => Promise<void>,
+    shouldStop: () => boolean,
+  ): Promise<void> {
     const delay = Math.min(this.retryBaseMs * 2 ** (attempt - 1), 10_000);
     const until = Date.now() + delay;
     while (Date.now() < until) {
@@ -272,4 +311,3 @@ export class IdempotentBatchConsumer {
     }
   }
 }
-

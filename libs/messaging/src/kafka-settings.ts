@@ -17,7 +17,11 @@ export function logicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, physi
   return physical.startsWith(settings.topicPrefix) ? physical.slice(settings.topicPrefix.length) : physical;
 }
 
-export type KafkaLogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: object) => void;
+export type KafkaLogSink = (
+  level: 'error' | 'warn' | 'info' | 'debug',
+  message: string,
+  extra: object,
+) => void;
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -37,7 +41,12 @@ export function createKafka(settings: KafkaSettings, sink?: KafkaLogSink): Kafka
     retry: { initialRetryTime: 300, retries: 5, maxRetryTime: 5000 },
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
-      const { message, timestamp: _t, logger: _l, ...extra } = entry.log as LogEntry['log'] & { logger?: string };
+      const {
+        message,
+        timestamp: _t,
+        logger: _l,
+        ...extra
+      } = entry.log as LogEntry['log'] & { logger?: string };
       const where = entry.namespace ? `kafkajs:${entry.namespace}` : 'kafkajs';
       if (sink) sink(LEVELS[entry.level] ?? 'info', `[${where}] ${message}`, extra);
     },

@@ -13,12 +13,40 @@ export class MessagingMetrics {
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
-    this.produced = new Counter({ name: 'messaging_events_produced_total', help: 'Events published from the outbox', labelNames: ['topic'], registers });
-    this.consumed = new Counter({ name: 'messaging_events_consumed_total', help: 'Events applied by idempotent consumers', labelNames: ['topic', 'group'], registers });
-    this.duplicates = new Counter({ name: 'messaging_events_duplicate_total', help: 'Redelivered events skipped by the inbox', labelNames: ['topic', 'group'], registers });
-    this.deadLettered = new Counter({ name: 'messaging_events_dead_lettered_total', help: 'Poison messages sent to <topic>.dlq', labelNames: ['topic', 'group'], registers });
-    this.outboxBacklog = new Gauge({ name: 'messaging_outbox_backlog', help: 'Outbox rows committed but not yet published', registers });
-    this.outboxPublishFailures = new Counter({ name: 'messaging_outbox_publish_failures_total', help: 'Failed attempts to publish an outbox batch', registers });
+    this.produced = new Counter({
+      name: 'messaging_events_produced_total',
+      help: 'Events published from the outbox',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.consumed = new Counter({
+      name: 'messaging_events_consumed_total',
+      help: 'Events applied by idempotent consumers',
+      labelNames: ['topic', 'group'],
+      registers,
+    });
+    this.duplicates = new Counter({
+      name: 'messaging_events_duplicate_total',
+      help: 'Redelivered events skipped by the inbox',
+      labelNames: ['topic', 'group'],
+      registers,
+    });
+    this.deadLettered = new Counter({
+      name: 'messaging_events_dead_lettered_total',
+      help: 'Poison messages sent to <topic>.dlq',
+      labelNames: ['topic', 'group'],
+      registers,
+    });
+    this.outboxBacklog = new Gauge({
+      name: 'messaging_outbox_backlog',
+      help: 'Outbox rows committed but not yet published',
+      registers,
+    });
+    this.outboxPublishFailures = new Counter({
+      name: 'messaging_outbox_publish_failures_total',
+      help: 'Failed attempts to publish an outbox batch',
+      registers,
+    });
     this.batchDuration = new Histogram({
       name: 'messaging_batch_duration_seconds',
       help: 'Time to apply one consumed batch (transaction and offset commit)',
@@ -26,6 +54,11 @@ export class MessagingMetrics {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.consumerLag = new Gauge({ name: 'messaging_consumer_lag', help: 'High watermark minus committed offset', labelNames: ['topic', 'group', 'partition'], registers });
+    this.consumerLag = new Gauge({
+      name: 'messaging_consumer_lag',
+      help: 'High watermark minus committed offset',
+      labelNames: ['topic', 'group', 'partition'],
+      registers,
+    });
   }
 }

@@ -24,7 +24,9 @@ export function messagingTablesMigration(schema: string): new () => MigrationInt
           published_at timestamptz
         )`);
       await q.query(`CREATE INDEX outbox_pending ON "${s}".outbox (id) WHERE published_at IS NULL`);
-      await q.query(`CREATE INDEX outbox_published_at ON "${s}".outbox (published_at) WHERE published_at IS NOT NULL`);
+      await q.query(
+        `CREATE INDEX outbox_published_at ON "${s}".outbox (published_at) WHERE published_at IS NOT NULL`,
+      );
       await q.query(`
         CREATE TABLE "${s}".inbox (
           consumer_group text        NOT NULL,

@@ -100,7 +100,11 @@ export class OutboxRelay {
       } catch (e) {
         this.healthy = false;
         this.options.metrics?.outboxPublishFailures.inc();
-        this.logger.warn('outbox relay attempt failed; rows stay in the outbox', { schema: this.schema, error: (e as Error).message, retryInMs: backoff });
+        this.logger.warn('outbox relay attempt failed; rows stay in the outbox', {
+          schema: this.schema,
+          error: (e as Error).message,
+          retryInMs: backoff,
+        });
         await this.recover(e);
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, 10_000);
@@ -110,7 +114,10 @@ export class OutboxRelay {
 
   private async connect(): Promise<void> {
     if (!this.client) {
-      const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.schema}-outbox-relay` });
+      const client = new Client({
+        connectionString: this.options.databaseUrl,
+        application_name: `${this.schema}-outbox-relay`,
+      });
       client.on('error', (e) => this.logger.warn('outbox relay connection error', { error: e.message }));
       client.on('notification', () => (this.wake ? this.wake() : (this.notified = true)));
       await client.connect();
@@ -118,7 +125,9 @@ export class OutboxRelay {
       await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
     }
     if (!this.leader) {
-      const r = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox-relay:${this.schema}`]);
+      const r = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+        `outbox-relay:${this.schema}`,
+      ]);
       this.leader = r.rows[0].ok;
       if (this.leader) this.logger.info('outbox relay is active', { schema: this.schema });
     }
@@ -142,8 +151,14 @@ export class OutboxRelay {
       byTopic.set(topic, list);
     }
     const producer = await this.getProducer();
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    await client.query(`UPDATE "${this.schema}".outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    await client.query(
+      `UPDATE "${this.schema}".outbox SET published_at = now() WHERE id = ANY($1::bigint[])`,
+      [rows.map((r) => r.id)],
+    );
     for (const [topic, messages] of byTopic) this.options.metrics?.produced.inc({ topic }, messages.length);
     await this.updateBacklog(rows.length < this.batchSize);
     return rows.length;
@@ -154,7 +169,9 @@ export class OutboxRelay {
     const now = Date.now();
     if (!force && now - this.lastBacklogAt < 1000) return;
     this.lastBacklogAt = now;
-    const r = await this.client.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${this.schema}".outbox WHERE published_at IS NULL`);
+    const r = await this.client.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM "${this.schema}".outbox WHERE published_at IS NULL`,
+    );
     this.options.metrics.outboxBacklog.set(Number(r.rows[0].n));
   }
 
@@ -171,7 +188,11 @@ export class OutboxRelay {
   private async getProducer(): Promise<Producer> {
     if (!this.producer) {
       // kafkajs' idempotent producer keeps order and avoids broker-side duplicates only with one request in flight.
-      const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.options.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
       await producer.connect();
       this.producer = producer;
     }

@@ -6,8 +6,14 @@ import { KafkaSettings, physicalTopic } from './kafka-settings';
  * Creates the topics (and their dead-letter topics) that do not exist yet, with the configured
  * partitions and replication. Safe to run from every service at every start.
  */
-export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, logicalTopics: readonly string[]): Promise<string[]> {
-  const wanted = [...new Set(logicalTopics.flatMap((t) => [t, deadLetterTopicOf(t)]))].map((t) => physicalTopic(settings, t));
+export async function ensureTopics(
+  kafka: Kafka,
+  settings: KafkaSettings,
+  logicalTopics: readonly string[],
+): Promise<string[]> {
+  const wanted = [...new Set(logicalTopics.flatMap((t) => [t, deadLetterTopicOf(t)]))].map((t) =>
+    physicalTopic(settings, t),
+  );
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -36,7 +36,12 @@ describe('idempotent batch consumer', () => {
     return settings;
   }
 
-  function consumer(settings: ReturnType<typeof testKafkaSettings>, group: string, handler: BatchHandler, extra: object = {}) {
+  function consumer(
+    settings: ReturnType<typeof testKafkaSettings>,
+    group: string,
+    handler: BatchHandler,
+    extra: object = {},
+  ) {
     const c = new IdempotentBatchConsumer({
       kafka,
       settings,
@@ -56,7 +61,11 @@ describe('idempotent batch consumer', () => {
 
   it('rolls back a failed batch transaction entirely and applies it once when Kafka redelivers it', async () => {
     const settings = await topicFor('redeliver');
-    await sendRaw(kafka, settings, countedEnvelopes(Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 4}`, n: i }))));
+    await sendRaw(
+      kafka,
+      settings,
+      countedEnvelopes(Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 4}`, n: i }))),
+    );
     const record = recordEffects(schema);
     let failedAttempts = 0;
     // First consumer: writes its effects, then its transaction fails, again and again.
@@ -71,20 +80,32 @@ describe('idempotent batch consumer', () => {
       { retryBaseMs: 60_000, maxAttempts: 1000 },
     );
     await failing.start();
-    await waitFor('a failed attempt', async () => failedAttempts, (n) => n >= 1);
+    await waitFor(
+      'a failed attempt',
+      async () => failedAttempts,
+      (n) => n >= 1,
+    );
     await failing.stop(); // stops while waiting to retry: nothing committed, offsets not committed
     expect(await effectCounts(ds, schema)).toEqual({ rows: 0, distinct: 0 });
     expect((await ds.query(`SELECT count(*)::int AS n FROM "${schema}".inbox`))[0].n).toBe(0);
 
     // The group's next member gets the same events again from Kafka and applies them once.
     await consumer(settings, 'g-redeliver', record).start();
-    await waitFor('group at end', () => groupProgress(kafka, settings, 'g-redeliver'), (p) => p.committed === p.end && p.end === 20);
+    await waitFor(
+      'group at end',
+      () => groupProgress(kafka, settings, 'g-redeliver'),
+      (p) => p.committed === p.end && p.end === 20,
+    );
     expect(await effectCounts(ds, schema)).toEqual({ rows: 20, distinct: 20 });
   });
 
   it('retries a transient failure with backoff inside the same consumer and applies the batch once', async () => {
     const settings = await topicFor('transient');
-    await sendRaw(kafka, settings, countedEnvelopes(Array.from({ length: 50 }, (_, i) => ({ key: 'same-key', n: i }))));
+    await sendRaw(
+      kafka,
+      settings,
+      countedEnvelopes(Array.from({ length: 50 }, (_, i) => ({ key: 'same-key', n: i }))),
+    );
     const record = recordEffects(schema);
     let calls = 0;
     await consumer(settings, 'g-transient', async (events, m) => {
@@ -92,7 +113,11 @@ describe('idempotent batch consumer', () => {
       await record(events, m);
       if (calls <= 2) throw new Error('deadlock detected (simulated)');
     }).start();
-    await waitFor('group at end', () => groupProgress(kafka, settings, 'g-transient'), (p) => p.committed === p.end && p.end === 50);
+    await waitFor(
+      'group at end',
+      () => groupProgress(kafka, settings, 'g-transient'),
+      (p) => p.committed === p.end && p.end === 50,
+    );
     expect(calls).toBeGreaterThanOrEqual(3);
     expect(await effectCounts(ds, schema)).toEqual({ rows: 50, distinct: 50 });
   });
@@ -103,11 +128,19 @@ describe('idempotent batch consumer', () => {
     const metrics = new MessagingMetrics(new Registry());
     await consumer(settings, 'g-twice', recordEffects(schema), { metrics }).start();
     await sendRaw(kafka, settings, envelopes);
-    await waitFor('first delivery applied', () => effectCounts(ds, schema), (c) => c.rows === 10);
+    await waitFor(
+      'first delivery applied',
+      () => effectCounts(ds, schema),
+      (c) => c.rows === 10,
+    );
     // The same events again (a relay that crashed before marking them sent does exactly this),
     // once in a separate send and once twice within one batch.
     await sendRaw(kafka, settings, [...envelopes.slice(0, 5), envelopes[7], envelopes[7]]);
-    await waitFor('group at end', () => groupProgress(kafka, settings, 'g-twice'), (p) => p.committed === p.end && p.end === 17);
+    await waitFor(
+      'group at end',
+      () => groupProgress(kafka, settings, 'g-twice'),
+      (p) => p.committed === p.end && p.end === 17,
+    );
     expect(await effectCounts(ds, schema)).toEqual({ rows: 10, distinct: 10 });
     const dupes = await metrics.duplicates.get();
     expect(dupes.values.reduce((s, v) => s + v.value, 0)).toBe(7);

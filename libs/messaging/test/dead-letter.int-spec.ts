@@ -38,7 +38,10 @@ describe('poison messages and the dead-letter topic', () => {
           'test.counted',
           async (events: ConsumedEvent[], m: EntityManager) => {
             const bad = events.find((e) => (e.envelope.payload as CountedV1).poison && !causeFixed);
-            if (bad) throw new Error(`cannot apply n=${(bad.envelope.payload as CountedV1).n} for 620725199001011234`);
+            if (bad)
+              throw new Error(
+                `cannot apply n=${(bad.envelope.payload as CountedV1).n} for 620725199001011234`,
+              );
             await record(events, m);
           },
         ],
@@ -60,7 +63,11 @@ describe('poison messages and the dead-letter topic', () => {
       { key: 'one-key', n: 4 },
     ]);
     const unknownType = { ...after1, eventId: '7d0b8a55-3c33-4c8e-9f55-0d5f1f1b0c01', type: 'test.unknown' };
-    const badPayload = { ...after1, eventId: '7d0b8a55-3c33-4c8e-9f55-0d5f1f1b0c02', payload: { key: 'one-key', n: 'three' } };
+    const badPayload = {
+      ...after1,
+      eventId: '7d0b8a55-3c33-4c8e-9f55-0d5f1f1b0c02',
+      payload: { key: 'one-key', n: 'three' },
+    };
     // Everything on one key, so on one partition: the later events must not be blocked.
     await sendRaw(kafka, settings, [
       before,
@@ -71,7 +78,11 @@ describe('poison messages and the dead-letter topic', () => {
       after1,
       after2,
     ]);
-    await waitFor('group at end', () => groupProgress(kafka, settings, group), (p) => p.committed === p.end && p.end === 7);
+    await waitFor(
+      'group at end',
+      () => groupProgress(kafka, settings, group),
+      (p) => p.committed === p.end && p.end === 7,
+    );
     const applied: { n: number }[] = await ds.query(`SELECT n FROM "${schema}".effects ORDER BY seq`);
     expect(applied.map((r) => r.n)).toEqual([1, 3, 4]);
 
@@ -84,17 +95,31 @@ describe('poison messages and the dead-letter topic', () => {
     expect(byError.some((e) => e.includes('unknown event: test.unknown version 1'))).toBe(true);
     expect(byError.some((e) => e.includes('n must be an integer number'))).toBe(true);
     const poisonEntry = entries.find((e) => e.eventId === poison.eventId)!;
-    expect(poisonEntry).toMatchObject({ consumerGroup: group, sourceTopic: `${settings.topicPrefix}test.counted`, eventType: 'test.counted@1' });
+    expect(poisonEntry).toMatchObject({
+      consumerGroup: group,
+      sourceTopic: `${settings.topicPrefix}test.counted`,
+      eventType: 'test.counted@1',
+    });
 
     // Fix the cause, replay that entry: applied once. Replaying it again changes nothing.
     causeFixed = true;
     const replayed = await dlq.replay('test.counted', [`${poisonEntry.partition}:${poisonEntry.offset}`]);
     expect(replayed.map((r) => r.eventId)).toEqual([poison.eventId]);
-    await waitFor('replay applied', () => effectCounts(ds, schema), (c) => c.rows === 4);
+    await waitFor(
+      'replay applied',
+      () => effectCounts(ds, schema),
+      (c) => c.rows === 4,
+    );
     await dlq.replay('test.counted', [`${poisonEntry.partition}:${poisonEntry.offset}`]);
-    await waitFor('group at end', () => groupProgress(kafka, settings, group), (p) => p.committed === p.end && p.end === 9);
+    await waitFor(
+      'group at end',
+      () => groupProgress(kafka, settings, group),
+      (p) => p.committed === p.end && p.end === 9,
+    );
     expect(await effectCounts(ds, schema)).toEqual({ rows: 4, distinct: 4 });
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM "${schema}".effects WHERE event_id = $1`, [poison.eventId]);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM "${schema}".effects WHERE event_id = $1`, [
+      poison.eventId,
+    ]);
     expect(n).toBe(1);
   });
 });

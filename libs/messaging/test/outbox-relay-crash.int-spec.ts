@@ -38,7 +38,11 @@ describe('outbox relay killed half way', () => {
           m,
           Array.from({ length: TOTAL / 10 }, (_, j) => {
             const i = t * (TOTAL / 10) + j;
-            return { type: Counted.type, version: 1, payload: { key: `k${i % KEYS}`, n: Math.floor(i / KEYS) } };
+            return {
+              type: Counted.type,
+              version: 1,
+              payload: { key: `k${i % KEYS}`, n: Math.floor(i / KEYS) },
+            };
           }),
         ),
       );
@@ -57,7 +61,11 @@ describe('outbox relay killed half way', () => {
     await consumer.start();
 
     // 2. Relay in its own process, small batches, killed once a good part is published.
-    const first = runTs('libs/messaging/test/fixtures/relay-process.ts', { SCHEMA: schema, TAG: tag, RELAY_BATCH_SIZE: '25' });
+    const first = runTs('libs/messaging/test/fixtures/relay-process.ts', {
+      SCHEMA: schema,
+      TAG: tag,
+      RELAY_BATCH_SIZE: '25',
+    });
     const publishedAtKill = await waitFor(
       'relay to publish a third',
       async () => TOTAL - (await pendingOutbox(ds, schema)),
@@ -72,10 +80,26 @@ describe('outbox relay killed half way', () => {
     expect(pendingAfterKill).toBeGreaterThan(0); // killed half way, not after the end
 
     // 3. A new relay finishes the job.
-    const second = runTs('libs/messaging/test/fixtures/relay-process.ts', { SCHEMA: schema, TAG: tag, RELAY_BATCH_SIZE: '500' });
+    const second = runTs('libs/messaging/test/fixtures/relay-process.ts', {
+      SCHEMA: schema,
+      TAG: tag,
+      RELAY_BATCH_SIZE: '500',
+    });
     try {
-      await waitFor('outbox to drain', () => pendingOutbox(ds, schema), (n) => n === 0, 90_000, 100);
-      await waitFor('all effects', () => effectCounts(ds, schema), (c) => c.distinct === TOTAL, 90_000, 100);
+      await waitFor(
+        'outbox to drain',
+        () => pendingOutbox(ds, schema),
+        (n) => n === 0,
+        90_000,
+        100,
+      );
+      await waitFor(
+        'all effects',
+        () => effectCounts(ds, schema),
+        (c) => c.distinct === TOTAL,
+        90_000,
+        100,
+      );
       // Whatever was sent twice around the kill has arrived by now; give stragglers a moment.
       await new Promise((r) => setTimeout(r, 1500));
     } finally {
@@ -85,7 +109,9 @@ describe('outbox relay killed half way', () => {
 
     expect(await effectCounts(ds, schema)).toEqual({ rows: TOTAL, distinct: TOTAL });
     expect(await keysOutOfOrder(ds, schema)).toEqual([]);
-    const [{ keys }] = await ds.query(`SELECT count(DISTINCT event_key)::int AS keys FROM "${schema}".effects`);
+    const [{ keys }] = await ds.query(
+      `SELECT count(DISTINCT event_key)::int AS keys FROM "${schema}".effects`,
+    );
     expect(keys).toBe(KEYS);
   });
 });

@@ -7,6 +7,7 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string
 
 /** Postgres identifiers we build SQL with must be plain: schema names come from config. */
 export function assertIdentifier(name: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a plain lower-case SQL identifier: "${name}"`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(`not a plain lower-case SQL identifier: "${name}"`);
   return name;
 }

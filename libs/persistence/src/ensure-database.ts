@@ -28,7 +28,8 @@ export async function ensureDatabaseExists(url: string): Promise<boolean> {
 export async function recreateDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z_][A-Za-z0-9_]*_test$/.test(name)) throw new Error(`refusing to drop "${name}": only *_test databases`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*_test$/.test(name))
+    throw new Error(`refusing to drop "${name}": only *_test databases`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });

@@ -1,7 +1,10 @@
 import { DataSource, EntityManager } from 'typeorm';
 
 /** Runs `work` in one transaction; everything it writes commits together or not at all. */
-export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export function inTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   return dataSource.transaction(work);
 }
 

@@ -5,7 +5,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { contractCatalog, EventCatalog, ServiceName } from '@urrbmi/contracts';
-import { BatchKafkaTransport, EventBackbone, messagingTablesMigration, MessagingMetrics, OutboxWriter } from '@urrbmi/messaging';
+import {
+  BatchKafkaTransport,
+  EventBackbone,
+  messagingTablesMigration,
+  MessagingMetrics,
+  OutboxWriter,
+} from '@urrbmi/messaging';
 import { createServiceDataSource, databaseUrlFromEnv, migrateServiceSchema } from '@urrbmi/persistence';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyRegistry } from './auth/api-key-registry';
@@ -80,11 +86,15 @@ class ServiceCoreModule {
  * (handlers are the service's @EventPattern methods), HTTP with auth, errors, health, metrics and
  * OpenAPI at /docs. Throws ConfigError before connecting to anything when a setting is bad.
  */
-export async function startService(def: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+export async function startService(
+  def: ServiceDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningService> {
   const config = loadServiceEnv(env);
   const logger = new StructuredLogger(def.name, config.LOG_LEVEL);
   const keys = ApiKeyRegistry.fromFile(config.API_KEYS_FILE);
-  if (keys.size === 0) logger.warn('no API keys configured (API_KEYS_FILE): every /v1 request will be refused');
+  if (keys.size === 0)
+    logger.warn('no API keys configured (API_KEYS_FILE): every /v1 request will be refused');
 
   const databaseUrl = databaseUrlFromEnv(env);
   const dataSource = createServiceDataSource({
@@ -120,7 +130,12 @@ export async function startService(def: ServiceDefinition, env: NodeJS.ProcessEn
   });
   await backbone.start();
 
-  @Module({ imports: [ServiceCoreModule.create({ config, dataSource, backbone, registry, logger, keys }), ...def.imports] })
+  @Module({
+    imports: [
+      ServiceCoreModule.create({ config, dataSource, backbone, registry, logger, keys }),
+      ...def.imports,
+    ],
+  })
   class AppModule {}
 
   const app = await NestFactory.create(AppModule, { logger, bufferLogs: false });
@@ -130,11 +145,18 @@ export async function startService(def: ServiceDefinition, env: NodeJS.ProcessEn
     .setTitle(def.title)
     .setDescription(def.description)
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key; each key names its holder and one role' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'API key; each key names its holder and one role',
+    })
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
 
-  app.connectMicroservice({ strategy: new BatchKafkaTransport(backbone, def.name) }, { inheritAppConfig: true });
+  app.connectMicroservice(
+    { strategy: new BatchKafkaTransport(backbone, def.name) },
+    { inheritAppConfig: true },
+  );
   await app.startAllMicroservices();
   const port = config.PORT ?? def.defaultPort;
   await app.listen(port, '0.0.0.0');

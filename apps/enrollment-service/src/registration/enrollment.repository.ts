@@ -24,7 +24,17 @@ export class EnrollmentRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (id_number, season) DO NOTHING
        RETURNING id, id_number, season, status, registered_at`,
-      [id, cmd.idNumber, cmd.name, cmd.season, cmd.regionCode, cmd.townshipCode ?? null, cmd.villageCode ?? null, cmd.kind, registeredBy],
+      [
+        id,
+        cmd.idNumber,
+        cmd.name,
+        cmd.season,
+        cmd.regionCode,
+        cmd.townshipCode ?? null,
+        cmd.villageCode ?? null,
+        cmd.kind,
+        registeredBy,
+      ],
     );
     if (inserted.length > 0) return { created: true, row: inserted[0] };
     const existing: EnrollmentRow[] = await manager.query(

@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { ENROLLMENT_KINDS, EnrollmentKind, IsResidentId, REGION_CODE, TOWNSHIP_CODE, VILLAGE_CODE } from '@urrbmi/contracts';
+import {
+  ENROLLMENT_KINDS,
+  EnrollmentKind,
+  IsResidentId,
+  REGION_CODE,
+  TOWNSHIP_CODE,
+  VILLAGE_CODE,
+} from '@urrbmi/contracts';
 
 /** `POST /v1/enrollments` body: one person for one season (参保登记). */
 export class RegisterEnrollmentCommand {

@@ -28,17 +28,31 @@ export class RegisterEnrollmentHandler {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  async execute(cmd: RegisterEnrollmentCommand, by: Principal, correlationId?: string): Promise<RegisteredEnrollment> {
+  async execute(
+    cmd: RegisterEnrollmentCommand,
+    by: Principal,
+    correlationId?: string,
+  ): Promise<RegisteredEnrollment> {
     assertAreaVisible(by, cmd.townshipCode);
     const idNumber = parseResidentId(cmd.idNumber).value;
     const command = { ...cmd, idNumber };
     return this.dataSource.transaction(async (manager) => {
-      const { created, row } = await this.repository.insertIfAbsent(manager, randomUUID(), command, by.holder);
+      const { created, row } = await this.repository.insertIfAbsent(
+        manager,
+        randomUUID(),
+        command,
+        by.holder,
+      );
       if (!created) {
-        throw new DomainError('ALREADY_ENROLLED', `person is already enrolled for season ${cmd.season}`, 409, {
-          enrollmentId: row.id,
-          status: row.status,
-        });
+        throw new DomainError(
+          'ALREADY_ENROLLED',
+          `person is already enrolled for season ${cmd.season}`,
+          409,
+          {
+            enrollmentId: row.id,
+            status: row.status,
+          },
+        );
       }
       const registeredAt = toShanghaiIso(new Date(row.registered_at));
       const payload: EnrollmentRegisteredV1 = {

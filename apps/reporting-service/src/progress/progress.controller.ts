@@ -16,12 +16,18 @@ export class ProgressController {
   @Roles('mib', 'ops', 'township')
   @ApiOperation({ summary: 'Registrations per season and area (townships see their own area only)' })
   @ApiQuery({ name: 'season', example: 2023 })
-  progress(@Query('season', ParseIntPipe) season: number, @CurrentPrincipal() principal: Principal): Promise<ProgressRow[]> {
+  progress(
+    @Query('season', ParseIntPipe) season: number,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ProgressRow[]> {
     return this.repository.list(season, principal.townshipCode);
   }
 
   @EventPattern(Topics.EnrollmentRegistered)
-  async onRegistered(@Payload() events: ConsumedEvent<EnrollmentRegisteredV1>[], @Ctx() ctx: BatchContext): Promise<void> {
+  async onRegistered(
+    @Payload() events: ConsumedEvent<EnrollmentRegisteredV1>[],
+    @Ctx() ctx: BatchContext,
+  ): Promise<void> {
     await this.repository.addRegistrations(
       ctx.manager,
       events.map((e) => e.envelope.payload),

@@ -32,13 +32,18 @@ export class RegistrationProgressRepository {
   }
 
   async list(season: number, townshipCode?: string): Promise<ProgressRow[]> {
-    const rows: { season: number; region_code: string; township_code: string; village_code: string; registered: number }[] =
-      await this.dataSource.query(
-        `SELECT season, region_code, township_code, village_code, registered FROM reporting.registration_progress
+    const rows: {
+      season: number;
+      region_code: string;
+      township_code: string;
+      village_code: string;
+      registered: number;
+    }[] = await this.dataSource.query(
+      `SELECT season, region_code, township_code, village_code, registered FROM reporting.registration_progress
           WHERE season = $1 AND ($2::text IS NULL OR township_code = $2)
           ORDER BY region_code, township_code, village_code`,
-        [season, townshipCode ?? null],
-      );
+      [season, townshipCode ?? null],
+    );
     return rows.map((r) => ({
       season: r.season,
       regionCode: r.region_code,

@@ -15,7 +15,12 @@ export class CountedV1 {
   poison?: boolean;
 }
 
-export const Counted = defineEvent({ type: 'test.counted', version: 1, payloadClass: CountedV1, keyOf: (p) => p.key });
+export const Counted = defineEvent({
+  type: 'test.counted',
+  version: 1,
+  payloadClass: CountedV1,
+  keyOf: (p) => p.key,
+});
 
 export function testCatalog(): EventCatalog {
   return new EventCatalog([Counted]);

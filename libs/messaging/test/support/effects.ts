@@ -13,8 +13,13 @@ export function recordEffects(schema: string): BatchHandler {
   };
 }
 
-export async function effectCounts(ds: DataSource, schema: string): Promise<{ rows: number; distinct: number }> {
-  const [r] = await ds.query(`SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct FROM "${schema}".effects`);
+export async function effectCounts(
+  ds: DataSource,
+  schema: string,
+): Promise<{ rows: number; distinct: number }> {
+  const [r] = await ds.query(
+    `SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct FROM "${schema}".effects`,
+  );
   return r;
 }
 

@@ -11,7 +11,11 @@ export function countedEnvelopes(payloads: CountedV1[]): EventEnvelope<object>[]
 }
 
 /** Sends envelopes (or raw messages) straight to the topic, bypassing any outbox. */
-export async function sendRaw(kafka: Kafka, settings: KafkaSettings, messages: (EventEnvelope<object> | Message)[]): Promise<void> {
+export async function sendRaw(
+  kafka: Kafka,
+  settings: KafkaSettings,
+  messages: (EventEnvelope<object> | Message)[],
+): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
@@ -20,9 +24,9 @@ export async function sendRaw(kafka: Kafka, settings: KafkaSettings, messages: (
       await producer.send({
         topic: physicalTopic(settings, Counted.type),
         acks: -1,
-        messages: messages.slice(i, i + CHUNK).map((m) =>
-          'eventId' in m ? { key: m.key, value: JSON.stringify(m) } : m,
-        ),
+        messages: messages
+          .slice(i, i + CHUNK)
+          .map((m) => ('eventId' in m ? { key: m.key, value: JSON.stringify(m) } : m)),
       });
     }
   } finally {
@@ -31,7 +35,11 @@ export async function sendRaw(kafka: Kafka, settings: KafkaSettings, messages: (
 }
 
 /** Committed offset sum of a group on the test topic, and the topic's end. */
-export async function groupProgress(kafka: Kafka, settings: KafkaSettings, groupId: string): Promise<{ committed: number; end: number }> {
+export async function groupProgress(
+  kafka: Kafka,
+  settings: KafkaSettings,
+  groupId: string,
+): Promise<{ committed: number; end: number }> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -6,7 +6,8 @@ import { messagingTablesMigration } from '../../src/messaging-tables.migration';
 
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: integration tests run under tools/test/global-setup.js');
+  if (!url)
+    throw new Error('DATABASE_URL is not set: integration tests run under tools/test/global-setup.js');
   return url;
 }
 
@@ -14,7 +15,10 @@ export function uniqueName(tag: string): string {
   return `${tag}_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 }
 
-export function testKafkaSettings(tag: string, brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'): KafkaSettings {
+export function testKafkaSettings(
+  tag: string,
+  brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+): KafkaSettings {
   return {
     brokers: brokers.split(','),
     clientId: `test-${tag}`,
@@ -29,7 +33,9 @@ function effectsMigration(schema: string): new () => MigrationInterface {
     name = 'Effects1763800000001';
     async up(q: QueryRunner): Promise<void> {
       // No unique constraint on purpose: an event applied twice shows up as a second row.
-      await q.query(`CREATE TABLE "${schema}".effects (seq bigserial PRIMARY KEY, event_id uuid NOT NULL, event_key text NOT NULL, n integer NOT NULL)`);
+      await q.query(
+        `CREATE TABLE "${schema}".effects (seq bigserial PRIMARY KEY, event_id uuid NOT NULL, event_key text NOT NULL, n integer NOT NULL)`,
+      );
     }
     async down(q: QueryRunner): Promise<void> {
       await q.query(`DROP TABLE "${schema}".effects`);
@@ -50,13 +56,20 @@ export async function prepareSchema(schema: string): Promise<DataSource> {
   return ds;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 60_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 60_000,
+  everyMs = 50,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: T;
   for (;;) {
     last = await probe();
     if (done(last)) return last;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -19,7 +19,8 @@ export class ApiKeyRegistry {
 
   constructor(records: ApiKeyRecord[]) {
     for (const r of records) {
-      if (!/^[0-9a-f]{64}$/.test(r.sha256)) throw new Error(`API key of "${r.holder}": sha256 must be 64 hex characters`);
+      if (!/^[0-9a-f]{64}$/.test(r.sha256))
+        throw new Error(`API key of "${r.holder}": sha256 must be 64 hex characters`);
       if (!r.holder || typeof r.holder !== 'string') throw new Error('every API key needs a holder');
       const { baseRole, townshipCode } = parseRole(r.role);
       this.byHash.set(r.sha256, { holder: r.holder, role: r.role, baseRole, townshipCode });

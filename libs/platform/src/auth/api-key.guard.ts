@@ -1,4 +1,10 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiKeyRegistry } from './api-key-registry';
 import { BaseRole, Principal, PUBLIC_KEY, ROLES_KEY } from './roles';
@@ -19,14 +25,18 @@ export class ApiKeyGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const req = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const req = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers['authorization'] ?? '');
     if (!m) throw new UnauthorizedException('missing API key: send Authorization: Bearer <key>');
     const principal = this.keys.authenticate(m[1]);
     if (!principal) throw new UnauthorizedException('unknown API key');
     const allowed = this.reflector.getAllAndOverride<BaseRole[]>(ROLES_KEY, targets) ?? ['admin'];
     if (!allowed.includes(principal.baseRole)) {
-      throw new ForbiddenException(`role ${principal.role} may not call this endpoint (allowed: ${allowed.join(', ')})`);
+      throw new ForbiddenException(
+        `role ${principal.role} may not call this endpoint (allowed: ${allowed.join(', ')})`,
+      );
     }
     req.principal = principal;
     return true;

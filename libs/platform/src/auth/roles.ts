@@ -1,7 +1,16 @@
 import { SetMetadata } from '@nestjs/common';
 
 /** Roles of ARCHITECTURE.md. `township` in a role list admits any `township:<code>` key. */
-export const BASE_ROLES = ['mib', 'tax', 'finance', 'civil-affairs', 'rural-revitalization', 'township', 'ops', 'admin'] as const;
+export const BASE_ROLES = [
+  'mib',
+  'tax',
+  'finance',
+  'civil-affairs',
+  'rural-revitalization',
+  'township',
+  'ops',
+  'admin',
+] as const;
 export type BaseRole = (typeof BASE_ROLES)[number];
 
 export const ROLES_KEY = 'urrbmi:roles';
@@ -24,6 +33,7 @@ export interface Principal {
 export function parseRole(role: string): { baseRole: BaseRole; townshipCode?: string } {
   const m = /^township:(\d{9})$/.exec(role);
   if (m) return { baseRole: 'township', townshipCode: m[1] };
-  if ((BASE_ROLES as readonly string[]).includes(role) && role !== 'township') return { baseRole: role as BaseRole };
+  if ((BASE_ROLES as readonly string[]).includes(role) && role !== 'township')
+    return { baseRole: role as BaseRole };
   throw new Error(`unknown role "${role}" (township keys are township:<9-digit code>)`);
 }

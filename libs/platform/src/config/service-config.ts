@@ -8,7 +8,9 @@ export class ServiceEnv {
   DATABASE_URL?: string;
 
   @IsString()
-  @Matches(/^[^\s,]+:\d{1,5}(,[^\s,]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  @Matches(/^[^\s,]+:\d{1,5}(,[^\s,]+:\d{1,5})*$/, {
+    message: 'KAFKA_BROKERS must be host:port[,host:port...]',
+  })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
   @IsString()
@@ -16,22 +18,22 @@ export class ServiceEnv {
   KAFKA_TOPIC_PREFIX = '';
 
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
-  @IsInt({ message: 'KAFKA_PARTITIONS must be an integer' })
   @Min(1)
   @Max(1000)
+  @IsInt({ message: 'KAFKA_PARTITIONS must be an integer' })
   KAFKA_PARTITIONS = 6;
 
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
-  @IsInt({ message: 'KAFKA_REPLICATION_FACTOR must be an integer' })
   @Min(1)
   @Max(7)
+  @IsInt({ message: 'KAFKA_REPLICATION_FACTOR must be an integer' })
   KAFKA_REPLICATION_FACTOR = 1;
 
   @IsOptional()
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
-  @IsInt({ message: 'PORT must be an integer' })
   @Min(1)
   @Max(65535)
+  @IsInt({ message: 'PORT must be an integer' })
   PORT?: number;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -43,15 +45,15 @@ export class ServiceEnv {
   API_KEYS_FILE?: string;
 
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
-  @IsInt({ message: 'OUTBOX_POLL_INTERVAL_MS must be an integer' })
   @Min(10)
   @Max(60000)
+  @IsInt({ message: 'OUTBOX_POLL_INTERVAL_MS must be an integer' })
   OUTBOX_POLL_INTERVAL_MS = 1000;
 
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
-  @IsInt({ message: 'DB_POOL_SIZE must be an integer' })
   @Min(1)
   @Max(100)
+  @IsInt({ message: 'DB_POOL_SIZE must be an integer' })
   DB_POOL_SIZE = 10;
 }
 
@@ -72,7 +74,7 @@ export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv
   }
   if (env.KAFKA_TOPIC_PREFIX === '') plain.KAFKA_TOPIC_PREFIX = '';
   const cfg = plainToInstance(ServiceEnv, plain, { exposeDefaultValues: true });
-  const errors = validateSync(cfg, { whitelist: true });
+  const errors = validateSync(cfg, { whitelist: true, stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigError(
       errors.map((e) => ({ setting: e.property, problem: Object.values(e.constraints ?? {}).join(', ') })),

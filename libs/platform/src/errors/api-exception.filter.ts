@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, LoggerService } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  LoggerService,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-error';
@@ -17,7 +24,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const res = host.switchToHttp().getResponse<{ status(n: number): { json(b: unknown): void }; headersSent?: boolean }>();
+    const res = host
+      .switchToHttp()
+      .getResponse<{ status(n: number): { json(b: unknown): void }; headersSent?: boolean }>();
     const body = this.toBody(exception);
     if (res.headersSent) return;
     res.status(body.statusCode).json(body);
@@ -29,7 +38,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
         statusCode: exception.status,
         error: STATUS_CODES[exception.status] ?? 'Error',
         message: exception.message,
-        details: { code: exception.code, ...(exception.details !== undefined ? { info: exception.details } : {}) },
+        details: {
+          code: exception.code,
+          ...(exception.details !== undefined ? { info: exception.details } : {}),
+        },
       };
     }
     if (exception instanceof HttpException) {
@@ -46,10 +58,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
         }
         if (r.details !== undefined) details = r.details;
       }
-      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, ...(details !== undefined ? { details } : {}) };
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message,
+        ...(details !== undefined ? { details } : {}),
+      };
     }
     const errorId = randomUUID();
-    this.logger.error('unhandled error', { errorId, error: exception instanceof Error ? exception : String(exception) });
+    this.logger.error('unhandled error', {
+      errorId,
+      error: exception instanceof Error ? exception : String(exception),
+    });
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
       error: 'Internal Server Error',

@@ -19,7 +19,10 @@ export class ReadinessProbe {
     if (this.cached && Date.now() - this.cached.at < 500) return this.cached.report;
     const [database, kafka] = await Promise.all([this.databaseAnswers(), this.backbone.kafkaReachable(2000)]);
     const consumers = this.backbone.consumerFailures().length === 0;
-    const report = { ready: database && kafka && consumers, checks: { database, kafka, consumers, outboxRelay: this.backbone.relay.isHealthy() } };
+    const report = {
+      ready: database && kafka && consumers,
+      checks: { database, kafka, consumers, outboxRelay: this.backbone.relay.isHealthy() },
+    };
     this.cached = { at: Date.now(), report };
     return report;
   }

@@ -2,10 +2,15 @@ import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 import { maskResidentIdsInText } from '@urrbmi/domain';
 
+function errorFields(e: Error): object {
+  return { name: e.name, message: e.message, stack: e.stack };
+}
+
 function masked(value: unknown): unknown {
   if (value === undefined) return undefined;
-  if (value instanceof Error) return { name: value.name, message: maskResidentIdsInText(value.message), stack: value.stack && maskResidentIdsInText(value.stack) };
-  return JSON.parse(maskResidentIdsInText(JSON.stringify(value)));
+  // Errors have no enumerable fields: spell them out wherever they sit, then mask the whole text.
+  const text = JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? errorFields(v) : v));
+  return JSON.parse(maskResidentIdsInText(text));
 }
 
 /**
@@ -22,9 +27,18 @@ export class StructuredLogger implements LoggerService {
     );
   }
 
-  private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal', message: unknown, fields?: unknown): void {
+  private write(
+    level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    fields?: unknown,
+  ): void {
     const text = maskResidentIdsInText(typeof message === 'string' ? message : JSON.stringify(message));
-    const extra = fields && typeof fields === 'object' ? (masked(fields) as object) : fields !== undefined ? { context: masked(fields) } : {};
+    const extra =
+      fields && typeof fields === 'object'
+        ? (masked(fields) as object)
+        : fields !== undefined
+          ? { context: masked(fields) }
+          : {};
     this.pino[level](extra, text);
   }
 
@@ -43,7 +57,11 @@ export class StructuredLogger implements LoggerService {
 
   error(message: unknown, ...optional: unknown[]): void {
     const [first] = optional;
-    this.write('error', message, typeof first === 'string' && first.includes('\n') ? { stack: first } : first);
+    this.write(
+      'error',
+      message,
+      typeof first === 'string' && first.includes('\n') ? { stack: first } : first,
+    );
   }
 
   debug(message: unknown, ...optional: unknown[]): void {

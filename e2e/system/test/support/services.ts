@@ -1,0 +1,133 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+
+export const SERVICES = {
+  'enrollment-service': 0,
+  'subsidy-service': 1,
+  'tax-collection-feed-service': 2,
+  'refund-service': 3,
+  'reporting-service': 4,
+} as const;
+export type ServiceName = keyof typeof SERVICES;
+
+/** Plain keys for the test run; the services only see their hashes. */
+export const TEST_KEYS = {
+  mib: { holder: 'e2e-mib-clerk', role: 'mib', key: 'e2e-key-mib-0123456789' },
+  tax: { holder: 'e2e-tax-feed', role: 'tax', key: 'e2e-key-tax-0123456789' },
+  ops: { holder: 'e2e-ops', role: 'ops', key: 'e2e-key-ops-0123456789' },
+  township: {
+    holder: 'e2e-township-qingquan',
+    role: 'township:620725100',
+    key: 'e2e-key-township-0123456789',
+  },
+} as const;
+
+export function writeKeysFile(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'urrbmi-e2e-'));
+  const file = path.join(dir, 'api-keys.json');
+  const keys = Object.values(TEST_KEYS).map((k) => ({
+    holder: k.holder,
+    role: k.role,
+    sha256: createHash('sha256').update(k.key).digest('hex'),
+  }));
+  writeFileSync(file, JSON.stringify({ keys }));
+  return file;
+}
+
+export interface ServiceProcess {
+  name: ServiceName;
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts one service in its own process from its TypeScript sources (as `nx serve` would from dist). */
+export function spawnService(
+  name: ServiceName,
+  basePort: number,
+  env: Record<string, string>,
+): ServiceProcess {
+  const port = basePort + SERVICES[name];
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json'),
+      LOG_LEVEL: 'warn',
+      ...env,
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    child,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function waitReady(svc: ServiceProcess, timeoutMs = 90_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (svc.child.exitCode !== null)
+      throw new Error(`${svc.name} exited with ${svc.child.exitCode}:\n${svc.output()}`);
+    try {
+      const r = await fetch(`${svc.url}/health/ready`);
+      if (r.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${svc.name} not ready after ${timeoutMs} ms:\n${svc.output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function api(
+  base: string,
+  method: string,
+  route: string,
+  key?: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> & { details?: unknown } }> {
+  const r = await fetch(`${base}${route}`, {
+    method,
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, body: text ? JSON.parse(text) : {} };
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (done(v)) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,214 @@
+import { Client } from 'pg';
+import { shandanId } from './support/resident-ids';
+import {
+  api,
+  SERVICES,
+  ServiceName,
+  ServiceProcess,
+  spawnService,
+  TEST_KEYS,
+  waitFor,
+  waitReady,
+  writeKeysFile,
+} from './support/services';
+
+const BASE_PORT = 14100;
+
+describe('walking skeleton: five services, one event across', () => {
+  const services = new Map<ServiceName, ServiceProcess>();
+  const prefix = `${process.env.KAFKA_TOPIC_PREFIX}skeleton.`;
+
+  beforeAll(async () => {
+    const env = { API_KEYS_FILE: writeKeysFile(), KAFKA_TOPIC_PREFIX: prefix, KAFKA_PARTITIONS: '3' };
+    for (const name of Object.keys(SERVICES) as ServiceName[])
+      services.set(name, spawnService(name, BASE_PORT, env));
+    await Promise.all([...services.values()].map((s) => waitReady(s)));
+  });
+
+  afterAll(async () => {
+    await Promise.all([...services.values()].map((s) => s.stop()));
+  });
+
+  const url = (name: ServiceName) => services.get(name)!.url;
+
+  it('boots all five, each migrated into its own schema and ready', async () => {
+    for (const name of services.keys()) {
+      const ready = await api(url(name), 'GET', '/health/ready');
+      expect(ready).toEqual({
+        status: 200,
+        body: { ready: true, checks: { database: true, kafka: true, consumers: true, outboxRelay: true } },
+      });
+      expect((await api(url(name), 'GET', '/health/live')).status).toBe(200);
+    }
+    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        `SELECT table_schema, count(*)::int AS tables FROM information_schema.tables
+          WHERE table_schema IN ('enrollment','subsidy','tax_feed','refund','reporting') GROUP BY 1 ORDER BY 1`,
+      );
+      // Each schema: outbox, inbox, migrations, plus what its own migrations made.
+      expect(rows).toEqual([
+        { table_schema: 'enrollment', tables: 4 },
+        { table_schema: 'refund', tables: 3 },
+        { table_schema: 'reporting', tables: 4 },
+        { table_schema: 'subsidy', tables: 3 },
+        { table_schema: 'tax_feed', tables: 3 },
+      ]);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('carries enrollment.registered from the enrollment outbox to the reporting projection, once', async () => {
+    const people = [1, 2, 3].map((n) => ({
+      idNumber: shandanId(n),
+      name: `测试${n}`,
+      season: 2023,
+      regionCode: '620725',
+      townshipCode: '620725100',
+      villageCode: n === 3 ? '620725100002' : '620725100001',
+      kind: 'NEW',
+    }));
+    for (const p of people) {
+      const r = await api(url('enrollment-service'), 'POST', '/v1/enrollments', TEST_KEYS.mib.key, p);
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ idNumber: p.idNumber, season: 2023, status: 'REGISTERED' });
+    }
+    // A repeat is refused and publishes nothing.
+    const again = await api(
+      url('enrollment-service'),
+      'POST',
+      '/v1/enrollments',
+      TEST_KEYS.mib.key,
+      people[0],
+    );
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'person is already enrolled for season 2023',
+    });
+
+    const progress = await waitFor(
+      'reporting to count 3 registrations',
+      async () =>
+        (await api(url('reporting-service'), 'GET', '/v1/progress?season=2023', TEST_KEYS.mib.key))
+          .body as unknown as { registered: number }[],
+      (rows) => Array.isArray(rows) && rows.reduce((s, r) => s + r.registered, 0) >= 3,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const settled = (
+      await api(url('reporting-service'), 'GET', '/v1/progress?season=2023', TEST_KEYS.mib.key)
+    ).body;
+    expect(settled).toEqual(progress);
+    expect(settled).toEqual([
+      {
+        season: 2023,
+        regionCode: '620725',
+        townshipCode: '620725100',
+        villageCode: '620725100001',
+        registered: 2,
+      },
+      {
+        season: 2023,
+        regionCode: '620725',
+        townshipCode: '620725100',
+        villageCode: '620725100002',
+        registered: 1,
+      },
+    ]);
+  });
+
+  it('refuses requests without a key (401), with an unknown key (401), and with a role not allowed (403)', async () => {
+    const body = { idNumber: shandanId(9), name: '李四', season: 2023, regionCode: '620725', kind: 'NEW' };
+    const enrol = url('enrollment-service');
+    expect(await api(enrol, 'POST', '/v1/enrollments', undefined, body)).toEqual({
+      status: 401,
+      body: {
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'missing API key: send Authorization: Bearer <key>',
+      },
+    });
+    expect(await api(enrol, 'POST', '/v1/enrollments', 'not-a-key', body)).toEqual({
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', message: 'unknown API key' },
+    });
+    expect(await api(enrol, 'POST', '/v1/enrollments', TEST_KEYS.tax.key, body)).toEqual({
+      status: 403,
+      body: {
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'role tax may not call this endpoint (allowed: mib, township)',
+      },
+    });
+    // A township key acts only in its own area.
+    const other = await api(enrol, 'POST', '/v1/enrollments', TEST_KEYS.township.key, {
+      ...body,
+      townshipCode: '620725101',
+    });
+    expect(other).toEqual({
+      status: 403,
+      body: { statusCode: 403, error: 'Forbidden', message: 'township 620725100 may only see its own area' },
+    });
+    const own = await api(enrol, 'POST', '/v1/enrollments', TEST_KEYS.township.key, {
+      ...body,
+      townshipCode: '620725100',
+    });
+    expect(own.status).toBe(201);
+    // Nothing half-applied by the refusals: only the township's own registration exists.
+    const again = await api(enrol, 'POST', '/v1/enrollments', TEST_KEYS.mib.key, body);
+    expect(again.status).toBe(409);
+  });
+
+  it('answers a bad request with the JSON error shape and changes nothing', async () => {
+    const good = shandanId(5);
+    const wrongCheck = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');
+    const person = { name: '王五', season: 2023, regionCode: '620725', kind: 'NEW' };
+    const r = await api(url('enrollment-service'), 'POST', '/v1/enrollments', TEST_KEYS.mib.key, {
+      ...person,
+      idNumber: wrongCheck,
+      extra: 1,
+    });
+    expect(r).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'request validation failed',
+        details: ['property extra should not exist', 'idNumber must be a valid resident ID number'],
+      },
+    });
+    // The refused request stored nothing: the same person can now be registered once.
+    expect(
+      (
+        await api(url('enrollment-service'), 'POST', '/v1/enrollments', TEST_KEYS.mib.key, {
+          ...person,
+          idNumber: good,
+        })
+      ).status,
+    ).toBe(201);
+  });
+
+  it('serves OpenAPI at /docs and Prometheus metrics at /metrics', async () => {
+    for (const name of services.keys()) {
+      const doc = await fetch(`${url(name)}/docs-json`);
+      expect(doc.status).toBe(200);
+      const json = (await doc.json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(json.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
+      const metrics = await (await fetch(`${url(name)}/metrics`)).text();
+      expect(metrics).toContain('messaging_outbox_backlog');
+    }
+    const enrolDoc = (await (await fetch(`${url('enrollment-service')}/docs-json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(enrolDoc.paths)).toContain('/v1/enrollments');
+    const metrics = await (await fetch(`${url('enrollment-service')}/metrics`)).text();
+    expect(metrics).toMatch(
+      new RegExp(
+        `messaging_events_produced_total\\{topic="${prefix.replace(/\./g, '\\.')}enrollment\\.registered",service="enrollment-service"\\} [45]`,
+      ),
+    );
+  });
+});

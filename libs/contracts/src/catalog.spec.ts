@@ -1,0 +1,60 @@
+import { contractCatalog } from './contract-catalog';
+import { EnrollmentRegistered } from './events/enrollment-registered/enrollment-registered.event';
+
+const payload = {
+  enrollmentId: '0e7c3a0e-7c55-4c1d-9a71-5b0f3e1c9a10',
+  idNumber: '11010519491231002X',
+  name: '张三',
+  season: 2023,
+  regionCode: '110105',
+  kind: 'NEW',
+  registeredAt: '2023-10-01T09:00:00.000+08:00',
+};
+
+function envelope(p: object, extra: object = {}) {
+  return JSON.stringify({
+    eventId: '5b0f3e1c-7c55-4c1d-9a71-0e7c3a0e9a10',
+    type: 'enrollment.registered',
+    version: 1,
+    occurredAt: '2023-10-01T09:00:00.000+08:00',
+    producer: 'enrollment-service',
+    correlationId: '7c55a0e7-3a0e-4c1d-9a71-5b0f3e1c9a10',
+    causationId: null,
+    key: '11010519491231002X',
+    payload: p,
+    ...extra,
+  });
+}
+
+describe('event catalog', () => {
+  const catalog = contractCatalog();
+
+  it('keys enrollment.registered by the resident ID number', () => {
+    expect(catalog.preparePayload(EnrollmentRegistered.type, 1, payload).key).toBe('11010519491231002X');
+  });
+
+  it('validates the payload when producing', () => {
+    expect(() =>
+      catalog.preparePayload('enrollment.registered', 1, { ...payload, idNumber: '110105194912310021' }),
+    ).toThrow(
+      'invalid enrollment.registered@1 payload: idNumber: idNumber must be a valid resident ID number',
+    );
+    expect(() => catalog.preparePayload('enrollment.registered', 1, { ...payload, amountFen: 1 })).toThrow(
+      'property amountFen should not exist',
+    );
+  });
+
+  it('validates envelope and payload when consuming', () => {
+    expect(catalog.parse(envelope(payload)).payload).toMatchObject({ season: 2023 });
+    expect(() => catalog.parse('{')).toThrow(/^message is not JSON/);
+    expect(() => catalog.parse(envelope(payload, { occurredAt: '2023-10-01T09:00:00' }))).toThrow(
+      'occurredAt must be ISO-8601 with an offset',
+    );
+    expect(() => catalog.parse(envelope(payload, { version: 2 }))).toThrow(
+      'unknown event: enrollment.registered version 2',
+    );
+    expect(() => catalog.parse(envelope({ ...payload, season: '2023' }))).toThrow(
+      'season must be an integer number',
+    );
+  });
+});
