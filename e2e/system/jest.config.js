@@ -8,5 +8,5 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
   globalSetup: '../../tools/test/global-setup.js',
   globalTeardown: '../../tools/test/global-teardown.js',
-  testTimeout: 180000,
+  setupFilesAfterEnv: ['../../tools/test/integration-timeout.js'],
 };

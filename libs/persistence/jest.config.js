@@ -7,5 +7,5 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
   globalSetup: '../../tools/test/global-setup.js',
   globalTeardown: '../../tools/test/global-teardown.js',
-  testTimeout: 120000,
+  setupFilesAfterEnv: ['../../tools/test/integration-timeout.js'],
 };
