@@ -12,8 +12,10 @@ LOGS="$ROOT/.local/logs"
 mkdir -p "$LOGS"
 started_pids=()
 started_kafka=""
+stopping=""
 
 cleanup() {
+  stopping=1
   trap - INT TERM EXIT
   if ((${#started_pids[@]})); then
     echo "[start] stopping services: ${started_pids[*]}"
@@ -70,6 +72,7 @@ INFO
 node tools/dev-keys.js
 if ((${#started_pids[@]})); then
   wait -n "${started_pids[@]}" || true
+  if [[ -n "$stopping" ]]; then exit 0; fi
   echo "[start] a service exited; see .local/logs. Stopping the rest." >&2
   exit 1
 else

@@ -22,9 +22,42 @@ async function recreate(url) {
   }
 }
 
+/**
+ * Where a Docker engine answers (or URRBMI_TESTCONTAINERS=1), the official images are started with
+ * testcontainers instead of the local server and the Maven-built broker. These machines have no
+ * engine, so the local path is the one CI takes; this one is kept for machines that do.
+ */
+function dockerEngineAnswers() {
+  if (process.env.URRBMI_TESTCONTAINERS === '0') return false;
+  if (process.env.URRBMI_TESTCONTAINERS === '1') return true;
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startContainers() {
+  const { PostgreSqlContainer } = require('@testcontainers/postgresql');
+  const { KafkaContainer } = require('@testcontainers/kafka');
+  const pg = await new PostgreSqlContainer('postgres:15')
+    .withDatabase('urrbmi_test')
+    .withUsername('postgres')
+    .withPassword('postgres')
+    .start();
+  // The testcontainers Kafka module drives Confluent's image (cp-kafka 7.9 = Apache Kafka 3.9, KRaft).
+  const kafka = await new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start();
+  globalThis.__urrbmiContainers = [pg, kafka];
+  process.env.TEST_DATABASE_URL = pg.getConnectionUri();
+  process.env.KAFKA_BROKERS = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
+}
+
 module.exports = async () => {
   if (globalThis.__urrbmiTestEnv) return; // jest runs globalSetup once per project
   const started = Date.now();
+  if (!process.env.KAFKA_BROKERS && !process.env.TEST_DATABASE_URL && dockerEngineAnswers())
+    await startContainers();
   execFileSync('bash', [path.join(root, 'tools/lib/ensure-postgres.sh')], {
     stdio: 'inherit',
     env: { ...process.env, DATABASE_URL: process.env.TEST_DATABASE_URL ?? '' },
