@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { spawnService } from './support/services';
 
 describe('a missing or invalid setting', () => {
@@ -11,5 +14,16 @@ describe('a missing or invalid setting', () => {
     const code = await new Promise<number | null>((resolve) => svc.child.once('exit', resolve));
     expect(code).toBe(1);
     expect(svc.output()).toContain(`[refund-service] invalid configuration: ${expected}`);
+  });
+
+  it('stops the service at boot when a policy file is malformed, naming the file and the field', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bad-policy-'));
+    writeFileSync(path.join(dir, '620725-2023.yaml'), 'id: 620725-2023\nseason: twenty\n');
+    const svc = spawnService('refund-service', 14300, { POLICY_DIR: dir });
+    const code = await new Promise<number | null>((resolve) => svc.child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(svc.output()).toContain(
+      `[refund-service] ${path.join(dir, '620725-2023.yaml')}: season: season must be an integer number`,
+    );
   });
 });

@@ -44,3 +44,53 @@ export function addDays(date: BusinessDate, days: number): BusinessDate {
 export function toShanghaiIso(instant: Date): string {
   return new Date(instant.getTime() + OFFSET_MS).toISOString().replace('Z', SHANGHAI_OFFSET);
 }
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: BusinessDate, to: BusinessDate): number {
+  const a = Date.parse(`${assertBusinessDate(from)}T00:00:00Z`);
+  const b = Date.parse(`${assertBusinessDate(to)}T00:00:00Z`);
+  return Math.round((b - a) / 86_400_000);
+}
+
+/**
+ * The same day `months` later; where that month is shorter, its last day (期间按月计算:
+ * 到期月的对应日为期间的最后一日，没有对应日的，月末日为最后一日 — Civil Code art. 202).
+ */
+export function addMonths(date: BusinessDate, months: number): BusinessDate {
+  const [y, m, d] = assertBusinessDate(date).split('-').map(Number);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+export type YearMonth = string; // YYYY-MM
+
+export function monthOf(date: BusinessDate): YearMonth {
+  return assertBusinessDate(date).slice(0, 7);
+}
+
+export function firstDayOfMonth(month: YearMonth): BusinessDate {
+  return assertBusinessDate(`${month}-01`);
+}
+
+export function lastDayOfMonth(month: YearMonth): BusinessDate {
+  return addDays(addMonths(firstDayOfMonth(month), 1), -1);
+}
+
+export function addMonthsToMonth(month: YearMonth, n: number): YearMonth {
+  return monthOf(addMonths(firstDayOfMonth(month), n));
+}
+
+/**
+ * The tax bureau pushes day D's payment detail before 16:00 Asia/Shanghai on D+1 (次日下午4点前);
+ * from that instant on, the feed for D is late.
+ */
+export function feedDeadline(paymentDate: BusinessDate): Date {
+  return shanghaiInstant(addDays(paymentDate, 1), '16:00:00');
+}
+
+export function isFeedLate(paymentDate: BusinessDate, now: Date): boolean {
+  return now.getTime() >= feedDeadline(paymentDate).getTime();
+}

@@ -13,6 +13,7 @@ import {
   OutboxWriter,
 } from '@urrbmi/messaging';
 import { createServiceDataSource, databaseUrlFromEnv, migrateServiceSchema } from '@urrbmi/persistence';
+import { loadPolicies, PolicyError, PolicyRegistry } from '@urrbmi/policy';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { ConfigError, loadServiceEnv, ServiceEnv } from './config/service-config';
@@ -59,6 +60,7 @@ class ServiceCoreModule {
     registry: Registry;
     logger: StructuredLogger;
     keys: ApiKeyRegistry;
+    policies: PolicyRegistry;
   }): DynamicModule {
     const probe = new ReadinessProbe(values.dataSource, values.backbone);
     const providers = [
@@ -69,6 +71,7 @@ class ServiceCoreModule {
       { provide: Registry, useValue: values.registry },
       { provide: StructuredLogger, useValue: values.logger },
       { provide: ApiKeyRegistry, useValue: values.keys },
+      { provide: PolicyRegistry, useValue: values.policies },
       { provide: ReadinessProbe, useValue: probe },
       { provide: APP_GUARD, useClass: ApiKeyGuard },
     ];
@@ -93,6 +96,9 @@ export async function startService(
   const config = loadServiceEnv(env);
   const logger = new StructuredLogger(def.name, config.LOG_LEVEL);
   const keys = ApiKeyRegistry.fromFile(config.API_KEYS_FILE);
+  // A wrong policy file stops the service here, naming the file and the field.
+  const policies = new PolicyRegistry(loadPolicies(config.POLICY_DIR));
+  logger.info('policies loaded', { policies: policies.ids() });
   if (keys.size === 0)
     logger.warn('no API keys configured (API_KEYS_FILE): every /v1 request will be refused');
 
@@ -132,7 +138,7 @@ export async function startService(
 
   @Module({
     imports: [
-      ServiceCoreModule.create({ config, dataSource, backbone, registry, logger, keys }),
+      ServiceCoreModule.create({ config, dataSource, backbone, registry, logger, keys, policies }),
       ...def.imports,
     ],
   })
@@ -189,7 +195,7 @@ export function runService(def: ServiceDefinition): void {
       }
     })
     .catch((e: unknown) => {
-      if (e instanceof ConfigError) {
+      if (e instanceof ConfigError || e instanceof PolicyError) {
         console.error(`[${def.name}] ${e.message}`);
       } else {
         console.error(`[${def.name}] failed to start: ${(e as Error)?.stack ?? e}`);

@@ -39,6 +39,11 @@ export class ServiceEnv {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Folder of region-season policy files; the ones bundled in libs/policy/policies by default. */
+  @IsOptional()
+  @IsString()
+  POLICY_DIR?: string;
+
   /** JSON file of hashed API keys (see README, "API keys"). */
   @IsOptional()
   @IsString()
@@ -66,7 +71,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; throws a ConfigError naming every bad setting. */
 export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
-  const known = Object.keys(new ServiceEnv()).concat(['DATABASE_URL', 'PORT', 'API_KEYS_FILE']);
+  const known = Object.keys(new ServiceEnv()).concat(['DATABASE_URL', 'PORT', 'API_KEYS_FILE', 'POLICY_DIR']);
   const plain: Record<string, string> = {};
   for (const k of known) {
     const v = env[k];

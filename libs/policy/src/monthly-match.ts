@@ -1,0 +1,97 @@
+import { addMonthsToMonth, Fen, fen, lastDayOfMonth, YearMonth } from '@urrbmi/domain';
+import { PayoutRoute, SubsidyCategory } from './categories';
+import { RegionSeasonPolicy } from './policy.model';
+import { assessSubsidy, IdentityPeriod } from './subsidy-assessment';
+
+export interface MatchCandidate {
+  idNumber: string;
+  enrolmentRegionCode: string;
+  /** What the person has paid for the season, net of reversals. */
+  paidFen: number;
+  /** The date the payments first reached the full standard, if they did. */
+  paidInFullOn: string | null;
+  /** Subsidy the person already enjoyed this season (a reduced contribution, a proxy payment). */
+  subsidyEnjoyedFen: number;
+  /** A transfer was already created for this person and season (by any earlier run). */
+  alreadyTransferred: boolean;
+  identities: IdentityPeriod[];
+}
+
+export interface OneCardTransferInstruction {
+  idNumber: string;
+  amountFen: Fen;
+  category: SubsidyCategory;
+  route: PayoutRoute;
+  /** The month the money moves (当月参保、次月资助). */
+  transferMonth: YearMonth;
+  reason: string;
+}
+
+export interface MatchResult {
+  transfers: OneCardTransferInstruction[];
+  skipped: { idNumber: string; reason: string }[];
+}
+
+/**
+ * The monthly match (按月数据比对) for month M: people who paid the full standard by the end of M and
+ * hold, at the end of M, an identity whose subsidy they have not enjoyed get one transfer in M+offset.
+ * Never twice per person and season; nothing is ever taken back (no claw-back, no top-up).
+ */
+export function monthlyMatch(
+  policy: RegionSeasonPolicy,
+  month: YearMonth,
+  candidates: MatchCandidate[],
+): MatchResult {
+  const rule = policy.monthlyMatch;
+  const out: MatchResult = { transfers: [], skipped: [] };
+  if (!rule.enabled) {
+    for (const c of candidates)
+      out.skipped.push({ idNumber: c.idNumber, reason: `${policy.id} makes no transfers after payment` });
+    return out;
+  }
+  const asOf = lastDayOfMonth(month);
+  const transferMonth = addMonthsToMonth(month, rule.transferMonthOffset ?? 1);
+  const standard = policy.contribution.individualFen;
+  for (const c of candidates) {
+    const skip = (reason: string) => out.skipped.push({ idNumber: c.idNumber, reason });
+    if (c.alreadyTransferred) {
+      skip('already transferred this season');
+      continue;
+    }
+    if (c.subsidyEnjoyedFen > 0) {
+      skip('subsidy already enjoyed this season');
+      continue;
+    }
+    if (c.paidInFullOn === null || c.paidInFullOn > asOf || c.paidFen < standard) {
+      skip(`not paid in full by ${asOf}`);
+      continue;
+    }
+    const a = assessSubsidy(policy, {
+      enrolmentRegionCode: c.enrolmentRegionCode,
+      asOf,
+      identities: c.identities,
+    });
+    if (a.category === null || a.subsidyFen <= 0 || a.mode === null) {
+      skip(a.reason);
+      continue;
+    }
+    if (!rule.modes.includes(a.mode)) {
+      skip(`${a.mode} subsidies are not transferred after payment under ${policy.id}`);
+      continue;
+    }
+    const route = a.mode === 'DIFFERENCE' ? rule.transferRoute : a.route;
+    if (!route) {
+      skip(`${policy.id} names no route for ${a.mode} transfers`);
+      continue;
+    }
+    out.transfers.push({
+      idNumber: c.idNumber,
+      amountFen: fen(a.subsidyFen),
+      category: a.category,
+      route,
+      transferMonth,
+      reason: `paid ${c.paidFen} fen by ${c.paidInFullOn}; ${a.reason}${rule.transferMonthOffset === null ? '; transfer month not stated by the policy: next month' : ''}`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,30 @@
+import { RegionSeasonPolicy } from './policy.model';
+
+export class UnknownPolicyError extends Error {
+  constructor(
+    readonly regionCode: string,
+    readonly season: number,
+  ) {
+    super(`no policy for region ${regionCode} season ${season}`);
+    this.name = 'UnknownPolicyError';
+  }
+}
+
+/** The loaded policies of a running service, looked up by region (county) and season. */
+export class PolicyRegistry {
+  constructor(private readonly byId: Map<string, RegionSeasonPolicy>) {}
+
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  find(regionCode: string, season: number): RegionSeasonPolicy | undefined {
+    return this.byId.get(`${regionCode.slice(0, 6)}-${season}`);
+  }
+
+  get(regionCode: string, season: number): RegionSeasonPolicy {
+    const p = this.find(regionCode, season);
+    if (!p) throw new UnknownPolicyError(regionCode, season);
+    return p;
+  }
+}
