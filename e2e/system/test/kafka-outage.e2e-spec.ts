@@ -40,6 +40,7 @@ describe('Kafka stopped while a service runs', () => {
       KAFKA_BROKERS: `127.0.0.1:${PORT}`,
       KAFKA_TOPIC_PREFIX: prefix,
       OUTBOX_POLL_INTERVAL_MS: '200',
+      CLOCK_START: '2023-10-15T10:00:00+08:00',
     });
     await waitReady(svc);
     db = new Client({ connectionString: process.env.DATABASE_URL });
@@ -59,7 +60,7 @@ describe('Kafka stopped while a service runs', () => {
     api(svc.url, 'POST', '/v1/enrollments', TEST_KEYS.mib.key, {
       idNumber: shandanId(n, '19851212'),
       name: `离线${n}`,
-      season: 2024,
+      season: 2023,
       regionCode: '620725',
       kind: 'RENEWAL',
     });

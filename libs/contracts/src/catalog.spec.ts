@@ -8,6 +8,8 @@ const payload = {
   season: 2023,
   regionCode: '110105',
   kind: 'NEW',
+  policyId: '110105-2023',
+  amountDueFen: 38000,
   registeredAt: '2023-10-01T09:00:00.000+08:00',
 };
 

@@ -1,7 +1,19 @@
 import { EventCatalog } from './catalog';
+import { EnrollmentActivated } from './events/enrollment-activated/enrollment-activated.event';
+import { EnrollmentCancelled } from './events/enrollment-cancelled/enrollment-cancelled.event';
 import { EnrollmentRegistered } from './events/enrollment-registered/enrollment-registered.event';
+import { PaymentRecorded } from './events/payment-recorded/payment-recorded.event';
+import { PaymentReversed } from './events/payment-reversed/payment-reversed.event';
+import { SubsidyAssessed } from './events/subsidy-assessed/subsidy-assessed.event';
 
 /** Every event of the external contract, in every version consumers still accept. */
 export function contractCatalog(): EventCatalog {
-  return new EventCatalog([EnrollmentRegistered]);
+  return new EventCatalog([
+    EnrollmentRegistered,
+    EnrollmentActivated,
+    EnrollmentCancelled,
+    PaymentRecorded,
+    PaymentReversed,
+    SubsidyAssessed,
+  ]);
 }

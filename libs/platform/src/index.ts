@@ -8,3 +8,4 @@ export * from './errors/api-exception.filter';
 export * from './logging/structured-logger';
 export * from './health/readiness';
 export * from './service-kernel';
+export * from './clock/clock';

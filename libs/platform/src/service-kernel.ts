@@ -15,6 +15,7 @@ import {
 import { createServiceDataSource, databaseUrlFromEnv, migrateServiceSchema } from '@urrbmi/persistence';
 import { loadPolicies, PolicyError, PolicyRegistry } from '@urrbmi/policy';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { Clock } from './clock/clock';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { ConfigError, loadServiceEnv, ServiceEnv } from './config/service-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
@@ -61,6 +62,7 @@ class ServiceCoreModule {
     logger: StructuredLogger;
     keys: ApiKeyRegistry;
     policies: PolicyRegistry;
+    clock: Clock;
   }): DynamicModule {
     const probe = new ReadinessProbe(values.dataSource, values.backbone);
     const providers = [
@@ -72,6 +74,7 @@ class ServiceCoreModule {
       { provide: StructuredLogger, useValue: values.logger },
       { provide: ApiKeyRegistry, useValue: values.keys },
       { provide: PolicyRegistry, useValue: values.policies },
+      { provide: Clock, useValue: values.clock },
       { provide: ReadinessProbe, useValue: probe },
       { provide: APP_GUARD, useClass: ApiKeyGuard },
     ];
@@ -99,6 +102,11 @@ export async function startService(
   // A wrong policy file stops the service here, naming the file and the field.
   const policies = new PolicyRegistry(loadPolicies(config.POLICY_DIR));
   logger.info('policies loaded', { policies: policies.ids() });
+  const clock = new Clock(config.CLOCK_START);
+  if (clock.shifted)
+    logger.warn('service clock shifted by CLOCK_START: not for production', {
+      now: clock.now().toISOString(),
+    });
   if (keys.size === 0)
     logger.warn('no API keys configured (API_KEYS_FILE): every /v1 request will be refused');
 
@@ -138,7 +146,7 @@ export async function startService(
 
   @Module({
     imports: [
-      ServiceCoreModule.create({ config, dataSource, backbone, registry, logger, keys, policies }),
+      ServiceCoreModule.create({ config, dataSource, backbone, registry, logger, keys, policies, clock }),
       ...def.imports,
     ],
   })

@@ -1,24 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { EnrollmentRegistered, EnrollmentRegisteredV1 } from '@urrbmi/contracts';
 import { parseResidentId, toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { assertAreaVisible, DomainError, Principal } from '@urrbmi/platform';
-import { EnrollmentRepository } from './enrollment.repository';
+import { assertAreaVisible, Clock, DomainError, Principal } from '@urrbmi/platform';
+import { decideEnrolment, PolicyRegistry, RegionSeasonPolicy } from '@urrbmi/policy';
+import { EnrollmentRepository } from '../enrollment.repository';
+import { EnrolmentFacts } from '../standing/payment-standing';
 import { RegisterEnrollmentCommand } from './register-enrollment.command';
 
 export interface RegisteredEnrollment {
   enrollmentId: string;
   idNumber: string;
   season: number;
+  kind: string;
   status: string;
+  policyId: string;
+  amountDueFen: number;
+  expectedBenefitStart: string;
   registeredAt: string;
 }
 
+/** A registration that passed every check, ready to insert (shared by single and batch registration). */
+export interface CheckedRegistration {
+  cmd: RegisterEnrollmentCommand;
+  policy: RegionSeasonPolicy;
+  facts: EnrolmentFacts;
+  expectedBenefitStart: string;
+}
+
 /**
- * Registers one person for a season and publishes `enrollment.registered` in the same transaction.
- * (Walking skeleton of issue #4: policy checks — windows, kinds, double cover — come with it.)
+ * 参保登记: checks one registration against the region-season policy and the person's other
+ * enrolments, then registers it and publishes `enrollment.registered` in the same transaction.
  */
 @Injectable()
 export class RegisterEnrollmentHandler {
@@ -26,50 +40,197 @@ export class RegisterEnrollmentHandler {
     private readonly dataSource: DataSource,
     private readonly repository: EnrollmentRepository,
     private readonly outbox: OutboxWriter,
+    private readonly policies: PolicyRegistry,
+    private readonly clock: Clock,
   ) {}
+
+  /** The checks that need no database: policy, kind, window, newborn age. Throws DomainError. */
+  check(cmd: RegisterEnrollmentCommand, by: Principal, today: string): CheckedRegistration {
+    assertAreaVisible(by, cmd.townshipCode);
+    const policy = this.policies.find(cmd.regionCode, cmd.season);
+    if (!policy)
+      throw new DomainError('NO_POLICY', `no policy for region ${cmd.regionCode} season ${cmd.season}`, 422);
+    const person = parseResidentId(cmd.idNumber);
+    const facts: EnrolmentFacts = {};
+    switch (cmd.kind) {
+      case 'NEWBORN':
+        facts.newbornBirthDate = person.birthDate;
+        break;
+      case 'NON_LOCAL':
+        if (!cmd.residenceProof || cmd.notInsuredAtHome !== true) {
+          throw new DomainError(
+            'NON_LOCAL_PROOF_REQUIRED',
+            'a non-local resident needs residenceProof and notInsuredAtHome: true',
+            422,
+          );
+        }
+        break;
+      case 'LATE':
+        if (!cmd.lateGroup)
+          throw new DomainError('LATE_GROUP_REQUIRED', 'a late enrolment names its lateGroup', 422);
+        break;
+      case 'TRANSFER_IN':
+        if (!cmd.previousRegionCode)
+          throw new DomainError('PREVIOUS_REGION_REQUIRED', 'a transfer-in names previousRegionCode', 422);
+        break;
+      case 'PROXY':
+        if (by.baseRole !== 'mib')
+          throw new DomainError(
+            'PROXY_BY_MIB_ONLY',
+            'only the medical insurance bureau enrols on behalf of a fully subsidised person',
+            403,
+          );
+        break;
+    }
+    if (cmd.lateGroup) facts.lateGroup = cmd.lateGroup;
+    if (cmd.extendedGroup) facts.extendedGroup = cmd.extendedGroup;
+    if (cmd.employeeHistory)
+      facts.employeeHistory = {
+        continuousYears: cmd.employeeHistory.continuousYears,
+        gapMonths: cmd.employeeHistory.gapMonths,
+      };
+    const decision = decideEnrolment(policy, {
+      date: today,
+      newborn: facts.newbornBirthDate ? { birthDate: facts.newbornBirthDate } : undefined,
+      extendedGroup: facts.extendedGroup,
+      lateGroup: cmd.kind === 'LATE' ? facts.lateGroup : undefined,
+      employeeHistory: facts.employeeHistory,
+    });
+    if (!decision.allowed) throw new DomainError(decision.code, decision.reason, 422);
+    return {
+      cmd: { ...cmd, idNumber: person.value },
+      policy,
+      facts,
+      expectedBenefitStart: decision.benefitStart,
+    };
+  }
+
+  /** The checks against other records, inside the registering transaction. */
+  async checkAgainstRecords(m: EntityManager, c: CheckedRegistration, today: string): Promise<void> {
+    const { cmd } = c;
+    if (await this.repository.isEmployeeInsured(m, cmd.idNumber, today)) {
+      throw new DomainError(
+        'DOUBLE_COVER',
+        'person is insured as an employee; resident insurance would be double cover',
+        409,
+      );
+    }
+    if (cmd.kind === 'TRANSFER_IN') {
+      const elsewhere = await this.repository.liveElsewhere(m, cmd.idNumber, cmd.season, cmd.regionCode);
+      if (elsewhere.length > 0) {
+        const e = elsewhere[0];
+        throw new DomainError(
+          'NOT_CANCELLED_ELSEWHERE',
+          `person is still enrolled in ${e.regionCode} for season ${e.season}; cancel there first`,
+          409,
+          {
+            enrollmentId: e.id,
+          },
+        );
+      }
+    }
+  }
 
   async execute(
     cmd: RegisterEnrollmentCommand,
     by: Principal,
     correlationId?: string,
   ): Promise<RegisteredEnrollment> {
-    assertAreaVisible(by, cmd.townshipCode);
-    const idNumber = parseResidentId(cmd.idNumber).value;
-    const command = { ...cmd, idNumber };
-    return this.dataSource.transaction(async (manager) => {
-      const { created, row } = await this.repository.insertIfAbsent(
-        manager,
-        randomUUID(),
-        command,
-        by.holder,
-      );
-      if (!created) {
+    const today = this.clock.today();
+    const checked = this.check(cmd, by, today);
+    return this.dataSource.transaction(async (m) => {
+      await this.checkAgainstRecords(m, checked, today);
+      const id = randomUUID();
+      const inserted = await this.repository.insertMany(m, [this.toRow(id, checked, by.holder)]);
+      if (!inserted.has(id)) {
+        const existing = await this.repository.findLive(m, checked.cmd.idNumber, cmd.season);
         throw new DomainError(
           'ALREADY_ENROLLED',
           `person is already enrolled for season ${cmd.season}`,
           409,
           {
-            enrollmentId: row.id,
-            status: row.status,
+            enrollmentId: existing?.id,
+            status: existing?.status,
           },
         );
       }
-      const registeredAt = toShanghaiIso(new Date(row.registered_at));
-      const payload: EnrollmentRegisteredV1 = {
-        enrollmentId: row.id,
-        idNumber,
-        name: cmd.name,
+      const [event] = await this.publishRegistered(m, [{ id, checked }], by.holder, correlationId);
+      return {
+        enrollmentId: id,
+        idNumber: checked.cmd.idNumber,
         season: cmd.season,
-        regionCode: cmd.regionCode,
-        townshipCode: cmd.townshipCode,
-        villageCode: cmd.villageCode,
         kind: cmd.kind,
-        registeredAt,
+        status: 'REGISTERED',
+        policyId: checked.policy.id,
+        amountDueFen: checked.policy.contribution.individualFen,
+        expectedBenefitStart: checked.expectedBenefitStart,
+        registeredAt: event.registeredAt,
       };
-      await this.outbox.publish(manager, [
-        { type: EnrollmentRegistered.type, version: EnrollmentRegistered.version, payload, correlationId },
-      ]);
-      return { enrollmentId: row.id, idNumber, season: row.season, status: row.status, registeredAt };
     });
+  }
+
+  toRow(id: string, c: CheckedRegistration, holder: string) {
+    const { cmd, policy, facts } = c;
+    return {
+      id,
+      idNumber: cmd.idNumber,
+      name: cmd.name,
+      season: cmd.season,
+      regionCode: cmd.regionCode,
+      townshipCode: cmd.townshipCode ?? null,
+      villageCode: cmd.villageCode ?? null,
+      kind: cmd.kind,
+      policyId: policy.id,
+      facts: {
+        ...facts,
+        ...(cmd.school ? { school: cmd.school } : {}),
+        ...(cmd.residenceProof ? { residenceProof: cmd.residenceProof } : {}),
+        ...(cmd.previousRegionCode ? { previousRegionCode: cmd.previousRegionCode } : {}),
+      },
+      standardFen: policy.contribution.individualFen,
+      registeredBy: holder,
+    };
+  }
+
+  /** History rows and `enrollment.registered` events for freshly inserted enrolments. */
+  async publishRegistered(
+    m: EntityManager,
+    rows: { id: string; checked: CheckedRegistration }[],
+    holder: string,
+    correlationId?: string,
+  ): Promise<EnrollmentRegisteredV1[]> {
+    const registeredAt = toShanghaiIso(this.clock.now());
+    const payloads: EnrollmentRegisteredV1[] = rows.map(({ id, checked: { cmd, policy } }) => ({
+      enrollmentId: id,
+      idNumber: cmd.idNumber,
+      name: cmd.name,
+      season: cmd.season,
+      regionCode: cmd.regionCode,
+      townshipCode: cmd.townshipCode,
+      villageCode: cmd.villageCode,
+      kind: cmd.kind,
+      policyId: policy.id,
+      amountDueFen: policy.contribution.individualFen,
+      registeredAt,
+    }));
+    await this.repository.addHistory(
+      m,
+      rows.map(({ id, checked }) => ({
+        enrollmentId: id,
+        actor: holder,
+        change: 'REGISTERED',
+        details: { kind: checked.cmd.kind, expectedBenefitStart: checked.expectedBenefitStart },
+      })),
+    );
+    await this.outbox.publish(
+      m,
+      payloads.map((payload) => ({
+        type: EnrollmentRegistered.type,
+        version: EnrollmentRegistered.version,
+        payload,
+        correlationId,
+      })),
+    );
+    return payloads;
   }
 }

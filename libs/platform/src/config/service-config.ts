@@ -44,6 +44,13 @@ export class ServiceEnv {
   @IsString()
   POLICY_DIR?: string;
 
+  /** Start the service clock at this instant (rehearsals and tests only). */
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'CLOCK_START must be an ISO-8601 instant with offset',
+  })
+  CLOCK_START?: string;
+
   /** JSON file of hashed API keys (see README, "API keys"). */
   @IsOptional()
   @IsString()
@@ -71,7 +78,13 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; throws a ConfigError naming every bad setting. */
 export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
-  const known = Object.keys(new ServiceEnv()).concat(['DATABASE_URL', 'PORT', 'API_KEYS_FILE', 'POLICY_DIR']);
+  const known = Object.keys(new ServiceEnv()).concat([
+    'DATABASE_URL',
+    'PORT',
+    'API_KEYS_FILE',
+    'POLICY_DIR',
+    'CLOCK_START',
+  ]);
   const plain: Record<string, string> = {};
   for (const k of known) {
     const v = env[k];

@@ -46,6 +46,14 @@ export class EnrollmentRegisteredV1 {
   @IsIn(ENROLLMENT_KINDS)
   kind!: EnrollmentKind;
 
+  /** Policy of the region and season, and the amount due before any subsidy assessment (the standard). */
+  @Matches(/^\d{6}-\d{4}$/)
+  policyId!: string;
+
+  @Min(0)
+  @IsInt()
+  amountDueFen!: number;
+
   @Matches(ISO_INSTANT_WITH_OFFSET)
   registeredAt!: string;
 }

@@ -1,0 +1,416 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { EnrolmentFacts } from './standing/payment-standing';
+
+/** An enrolment row as the service works with it. */
+export interface EnrollmentRecord {
+  id: string;
+  idNumber: string;
+  name: string;
+  season: number;
+  regionCode: string;
+  townshipCode: string | null;
+  villageCode: string | null;
+  kind: string;
+  status: string;
+  policyId: string;
+  facts: EnrolmentFacts;
+  standardFen: number;
+  amountDueFen: number;
+  subsidyFen: number;
+  subsidyCategory: string | null;
+  subsidyMode: string | null;
+  subsidyReason: string | null;
+  paidFen: number;
+  paidAs: string | null;
+  paymentFlag: string | null;
+  benefitStart: string | null;
+  benefitEnd: string | null;
+  waitingMonths: number;
+  doubleCover: boolean;
+  cancelReason: string | null;
+  registeredBy: string;
+  registeredAt: Date;
+}
+
+const COLUMNS = `id, id_number, name, season, region_code, township_code, village_code, kind, status, policy_id, details,
+  standard_fen, amount_due_fen, subsidy_fen, subsidy_category, subsidy_mode, subsidy_reason, paid_fen, paid_as,
+  payment_flag, to_char(benefit_start, 'YYYY-MM-DD') AS benefit_start, to_char(benefit_end, 'YYYY-MM-DD') AS benefit_end,
+  waiting_months, double_cover, cancel_reason, registered_by, registered_at`;
+
+type Row = Record<string, unknown>;
+
+function toRecord(r: Row): EnrollmentRecord {
+  return {
+    id: r.id as string,
+    idNumber: r.id_number as string,
+    name: r.name as string,
+    season: r.season as number,
+    regionCode: r.region_code as string,
+    townshipCode: (r.township_code as string) ?? null,
+    villageCode: (r.village_code as string) ?? null,
+    kind: r.kind as string,
+    status: r.status as string,
+    policyId: r.policy_id as string,
+    facts: (r.details as EnrolmentFacts) ?? {},
+    standardFen: r.standard_fen as number,
+    amountDueFen: r.amount_due_fen as number,
+    subsidyFen: r.subsidy_fen as number,
+    subsidyCategory: (r.subsidy_category as string) ?? null,
+    subsidyMode: (r.subsidy_mode as string) ?? null,
+    subsidyReason: (r.subsidy_reason as string) ?? null,
+    paidFen: r.paid_fen as number,
+    paidAs: (r.paid_as as string) ?? null,
+    paymentFlag: (r.payment_flag as string) ?? null,
+    benefitStart: (r.benefit_start as string) ?? null,
+    benefitEnd: (r.benefit_end as string) ?? null,
+    waitingMonths: r.waiting_months as number,
+    doubleCover: r.double_cover as boolean,
+    cancelReason: (r.cancel_reason as string) ?? null,
+    registeredBy: r.registered_by as string,
+    registeredAt: r.registered_at as Date,
+  };
+}
+
+export interface NewEnrollment {
+  id: string;
+  idNumber: string;
+  name: string;
+  season: number;
+  regionCode: string;
+  townshipCode: string | null;
+  villageCode: string | null;
+  kind: string;
+  policyId: string;
+  facts: EnrolmentFacts;
+  standardFen: number;
+  registeredBy: string;
+}
+
+export interface HistoryEntry {
+  enrollmentId: string;
+  actor: string;
+  change: string;
+  details: object;
+}
+
+/** Every statement on the enrollment schema. Bulk paths take arrays and use unnest. */
+@Injectable()
+export class EnrollmentRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Inserts the enrolments that have no live enrolment for their person and season (the partial
+   * unique index decides, so concurrent requests cannot both win); returns the ids inserted.
+   */
+  async insertMany(m: EntityManager, rows: NewEnrollment[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted: { id: string }[] = await m.query(
+      `INSERT INTO enrollment.enrollments
+         (id, id_number, name, season, region_code, township_code, village_code, kind, policy_id, details,
+          standard_fen, amount_due_fen, registered_by)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
+                            $9::text[], $10::jsonb[], $11::int[], $11::int[], $12::text[])
+       ON CONFLICT (id_number, season) WHERE status <> 'CANCELLED' DO NOTHING
+       RETURNING id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.idNumber),
+        rows.map((r) => r.name),
+        rows.map((r) => r.season),
+        rows.map((r) => r.regionCode),
+        rows.map((r) => r.townshipCode),
+        rows.map((r) => r.villageCode),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.policyId),
+        rows.map((r) => JSON.stringify(r.facts)),
+        rows.map((r) => r.standardFen),
+        rows.map((r) => r.registeredBy),
+      ],
+    );
+    return new Set(inserted.map((r) => r.id));
+  }
+
+  async findLive(
+    m: EntityManager | DataSource,
+    idNumber: string,
+    season: number,
+  ): Promise<EnrollmentRecord | undefined> {
+    const rows: Row[] = await m.query(
+      `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2 AND status <> 'CANCELLED'`,
+      [idNumber, season],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  async findById(
+    m: EntityManager | DataSource,
+    id: string,
+    lock = false,
+  ): Promise<EnrollmentRecord | undefined> {
+    const rows: Row[] = await m.query(
+      `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** The latest enrolment of a person for a season, live or not (for the person's view). */
+  async findLatest(idNumber: string, season: number): Promise<EnrollmentRecord | undefined> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2
+        ORDER BY (status <> 'CANCELLED') DESC, registered_at DESC LIMIT 1`,
+      [idNumber, season],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Live enrolments of the given people and seasons, locked for this transaction. */
+  async lockLive(
+    m: EntityManager,
+    keys: { idNumber: string; season: number }[],
+  ): Promise<EnrollmentRecord[]> {
+    if (keys.length === 0) return [];
+    const rows: Row[] = await m.query(
+      `SELECT ${COLUMNS} FROM enrollment.enrollments e
+        WHERE (e.id_number, e.season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND e.status <> 'CANCELLED'
+        ORDER BY e.id FOR UPDATE`,
+      [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Live enrolments of a person in other regions, in this or the previous season (transfer-in check). */
+  async liveElsewhere(
+    m: EntityManager,
+    idNumber: string,
+    season: number,
+    regionCode: string,
+  ): Promise<EnrollmentRecord[]> {
+    const rows: Row[] = await m.query(
+      `SELECT ${COLUMNS} FROM enrollment.enrollments
+        WHERE id_number = $1 AND season IN ($2, $2 - 1) AND region_code <> $3 AND status <> 'CANCELLED'`,
+      [idNumber, season, regionCode],
+    );
+    return rows.map(toRecord);
+  }
+
+  async hasEnrolment(m: EntityManager, idNumbers: string[], season: number): Promise<Set<string>> {
+    if (idNumbers.length === 0) return new Set();
+    const rows: { id_number: string }[] = await m.query(
+      `SELECT DISTINCT id_number FROM enrollment.enrollments WHERE id_number = ANY($1::text[]) AND season = $2`,
+      [idNumbers, season],
+    );
+    return new Set(rows.map((r) => r.id_number));
+  }
+
+  async isEmployeeInsured(m: EntityManager, idNumber: string, onDate: string): Promise<boolean> {
+    const rows = await m.query(
+      `SELECT 1 FROM enrollment.employee_insured WHERE id_number = $1
+          AND (insured_from IS NULL OR insured_from <= $2::date) AND (insured_to IS NULL OR insured_to >= $2::date)`,
+      [idNumber, onDate],
+    );
+    return rows.length > 0;
+  }
+
+  /** Writes the computed state of many enrolments in one statement. */
+  async updateStates(
+    m: EntityManager,
+    rows: Pick<
+      EnrollmentRecord,
+      | 'id'
+      | 'status'
+      | 'amountDueFen'
+      | 'subsidyFen'
+      | 'subsidyCategory'
+      | 'subsidyMode'
+      | 'subsidyReason'
+      | 'paidFen'
+      | 'paidAs'
+      | 'paymentFlag'
+      | 'benefitStart'
+      | 'benefitEnd'
+      | 'waitingMonths'
+    >[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await m.query(
+      `UPDATE enrollment.enrollments e SET
+          status = u.status, amount_due_fen = u.due, subsidy_fen = u.subsidy, subsidy_category = u.category,
+          subsidy_mode = u.mode, subsidy_reason = u.reason, paid_fen = u.paid, paid_as = u.paid_as,
+          payment_flag = u.flag, benefit_start = u.bstart, benefit_end = u.bend, waiting_months = u.waiting,
+          updated_at = now()
+        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[],
+                    $9::text[], $10::text[], $11::date[], $12::date[], $13::int[])
+          AS u(id, status, due, subsidy, category, mode, reason, paid, paid_as, flag, bstart, bend, waiting)
+       WHERE e.id = u.id`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.status),
+        rows.map((r) => r.amountDueFen),
+        rows.map((r) => r.subsidyFen),
+        rows.map((r) => r.subsidyCategory),
+        rows.map((r) => r.subsidyMode),
+        rows.map((r) => r.subsidyReason),
+        rows.map((r) => r.paidFen),
+        rows.map((r) => r.paidAs),
+        rows.map((r) => r.paymentFlag),
+        rows.map((r) => r.benefitStart),
+        rows.map((r) => r.benefitEnd),
+        rows.map((r) => r.waitingMonths),
+      ],
+    );
+  }
+
+  async cancel(m: EntityManager, id: string, reason: string): Promise<void> {
+    await m.query(
+      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = now(), updated_at = now() WHERE id = $1`,
+      [id, reason],
+    );
+  }
+
+  async addHistory(m: EntityManager, entries: HistoryEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await m.query(
+      `INSERT INTO enrollment.history (enrollment_id, actor, change, details)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])`,
+      [
+        entries.map((e) => e.enrollmentId),
+        entries.map((e) => e.actor),
+        entries.map((e) => e.change),
+        entries.map((e) => JSON.stringify(e.details)),
+      ],
+    );
+  }
+
+  async history(
+    enrollmentId: string,
+  ): Promise<{ at: Date; actor: string; change: string; details: object }[]> {
+    return this.dataSource.query(
+      `SELECT at, actor, change, details FROM enrollment.history WHERE enrollment_id = $1 ORDER BY id`,
+      [enrollmentId],
+    );
+  }
+
+  /** Records payments and reversals not seen before (by voucher); returns the vouchers inserted. */
+  async insertPayments(
+    m: EntityManager,
+    rows: {
+      voucherNo: string;
+      idNumber: string;
+      season: number;
+      kind: 'PAYMENT' | 'REVERSAL';
+      originalVoucherNo: string | null;
+      amountFen: number;
+      channel: string | null;
+      paidAt: string;
+      eventId: string;
+    }[],
+  ): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted: { voucher_no: string }[] = await m.query(
+      `INSERT INTO enrollment.payments (voucher_no, id_number, season, kind, original_voucher_no, amount_fen, channel, paid_at, event_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[], $9::uuid[])
+       ON CONFLICT (voucher_no) DO NOTHING
+       RETURNING voucher_no`,
+      [
+        rows.map((r) => r.voucherNo),
+        rows.map((r) => r.idNumber),
+        rows.map((r) => r.season),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.originalVoucherNo),
+        rows.map((r) => r.amountFen),
+        rows.map((r) => r.channel),
+        rows.map((r) => r.paidAt),
+        rows.map((r) => r.eventId),
+      ],
+    );
+    return new Set(inserted.map((r) => r.voucher_no));
+  }
+
+  /** Attaches unattached payments of these people and seasons to their live enrolments. */
+  async attachPayments(m: EntityManager, keys: { idNumber: string; season: number }[]): Promise<void> {
+    if (keys.length === 0) return;
+    await m.query(
+      `UPDATE enrollment.payments p SET enrollment_id = e.id
+         FROM enrollment.enrollments e
+        WHERE p.enrollment_id IS NULL AND e.id_number = p.id_number AND e.season = p.season AND e.status <> 'CANCELLED'
+          AND (p.id_number, p.season) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+      [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
+    );
+  }
+
+  async ledgers(
+    m: EntityManager | DataSource,
+    enrollmentIds: string[],
+  ): Promise<
+    Map<
+      string,
+      { voucherNo: string; kind: string; amountFen: number; channel: string | null; paidAt: Date }[]
+    >
+  > {
+    const out = new Map<
+      string,
+      { voucherNo: string; kind: string; amountFen: number; channel: string | null; paidAt: Date }[]
+    >();
+    if (enrollmentIds.length === 0) return out;
+    const rows: {
+      enrollment_id: string;
+      voucher_no: string;
+      kind: string;
+      amount_fen: number;
+      channel: string | null;
+      paid_at: Date;
+    }[] = await m.query(
+      `SELECT enrollment_id, voucher_no, kind, amount_fen, channel, paid_at FROM enrollment.payments
+        WHERE enrollment_id = ANY($1::uuid[]) ORDER BY paid_at, voucher_no`,
+      [enrollmentIds],
+    );
+    for (const r of rows) {
+      const list = out.get(r.enrollment_id) ?? [];
+      list.push({
+        voucherNo: r.voucher_no,
+        kind: r.kind,
+        amountFen: r.amount_fen,
+        channel: r.channel,
+        paidAt: r.paid_at,
+      });
+      out.set(r.enrollment_id, list);
+    }
+    return out;
+  }
+
+  async upsertEmployeeInsured(
+    m: EntityManager,
+    rows: { idNumber: string; name: string | null; insuredFrom: string | null; insuredTo: string | null }[],
+    by: string,
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO enrollment.employee_insured (id_number, name, insured_from, insured_to, listed_by)
+       SELECT i, n, f, t, $5::text FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) AS x(i, n, f, t)
+       ON CONFLICT (id_number) DO UPDATE SET name = EXCLUDED.name, insured_from = EXCLUDED.insured_from,
+         insured_to = EXCLUDED.insured_to, listed_by = EXCLUDED.listed_by, listed_at = now()`,
+      [
+        rows.map((r) => r.idNumber),
+        rows.map((r) => r.name),
+        rows.map((r) => r.insuredFrom),
+        rows.map((r) => r.insuredTo),
+        by,
+      ],
+    );
+  }
+
+  /** Marks live enrolments of people now insured as employees on `onDate`; returns the ids newly marked. */
+  async flagDoubleCover(m: EntityManager, idNumbers: string[], onDate: string): Promise<string[]> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows]: [{ id: string }[], number] = await m.query(
+      `UPDATE enrollment.enrollments e SET double_cover = true, updated_at = now()
+         FROM enrollment.employee_insured w
+        WHERE w.id_number = e.id_number AND e.id_number = ANY($1::text[]) AND e.status <> 'CANCELLED' AND NOT e.double_cover
+          AND (w.insured_from IS NULL OR w.insured_from <= $2::date) AND (w.insured_to IS NULL OR w.insured_to >= $2::date)
+       RETURNING e.id`,
+      [idNumbers, onDate],
+    );
+    return rows.map((r) => r.id);
+  }
+}
