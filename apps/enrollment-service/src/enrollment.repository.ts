@@ -213,6 +213,44 @@ export class EnrollmentRepository {
     return rows.length > 0;
   }
 
+  /** Which of these people are insured as employees on the date (one query for a whole chunk). */
+  async employeeInsuredAmong(m: EntityManager, idNumbers: string[], onDate: string): Promise<Set<string>> {
+    if (idNumbers.length === 0) return new Set();
+    const rows: { id_number: string }[] = await m.query(
+      `SELECT id_number FROM enrollment.employee_insured WHERE id_number = ANY($1::text[])
+          AND (insured_from IS NULL OR insured_from <= $2::date) AND (insured_to IS NULL OR insured_to >= $2::date)`,
+      [idNumbers, onDate],
+    );
+    return new Set(rows.map((r) => r.id_number));
+  }
+
+  /** For live enrolments of these people and seasons: which batch and line registered them, if any. */
+  async liveSources(
+    m: EntityManager,
+    keys: { idNumber: string; season: number }[],
+  ): Promise<Map<string, { batchId?: string; batchLine?: number }>> {
+    const rows: { id_number: string; season: number; batch_id: string | null; batch_line: number | null }[] =
+      await m.query(
+        `SELECT id_number, season, details->>'batchId' AS batch_id, (details->>'batchLine')::int AS batch_line FROM enrollment.enrollments
+        WHERE (id_number, season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND status <> 'CANCELLED'`,
+        [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
+      );
+    return new Map(
+      rows.map((r) => [
+        `${r.id_number}:${r.season}`,
+        { batchId: r.batch_id ?? undefined, batchLine: r.batch_line ?? undefined },
+      ]),
+    );
+  }
+
+  async cancelMany(m: EntityManager, ids: string[], reason: string): Promise<void> {
+    if (ids.length === 0) return;
+    await m.query(
+      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])`,
+      [ids, reason],
+    );
+  }
+
   /** Writes the computed state of many enrolments in one statement. */
   async updateStates(
     m: EntityManager,

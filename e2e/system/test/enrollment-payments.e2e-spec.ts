@@ -2,7 +2,15 @@ import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { EventInjector } from './support/events';
 import { shandanId } from './support/resident-ids';
-import { api, ServiceProcess, spawnService, TEST_KEYS, waitFor, waitReady, writeKeysFile } from './support/services';
+import {
+  api,
+  ServiceProcess,
+  spawnService,
+  TEST_KEYS,
+  waitFor,
+  waitReady,
+  writeKeysFile,
+} from './support/services';
 
 const FEED = '3f6d1d0e-2b7e-4a51-9d0e-0c1f5c9b7a11';
 
@@ -11,13 +19,45 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
   const prefix = `${process.env.KAFKA_TOPIC_PREFIX}enrolpay.`;
   const inject = new EventInjector(prefix);
   const mib = TEST_KEYS.mib.key;
-  const view = async (id: string) => (await api(svc.url, 'GET', `/v1/persons/${id}/seasons/2023`, mib)).body as Record<string, unknown> & { history: { change: string }[] };
-  const register = (id: string) => api(svc.url, 'POST', '/v1/enrollments', mib, { idNumber: id, name: '缴费人', season: 2023, regionCode: '620725', townshipCode: '620725101', kind: 'NEW' });
-  const payment = (id: string, voucherNo: string, amountFen: number, paidAt = '2023-10-16T09:30:00+08:00', channel = 'WECHAT') =>
-    inject.envelope('payment.recorded', { voucherNo, idNumber: id, name: '缴费人', regionCode: '620725', townshipCode: '620725101', season: 2023, amountFen, channel, paidAt, feedId: FEED });
+  const view = async (id: string) =>
+    (await api(svc.url, 'GET', `/v1/persons/${id}/seasons/2023`, mib)).body as Record<string, unknown> & {
+      history: { change: string }[];
+    };
+  const register = (id: string) =>
+    api(svc.url, 'POST', '/v1/enrollments', mib, {
+      idNumber: id,
+      name: '缴费人',
+      season: 2023,
+      regionCode: '620725',
+      townshipCode: '620725101',
+      kind: 'NEW',
+    });
+  const payment = (
+    id: string,
+    voucherNo: string,
+    amountFen: number,
+    paidAt = '2023-10-16T09:30:00+08:00',
+    channel = 'WECHAT',
+  ) =>
+    inject.envelope('payment.recorded', {
+      voucherNo,
+      idNumber: id,
+      name: '缴费人',
+      regionCode: '620725',
+      townshipCode: '620725101',
+      season: 2023,
+      amountFen,
+      channel,
+      paidAt,
+      feedId: FEED,
+    });
 
   beforeAll(async () => {
-    svc = spawnService('enrollment-service', 14500, { API_KEYS_FILE: writeKeysFile(), KAFKA_TOPIC_PREFIX: prefix, CLOCK_START: '2023-10-15T10:00:00+08:00' });
+    svc = spawnService('enrollment-service', 14500, {
+      API_KEYS_FILE: writeKeysFile(),
+      KAFKA_TOPIC_PREFIX: prefix,
+      CLOCK_START: '2023-10-15T10:00:00+08:00',
+    });
     await waitReady(svc);
   });
 
@@ -30,7 +70,11 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
     expect((await register(id)).status).toBe(201);
     const paid = payment(id, 'V-101-1', 38000);
     await inject.send([paid]);
-    const active = await waitFor('activation', () => view(id), (v) => v.status === 'ACTIVE');
+    const active = await waitFor(
+      'activation',
+      () => view(id),
+      (v) => v.status === 'ACTIVE',
+    );
     expect(active).toMatchObject({
       status: 'ACTIVE',
       paidFen: 38000,
@@ -54,7 +98,11 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
       feedId: FEED,
     });
     await inject.send([reversal]);
-    const undone = await waitFor('reversal', () => view(id), (v) => v.status === 'REGISTERED');
+    const undone = await waitFor(
+      'reversal',
+      () => view(id),
+      (v) => v.status === 'REGISTERED',
+    );
     expect(undone).toMatchObject({ status: 'REGISTERED', paidFen: 0, benefitPeriod: null });
     expect((undone.payments as unknown[]).length).toBe(2);
     expect(undone.history.map((h) => h.change)).toEqual(['REGISTERED', 'PAID', 'ACTIVE', 'DEACTIVATED']);
@@ -68,32 +116,63 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
     const id = shandanId(102, '19660606');
     await register(id);
     await inject.send([payment(id, 'V-102-1', 38000)]);
-    await waitFor('activation', () => view(id), (v) => v.status === 'ACTIVE');
-    const kafka = new Kafka({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+    await waitFor(
+      'activation',
+      () => view(id),
+      (v) => v.status === 'ACTIVE',
+    );
+    const kafka = new Kafka({
+      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const consumer = kafka.consumer({ groupId: `check-${randomUUID()}` });
     const seen: { idNumber: string; benefitStart: string; paidAs: string }[] = [];
     await consumer.connect();
     await consumer.subscribe({ topic: `${prefix}enrollment.activated`, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString()).payload) });
+    await consumer.run({
+      eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString()).payload),
+    });
     try {
-      await waitFor('activated event', async () => seen.filter((s) => s.idNumber === id).length, (n) => n >= 1, 30_000);
+      await waitFor(
+        'activated event',
+        async () => seen.filter((s) => s.idNumber === id).length,
+        (n) => n >= 1,
+        30_000,
+      );
       await new Promise((r) => setTimeout(r, 1000));
     } finally {
       await consumer.disconnect();
     }
-    expect(seen.filter((s) => s.idNumber === id)).toEqual([expect.objectContaining({ idNumber: id, benefitStart: '2024-01-01', paidAs: 'PAID' })]);
+    expect(seen.filter((s) => s.idNumber === id)).toEqual([
+      expect.objectContaining({ idNumber: id, benefitStart: '2024-01-01', paidAs: 'PAID' }),
+    ]);
   });
 
   it('flags under- and over-payment: an over-payment becomes a refund candidate', async () => {
     const under = shandanId(103, '19660606');
     await register(under);
     await inject.send([payment(under, 'V-103-1', 20000)]);
-    expect(await waitFor('under', () => view(under), (v) => v.paidFen === 20000)).toMatchObject({ status: 'REGISTERED', paymentFlag: 'UNDERPAID' });
+    expect(
+      await waitFor(
+        'under',
+        () => view(under),
+        (v) => v.paidFen === 20000,
+      ),
+    ).toMatchObject({ status: 'REGISTERED', paymentFlag: 'UNDERPAID' });
 
     const over = shandanId(104, '19660606');
     await register(over);
-    await inject.send([payment(over, 'V-104-1', 38000), payment(over, 'V-104-2', 38000, '2023-10-18T09:00:00+08:00')]);
-    expect(await waitFor('over', () => view(over), (v) => v.paidFen === 76000)).toMatchObject({ status: 'ACTIVE', paymentFlag: 'OVERPAID', refundCandidateFen: 38000 });
+    await inject.send([
+      payment(over, 'V-104-1', 38000),
+      payment(over, 'V-104-2', 38000, '2023-10-18T09:00:00+08:00'),
+    ]);
+    expect(
+      await waitFor(
+        'over',
+        () => view(over),
+        (v) => v.paidFen === 76000,
+      ),
+    ).toMatchObject({ status: 'ACTIVE', paymentFlag: 'OVERPAID', refundCandidateFen: 38000 });
   });
 
   it('follows subsidy.assessed until paid: a DIFFERENCE subsidy lowers the amount due', async () => {
@@ -114,23 +193,50 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
         assessedAt: '2023-10-15T12:00:00+08:00',
       }),
     ]);
-    expect(await waitFor('assessed', () => view(id), (v) => v.amountDueFen === 7000)).toMatchObject({
+    expect(
+      await waitFor(
+        'assessed',
+        () => view(id),
+        (v) => v.amountDueFen === 7000,
+      ),
+    ).toMatchObject({
       subsidy: { fen: 31000, category: 'MINIMUM_LIVING_RURAL_CLASS_1_2', mode: 'DIFFERENCE' },
     });
     await inject.send([payment(id, 'V-105-1', 7000)]);
-    expect(await waitFor('active', () => view(id), (v) => v.status === 'ACTIVE')).toMatchObject({ paidFen: 7000, paymentFlag: null });
+    expect(
+      await waitFor(
+        'active',
+        () => view(id),
+        (v) => v.status === 'ACTIVE',
+      ),
+    ).toMatchObject({ paidFen: 7000, paymentFlag: null });
   });
 
   it('registers a payer nobody registered (a renewal that just pays) and activates them', async () => {
     const id = shandanId(106, '19660606');
     await inject.send([payment(id, 'V-106-1', 38000)]);
-    const v = await waitFor('auto-registration', async () => (await api(svc.url, 'GET', `/v1/persons/${id}/seasons/2023`, mib)).body, (b) => b.status === 'ACTIVE');
-    expect(v).toMatchObject({ kind: 'NEW', status: 'ACTIVE', townshipCode: '620725101', history: [{ by: 'tax-collection-feed', change: 'REGISTERED' }, { change: 'PAID' }, { change: 'ACTIVE' }] });
+    const v = await waitFor(
+      'auto-registration',
+      async () => (await api(svc.url, 'GET', `/v1/persons/${id}/seasons/2023`, mib)).body,
+      (b) => b.status === 'ACTIVE',
+    );
+    expect(v).toMatchObject({
+      kind: 'NEW',
+      status: 'ACTIVE',
+      townshipCode: '620725101',
+      history: [
+        { by: 'tax-collection-feed', change: 'REGISTERED' },
+        { change: 'PAID' },
+        { change: 'ACTIVE' },
+      ],
+    });
   });
 
   it('shows townships only their own area', async () => {
     const id = shandanId(101, '19660606');
-    expect((await api(svc.url, 'GET', `/v1/persons/${id}/seasons/2023`, TEST_KEYS.township.key)).body).toMatchObject({
+    expect(
+      (await api(svc.url, 'GET', `/v1/persons/${id}/seasons/2023`, TEST_KEYS.township.key)).body,
+    ).toMatchObject({
       statusCode: 403,
       message: 'township 620725100 may only see its own area',
     });

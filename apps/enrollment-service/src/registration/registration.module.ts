@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { BatchController } from '../batch/batch.controller';
+import { BatchProcessor } from '../batch/batch-processor';
+import { BatchRepository } from '../batch/batch.repository';
 import { CancelEnrollmentController } from '../cancellation/cancel-enrollment.controller';
 import { EmployeeInsuredController } from '../employee-insured/employee-insured.controller';
 import { EnrollmentRepository } from '../enrollment.repository';
@@ -11,6 +14,7 @@ import { RegistrationController } from './registration.controller';
 
 @Module({
   controllers: [
+    BatchController,
     RegistrationController,
     CancelEnrollmentController,
     PersonSeasonController,
@@ -18,6 +22,12 @@ import { RegistrationController } from './registration.controller';
     PaymentEventsController,
     SubsidyEventsController,
   ],
-  providers: [EnrollmentRepository, RegisterEnrollmentHandler, EnrolmentStateService],
+  providers: [
+    EnrollmentRepository,
+    RegisterEnrollmentHandler,
+    EnrolmentStateService,
+    BatchRepository,
+    BatchProcessor,
+  ],
 })
 export class RegistrationModule {}

@@ -1,0 +1,335 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { DataSource, EntityManager } from 'typeorm';
+import { EnrollmentCancelled } from '@urrbmi/contracts';
+import { isValidResidentId, maskResidentId, maskResidentIdsInText, toShanghaiIso } from '@urrbmi/domain';
+import { OutboxWriter } from '@urrbmi/messaging';
+import { Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
+import { EnrollmentRepository } from '../enrollment.repository';
+import { CheckedRegistration, RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
+import { RegisterEnrollmentCommand } from '../registration/register-enrollment.command';
+import { BatchRecord, BatchRepository, RejectRow } from './batch.repository';
+import { BatchRow, readBatchRows } from './batch-row-reader';
+
+const CHUNK = 2000;
+
+function messages(errors: ValidationError[]): string {
+  return errors
+    .flatMap((e) => [...Object.values(e.constraints ?? {}), messages(e.children ?? [])])
+    .filter(Boolean)
+    .join('; ');
+}
+
+const blank = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+
+/** A CSV/XLSX row as the single-registration command, so both go through the same checks. */
+export function rowToCommand(v: Record<string, string>): object {
+  const int = (s: string | undefined) =>
+    blank(s) === undefined ? undefined : /^-?\d+$/.test(s!) ? Number(s) : s;
+  return Object.fromEntries(
+    Object.entries({
+      idNumber: blank(v.id_number),
+      name: blank(v.name),
+      season: int(v.season),
+      regionCode: blank(v.region_code),
+      townshipCode: blank(v.township_code),
+      villageCode: blank(v.village_code),
+      kind: blank(v.kind) ?? 'NEW',
+      school: blank(v.school),
+      lateGroup: blank(v.late_group),
+      extendedGroup: blank(v.extended_group),
+      residenceProof: blank(v.residence_proof),
+      notInsuredAtHome:
+        blank(v.not_insured_at_home) === undefined
+          ? undefined
+          : ['1', 'true', 'yes', '是'].includes(v.not_insured_at_home.toLowerCase()),
+      previousRegionCode: blank(v.previous_region_code),
+    }).filter(([, x]) => x !== undefined),
+  );
+}
+
+/**
+ * Works through uploaded batches one at a time, in chunks of 2,000 rows: each chunk's enrolments,
+ * events, rejects and the batch's checkpoint commit together, so a crash resumes after the last
+ * committed chunk and nothing is applied twice. Unfinished batches resume at start-up.
+ */
+@Injectable()
+export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly batches: BatchRepository,
+    private readonly enrollments: EnrollmentRepository,
+    private readonly registration: RegisterEnrollmentHandler,
+    private readonly outbox: OutboxWriter,
+    private readonly clock: Clock,
+    private readonly logger: StructuredLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const b of await this.batches.unfinished()) this.enqueue(b);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.queue;
+  }
+
+  enqueue(batch: BatchRecord): void {
+    this.queue = this.queue.then(() => this.run(batch)).catch(() => undefined);
+  }
+
+  private async run(batch: BatchRecord): Promise<void> {
+    if (!existsSync(batch.storagePath)) {
+      await this.batches.setStatus(
+        batch.id,
+        'FAILED',
+        'the uploaded file is no longer in storage; upload it again',
+      );
+      return;
+    }
+    const started = Date.now();
+    this.logger.info('batch started', {
+      batchId: batch.id,
+      type: batch.batchType,
+      resumeAfterLine: batch.processedLines,
+    });
+    const principal: Principal = {
+      holder: batch.submittedBy,
+      role: batch.submitterRole,
+      ...parseRole(batch.submitterRole),
+    };
+    try {
+      let chunk: BatchRow[] = [];
+      for await (const row of readBatchRows(batch.storagePath, batch.contentType)) {
+        if (row.line <= batch.processedLines) continue;
+        chunk.push(row);
+        if (chunk.length >= CHUNK) {
+          await this.apply(batch, principal, chunk);
+          chunk = [];
+          if (this.stopping) return; // resumes from the checkpoint at the next start
+        }
+      }
+      if (chunk.length > 0) await this.apply(batch, principal, chunk);
+      await this.batches.setStatus(batch.id, 'DONE');
+      const done = await this.batches.find(batch.id);
+      this.logger.info('batch done', {
+        batchId: batch.id,
+        accepted: done?.accepted,
+        rejected: done?.rejected,
+        ms: Date.now() - started,
+      });
+    } catch (e) {
+      this.logger.error('batch failed', { batchId: batch.id, error: e as Error });
+      await this.batches.setStatus(batch.id, 'FAILED', maskResidentIdsInText((e as Error).message));
+    }
+  }
+
+  private async apply(batch: BatchRecord, by: Principal, rows: BatchRow[]): Promise<void> {
+    const lastLine = rows[rows.length - 1].line;
+    await this.dataSource.transaction(async (m) => {
+      const { accepted, rejects } =
+        batch.batchType === 'DEATHS'
+          ? await this.applyDeaths(m, batch, by, rows)
+          : await this.applyRegistrations(m, batch, by, rows);
+      await this.batches.checkpoint(m, batch.id, lastLine, accepted, rejects);
+    });
+  }
+
+  private async applyRegistrations(
+    m: EntityManager,
+    batch: BatchRecord,
+    by: Principal,
+    rows: BatchRow[],
+  ): Promise<{ accepted: number; rejects: RejectRow[] }> {
+    const today = this.clock.today();
+    const rejects: RejectRow[] = [];
+    const reject = (row: BatchRow, code: string, message: string) =>
+      rejects.push({
+        line: row.line,
+        idNumber: row.values.id_number ? maskResidentId(row.values.id_number) : null,
+        code,
+        message: maskResidentIdsInText(message),
+      });
+    const checked: { row: BatchRow; c: CheckedRegistration }[] = [];
+    for (const row of rows) {
+      const cmd = plainToInstance(RegisterEnrollmentCommand, rowToCommand(row.values));
+      const errors = validateSync(cmd, { whitelist: true, forbidNonWhitelisted: true });
+      if (errors.length > 0) {
+        reject(row, 'INVALID_ROW', messages(errors));
+        continue;
+      }
+      try {
+        checked.push({ row, c: this.registration.check(cmd, by, today) });
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        reject(row, e.code, e.message);
+      }
+    }
+    // Records-based checks, set-based where it matters: employee insurance for the whole chunk.
+    const insured = await this.enrollments.employeeInsuredAmong(
+      m,
+      checked.map((x) => x.c.cmd.idNumber),
+      today,
+    );
+    const toInsert: { row: BatchRow; c: CheckedRegistration; id: string }[] = [];
+    for (const x of checked) {
+      if (insured.has(x.c.cmd.idNumber)) {
+        reject(
+          x.row,
+          'DOUBLE_COVER',
+          'person is insured as an employee; resident insurance would be double cover',
+        );
+        continue;
+      }
+      if (x.c.cmd.kind === 'TRANSFER_IN') {
+        try {
+          await this.registration.checkAgainstRecords(m, x.c, today);
+        } catch (e) {
+          if (!(e instanceof DomainError)) throw e;
+          reject(x.row, e.code, e.message);
+          continue;
+        }
+      }
+      x.c.facts = { ...x.c.facts, batchId: batch.id, batchLine: x.row.line } as typeof x.c.facts;
+      toInsert.push({ ...x, id: randomUUID() });
+    }
+    const inserted = await this.enrollments.insertMany(
+      m,
+      toInsert.map((x) => this.registration.toRow(x.id, x.c, by.holder)),
+    );
+    const losers = toInsert.filter((x) => !inserted.has(x.id));
+    if (losers.length > 0) {
+      const existing = await this.enrollments.liveSources(
+        m,
+        losers.map((x) => ({ idNumber: x.c.cmd.idNumber, season: x.c.cmd.season })),
+      );
+      for (const x of losers) {
+        const e = existing.get(`${x.c.cmd.idNumber}:${x.c.cmd.season}`);
+        if (e?.batchId === batch.id)
+          reject(
+            x.row,
+            'DUPLICATE_IN_FILE',
+            `the same person and season appear earlier in this file (line ${e.batchLine})`,
+          );
+        else reject(x.row, 'ALREADY_ENROLLED', `person is already enrolled for season ${x.c.cmd.season}`);
+      }
+    }
+    const fresh = toInsert.filter((x) => inserted.has(x.id));
+    await this.registration.publishRegistered(
+      m,
+      fresh.map((x) => ({ id: x.id, checked: x.c })),
+      by.holder,
+      batch.id,
+    );
+    return { accepted: fresh.length, rejects: rejects.sort((a, b) => a.line - b.line) };
+  }
+
+  /** Health commission death lists: `id_number,season,date_of_death` cancels the live enrolment. */
+  private async applyDeaths(
+    m: EntityManager,
+    batch: BatchRecord,
+    by: Principal,
+    rows: BatchRow[],
+  ): Promise<{ accepted: number; rejects: RejectRow[] }> {
+    const rejects: RejectRow[] = [];
+    const wanted: { row: BatchRow; idNumber: string; season: number; date: string }[] = [];
+    for (const row of rows) {
+      const id = (row.values.id_number ?? '').toUpperCase();
+      const season = Number(row.values.season);
+      const date = row.values.date_of_death ?? '';
+      const masked = id ? maskResidentId(id) : null;
+      if (!isValidResidentId(id))
+        rejects.push({
+          line: row.line,
+          idNumber: masked,
+          code: 'INVALID_ROW',
+          message: 'id_number must be a valid resident ID number',
+        });
+      else if (!Number.isInteger(season))
+        rejects.push({
+          line: row.line,
+          idNumber: masked,
+          code: 'INVALID_ROW',
+          message: 'season must be an integer',
+        });
+      else if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+        rejects.push({
+          line: row.line,
+          idNumber: masked,
+          code: 'INVALID_ROW',
+          message: 'date_of_death must be YYYY-MM-DD',
+        });
+      else wanted.push({ row, idNumber: id, season, date });
+    }
+    const live = new Map(
+      (await this.enrollments.lockLive(m, wanted)).map((e) => [`${e.idNumber}:${e.season}`, e]),
+    );
+    const cancelled: typeof wanted = [];
+    const seen = new Set<string>();
+    for (const w of wanted) {
+      const key = `${w.idNumber}:${w.season}`;
+      const e = live.get(key);
+      if (!e || seen.has(key)) {
+        rejects.push({
+          line: w.row.line,
+          idNumber: maskResidentId(w.idNumber),
+          code: 'NOT_ENROLLED',
+          message: `no live enrolment in season ${w.season}`,
+        });
+        continue;
+      }
+      if (by.baseRole === 'township' && e.townshipCode !== by.townshipCode) {
+        rejects.push({
+          line: w.row.line,
+          idNumber: maskResidentId(w.idNumber),
+          code: 'OUTSIDE_AREA',
+          message: `township ${by.townshipCode} may only act in its own area`,
+        });
+        continue;
+      }
+      seen.add(key);
+      cancelled.push(w);
+    }
+    const records = cancelled.map((w) => live.get(`${w.idNumber}:${w.season}`)!);
+    await this.enrollments.cancelMany(
+      m,
+      records.map((r) => r.id),
+      'DEATH',
+    );
+    await this.enrollments.addHistory(
+      m,
+      cancelled.map((w, i) => ({
+        enrollmentId: records[i].id,
+        actor: by.holder,
+        change: 'CANCELLED',
+        details: { reason: 'DEATH', effectiveDate: w.date, batchId: batch.id },
+      })),
+    );
+    const at = toShanghaiIso(this.clock.now());
+    await this.outbox.publish(
+      m,
+      cancelled.map((w, i) => ({
+        type: EnrollmentCancelled.type,
+        version: EnrollmentCancelled.version,
+        correlationId: batch.id,
+        payload: {
+          enrollmentId: records[i].id,
+          idNumber: w.idNumber,
+          season: w.season,
+          regionCode: records[i].regionCode,
+          reason: 'DEATH',
+          effectiveDate: w.date,
+          paidFen: records[i].paidFen,
+          cancelledAt: at,
+        },
+      })),
+    );
+    return { accepted: cancelled.length, rejects };
+  }
+}

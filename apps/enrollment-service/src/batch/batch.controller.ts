@@ -1,0 +1,158 @@
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
+import { BatchFileStore, FileTooLargeError } from './batch-file-store';
+import { BatchProcessor } from './batch-processor';
+import { BatchRecord, BatchRepository, BatchType } from './batch.repository';
+import { XLSX_TYPE } from './batch-row-reader';
+
+const MAX_BYTES = Number(process.env.BATCH_MAX_BYTES ?? 512 * 1024 * 1024);
+const STORAGE_DIR = process.env.BATCH_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-enrollment-batches');
+
+function view(b: BatchRecord) {
+  return {
+    batchId: b.id,
+    type: b.batchType,
+    status: b.status,
+    fileName: b.fileName,
+    sizeBytes: b.sizeBytes,
+    sha256: b.sha256,
+    submittedBy: b.submittedBy,
+    submittedAt: b.submittedAt,
+    processedLines: b.processedLines,
+    accepted: b.accepted,
+    rejected: b.rejected,
+    error: b.error,
+    finishedAt: b.finishedAt,
+    rejectsUrl: `/v1/enrollments/batch/${b.id}/rejects`,
+  };
+}
+
+@ApiTags('enrollment batches')
+@ApiBearerAuth()
+@Controller('v1/enrollments/batch')
+export class BatchController {
+  private readonly store = new BatchFileStore(STORAGE_DIR);
+
+  constructor(
+    private readonly batches: BatchRepository,
+    private readonly processor: BatchProcessor,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Roles('mib', 'township')
+  @ApiOperation({
+    summary:
+      'Upload a CSV or XLSX of registrations (a school, a renewal run, newborns) or deaths; processed in the background',
+    description:
+      'Registrations: id_number,name,season,region_code,township_code,village_code,kind[,school,late_group,extended_group,residence_proof,not_insured_at_home,previous_region_code]. ' +
+      'Deaths (X-Batch-Type: DEATHS): id_number,season,date_of_death. CSV in UTF-8 (BOM allowed) or `text/csv; charset=gbk`. ' +
+      'The same file again returns the first batch (200) and enrols nobody twice.',
+  })
+  @ApiConsumes('text/csv', XLSX_TYPE)
+  @ApiHeader({ name: 'X-Batch-Type', required: false, enum: ['REGISTRATIONS', 'DEATHS'] })
+  @ApiHeader({ name: 'X-File-Name', required: false })
+  @ApiAcceptedResponse({ description: 'accepted; poll GET /v1/enrollments/batch/{id} for progress' })
+  async upload(
+    @Req() req: Readable & { headers: Record<string, string | undefined> },
+    @Res({ passthrough: true }) res: { status(n: number): void; setHeader(k: string, v: string): void },
+    @CurrentPrincipal() by: Principal,
+    @Headers('content-type') contentType = '',
+    @Headers('x-batch-type') typeHeader = 'REGISTRATIONS',
+    @Headers('x-file-name') fileName?: string,
+  ) {
+    const type = typeHeader.toUpperCase() as BatchType;
+    if (!['REGISTRATIONS', 'DEATHS'].includes(type))
+      throw new DomainError('BAD_BATCH_TYPE', 'X-Batch-Type must be REGISTRATIONS or DEATHS', 400);
+    if (!/^text\/csv\b/i.test(contentType) && !contentType.startsWith(XLSX_TYPE)) {
+      throw new DomainError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `send text/csv (UTF-8 or charset=gbk) or ${XLSX_TYPE}`,
+        415,
+      );
+    }
+    let stored;
+    try {
+      stored = await this.store.save(req, MAX_BYTES);
+    } catch (e) {
+      if (e instanceof FileTooLargeError) throw new DomainError('FILE_TOO_LARGE', e.message, 413);
+      throw e;
+    }
+    if (stored.sizeBytes === 0) throw new DomainError('EMPTY_FILE', 'the file is empty', 400);
+    const { created, batch } = await this.batches.createOrFind({
+      id: randomUUID(),
+      sha256: stored.sha256,
+      batchType: type,
+      fileName: fileName ?? null,
+      contentType,
+      sizeBytes: stored.sizeBytes,
+      storagePath: stored.path,
+      submittedBy: by.holder,
+      submitterRole: by.role,
+    });
+    res.setHeader('Location', `/v1/enrollments/batch/${batch.id}`);
+    if (created) this.processor.enqueue(batch);
+    else res.status(200);
+    return { ...view(batch), sameContentAsEarlierBatch: !created };
+  }
+
+  @Get(':id')
+  @Roles('mib', 'township', 'ops')
+  @ApiOperation({ summary: 'Progress and result of a batch' })
+  @ApiOkResponse({
+    description: 'status RECEIVED, PROCESSING, DONE or FAILED; lines processed; accepted; rejected',
+  })
+  async progress(@Param('id', ParseUUIDPipe) id: string) {
+    const b = await this.batches.find(id);
+    if (!b) throw new NotFoundException(`no batch ${id}`);
+    return view(b);
+  }
+
+  @Get(':id/rejects')
+  @Roles('mib', 'township', 'ops')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'Reject report: line,id_number (masked),code,message, as CSV' })
+  async rejects(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Res() res: { setHeader(k: string, v: string): void; write(s: string): boolean; end(): void },
+  ) {
+    const b = await this.batches.find(id);
+    if (!b) throw new NotFoundException(`no batch ${id}`);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="rejects-${id}.csv"`);
+    res.write('\uFEFFline,id_number,code,message\n');
+    const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+    for (let after = 0; ;) {
+      const page = await this.batches.rejects(id, after, 5000);
+      if (page.length === 0) break;
+      res.write(page.map((r) => `${r.line},${r.idNumber ?? ''},${r.code},${quote(r.message)}\n`).join(''));
+      after = page[page.length - 1].line;
+    }
+    res.end();
+  }
+}
