@@ -2,6 +2,7 @@ import { ServiceDefinition } from '@urrbmi/platform';
 import { Enrollments1763800001000 } from './migrations/1763800001000-enrollments';
 import { EnrolmentLifecycle1763800002000 } from './migrations/1763800002000-enrolment-lifecycle';
 import { EnrolmentBatches1763800003000 } from './migrations/1763800003000-enrolment-batches';
+import { RefundLedger1763800004000 } from './migrations/1763800004000-refund-ledger';
 import { RegistrationModule } from './registration/registration.module';
 
 export const enrollmentService: ServiceDefinition = {
@@ -10,6 +11,11 @@ export const enrollmentService: ServiceDefinition = {
   description: 'Persons, one enrolment per person per season, its status and benefit period, batch imports.',
   defaultPort: 3101,
   schema: 'enrollment',
-  migrations: [Enrollments1763800001000, EnrolmentLifecycle1763800002000, EnrolmentBatches1763800003000],
+  migrations: [
+    Enrollments1763800001000,
+    EnrolmentLifecycle1763800002000,
+    EnrolmentBatches1763800003000,
+    RefundLedger1763800004000,
+  ],
   imports: [RegistrationModule],
 };

@@ -111,7 +111,7 @@ export class EnrollmentRepository {
           standard_fen, amount_due_fen, registered_by)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::text[], $10::jsonb[], $11::int[], $11::int[], $12::text[])
-       ON CONFLICT (id_number, season) WHERE status <> 'CANCELLED' DO NOTHING
+       ON CONFLICT (id_number, season) WHERE status NOT IN ('CANCELLED', 'REFUNDED') DO NOTHING
        RETURNING id`,
       [
         rows.map((r) => r.id),
@@ -137,7 +137,7 @@ export class EnrollmentRepository {
     season: number,
   ): Promise<EnrollmentRecord | undefined> {
     const rows: Row[] = await m.query(
-      `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2 AND status <> 'CANCELLED'`,
+      `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2 AND status NOT IN ('CANCELLED', 'REFUNDED')`,
       [idNumber, season],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
@@ -159,7 +159,7 @@ export class EnrollmentRepository {
   async findLatest(idNumber: string, season: number): Promise<EnrollmentRecord | undefined> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2
-        ORDER BY (status <> 'CANCELLED') DESC, registered_at DESC LIMIT 1`,
+        ORDER BY (status NOT IN ('CANCELLED', 'REFUNDED')) DESC, registered_at DESC LIMIT 1`,
       [idNumber, season],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
@@ -173,7 +173,7 @@ export class EnrollmentRepository {
     if (keys.length === 0) return [];
     const rows: Row[] = await m.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments e
-        WHERE (e.id_number, e.season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND e.status <> 'CANCELLED'
+        WHERE (e.id_number, e.season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND e.status NOT IN ('CANCELLED', 'REFUNDED')
         ORDER BY e.id FOR UPDATE`,
       [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
     );
@@ -189,7 +189,7 @@ export class EnrollmentRepository {
   ): Promise<EnrollmentRecord[]> {
     const rows: Row[] = await m.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments
-        WHERE id_number = $1 AND season IN ($2, $2 - 1) AND region_code <> $3 AND status <> 'CANCELLED'`,
+        WHERE id_number = $1 AND season IN ($2, $2 - 1) AND region_code <> $3 AND status NOT IN ('CANCELLED', 'REFUNDED')`,
       [idNumber, season, regionCode],
     );
     return rows.map(toRecord);
@@ -232,7 +232,7 @@ export class EnrollmentRepository {
     const rows: { id_number: string; season: number; batch_id: string | null; batch_line: number | null }[] =
       await m.query(
         `SELECT id_number, season, details->>'batchId' AS batch_id, (details->>'batchLine')::int AS batch_line FROM enrollment.enrollments
-        WHERE (id_number, season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND status <> 'CANCELLED'`,
+        WHERE (id_number, season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND status NOT IN ('CANCELLED', 'REFUNDED')`,
         [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
       );
     return new Map(
@@ -241,6 +241,18 @@ export class EnrollmentRepository {
         { batchId: r.batch_id ?? undefined, batchLine: r.batch_line ?? undefined },
       ]),
     );
+  }
+
+  /** Cancelled enrolments of these people and seasons become REFUNDED; returns their ids. */
+  async markRefunded(m: EntityManager, keys: { idNumber: string; season: number }[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const [rows]: [{ id: string }[], number] = await m.query(
+      `UPDATE enrollment.enrollments SET status = 'REFUNDED', updated_at = now()
+        WHERE status = 'CANCELLED' AND (id_number, season) IN (SELECT * FROM unnest($1::text[], $2::int[]))
+        RETURNING id`,
+      [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
+    );
+    return rows.map((r) => r.id);
   }
 
   async cancelMany(m: EntityManager, ids: string[], reason: string): Promise<void> {
@@ -337,7 +349,7 @@ export class EnrollmentRepository {
       voucherNo: string;
       idNumber: string;
       season: number;
-      kind: 'PAYMENT' | 'REVERSAL';
+      kind: 'PAYMENT' | 'REVERSAL' | 'REFUND';
       originalVoucherNo: string | null;
       amountFen: number;
       channel: string | null;
@@ -366,13 +378,25 @@ export class EnrollmentRepository {
     return new Set(inserted.map((r) => r.voucher_no));
   }
 
+  /** Attaches these ledger entries to each person's latest enrolment of the season, live or ended. */
+  async attachToLatest(m: EntityManager, vouchers: string[]): Promise<void> {
+    if (vouchers.length === 0) return;
+    await m.query(
+      `UPDATE enrollment.payments p SET enrollment_id = (
+          SELECT e.id FROM enrollment.enrollments e WHERE e.id_number = p.id_number AND e.season = p.season
+           ORDER BY (e.status NOT IN ('CANCELLED', 'REFUNDED')) DESC, e.registered_at DESC LIMIT 1)
+        WHERE p.voucher_no = ANY($1::text[]) AND p.enrollment_id IS NULL`,
+      [vouchers],
+    );
+  }
+
   /** Attaches unattached payments of these people and seasons to their live enrolments. */
   async attachPayments(m: EntityManager, keys: { idNumber: string; season: number }[]): Promise<void> {
     if (keys.length === 0) return;
     await m.query(
       `UPDATE enrollment.payments p SET enrollment_id = e.id
          FROM enrollment.enrollments e
-        WHERE p.enrollment_id IS NULL AND e.id_number = p.id_number AND e.season = p.season AND e.status <> 'CANCELLED'
+        WHERE p.enrollment_id IS NULL AND e.id_number = p.id_number AND e.season = p.season AND e.status NOT IN ('CANCELLED', 'REFUNDED')
           AND (p.id_number, p.season) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
       [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
     );
@@ -444,7 +468,7 @@ export class EnrollmentRepository {
     const [rows]: [{ id: string }[], number] = await m.query(
       `UPDATE enrollment.enrollments e SET double_cover = true, updated_at = now()
          FROM enrollment.employee_insured w
-        WHERE w.id_number = e.id_number AND e.id_number = ANY($1::text[]) AND e.status <> 'CANCELLED' AND NOT e.double_cover
+        WHERE w.id_number = e.id_number AND e.id_number = ANY($1::text[]) AND e.status NOT IN ('CANCELLED', 'REFUNDED') AND NOT e.double_cover
           AND (w.insured_from IS NULL OR w.insured_from <= $2::date) AND (w.insured_to IS NULL OR w.insured_to >= $2::date)
        RETURNING e.id`,
       [idNumbers, onDate],

@@ -175,6 +175,63 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
     ).toMatchObject({ status: 'ACTIVE', paymentFlag: 'OVERPAID', refundCandidateFen: 38000 });
   });
 
+  it('takes refunds into the ledger: an over-payment refund clears the flag, a cancelled enrolment becomes REFUNDED', async () => {
+    const refund = (id: string, amountFen: number, reason: string) =>
+      inject.envelope('refund.paid', {
+        refundId: randomUUID(),
+        idNumber: id,
+        season: 2023,
+        regionCode: '620725',
+        amountFen,
+        reason,
+        paidAt: '2023-11-01T10:00:00+08:00',
+      });
+    const over = shandanId(104, '19660606'); // paid twice in the test above
+    const r1 = refund(over, 38000, 'DUPLICATE_PAYMENT');
+    await inject.send([r1, r1]);
+    expect(
+      await waitFor(
+        'refunded over-payment',
+        () => view(over),
+        (v) => v.paidFen === 38000,
+      ),
+    ).toMatchObject({ status: 'ACTIVE', paymentFlag: null, refundCandidateFen: 0 });
+
+    const leaver = shandanId(107, '19660606');
+    const reg = await register(leaver);
+    await inject.send([payment(leaver, 'V-107-1', 38000)]);
+    await waitFor(
+      'active',
+      () => view(leaver),
+      (v) => v.status === 'ACTIVE',
+    );
+    const cancelled = await api(svc.url, 'POST', `/v1/enrollments/${reg.body.enrollmentId}/cancel`, mib, {
+      reason: 'EMPLOYEE_INSURANCE',
+      effectiveDate: '2023-10-20',
+    });
+    expect(cancelled.body).toMatchObject({ status: 'CANCELLED', paidFen: 38000 });
+    await inject.send([refund(leaver, 38000, 'DOUBLE_COVER_EMPLOYEE')]);
+    const done = await waitFor(
+      'refunded',
+      () => view(leaver),
+      (v) => v.status === 'REFUNDED',
+    );
+    expect(done).toMatchObject({ status: 'REFUNDED', cancelReason: 'EMPLOYEE_INSURANCE' });
+    expect(done.history.map((h) => h.change)).toEqual([
+      'REGISTERED',
+      'PAID',
+      'ACTIVE',
+      'CANCELLED',
+      'REFUNDED',
+    ]);
+    expect(
+      (done.payments as { kind: string; amountFen: number }[]).map((p) => [p.kind, p.amountFen]),
+    ).toEqual([
+      ['PAYMENT', 38000],
+      ['REFUND', -38000],
+    ]);
+  });
+
   it('follows subsidy.assessed until paid: a DIFFERENCE subsidy lowers the amount due', async () => {
     const id = shandanId(105, '19660606');
     await register(id);

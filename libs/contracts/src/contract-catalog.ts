@@ -2,6 +2,7 @@ import { EventCatalog } from './catalog';
 import { EnrollmentActivated } from './events/enrollment-activated/enrollment-activated.event';
 import { EnrollmentCancelled } from './events/enrollment-cancelled/enrollment-cancelled.event';
 import { EnrollmentRegistered } from './events/enrollment-registered/enrollment-registered.event';
+import { RefundPaid } from './events/refund-paid/refund-paid.event';
 import { PaymentRecorded } from './events/payment-recorded/payment-recorded.event';
 import { PaymentReversed } from './events/payment-reversed/payment-reversed.event';
 import { SubsidyAssessed } from './events/subsidy-assessed/subsidy-assessed.event';
@@ -15,5 +16,6 @@ export function contractCatalog(): EventCatalog {
     PaymentRecorded,
     PaymentReversed,
     SubsidyAssessed,
+    RefundPaid,
   ]);
 }

@@ -8,4 +8,5 @@ export * from './events/enrollment-cancelled/enrollment-cancelled.event';
 export * from './events/payment-recorded/payment-recorded.event';
 export * from './events/payment-reversed/payment-reversed.event';
 export * from './events/subsidy-assessed/subsidy-assessed.event';
+export * from './events/refund-paid/refund-paid.event';
 export { contractCatalog } from './contract-catalog';

@@ -6,6 +6,7 @@ import { CancelEnrollmentController } from '../cancellation/cancel-enrollment.co
 import { EmployeeInsuredController } from '../employee-insured/employee-insured.controller';
 import { EnrollmentRepository } from '../enrollment.repository';
 import { PaymentEventsController } from '../lifecycle/payment-events.controller';
+import { RefundEventsController } from '../lifecycle/refund-events.controller';
 import { SubsidyEventsController } from '../lifecycle/subsidy-events.controller';
 import { PersonSeasonController } from '../person-season/person-season.controller';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
@@ -21,6 +22,7 @@ import { RegistrationController } from './registration.controller';
     EmployeeInsuredController,
     PaymentEventsController,
     SubsidyEventsController,
+    RefundEventsController,
   ],
   providers: [
     EnrollmentRepository,
