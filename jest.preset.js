@@ -23,7 +23,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@urrbmi/(contracts|domain|messaging|persistence|platform|policy)$': path.join(
+    '^@urrbmi/(contracts|domain|files|messaging|persistence|platform|policy)$': path.join(
       root,
       'libs/$1/src/index.ts',
     ),

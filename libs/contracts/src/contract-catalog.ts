@@ -2,6 +2,8 @@ import { EventCatalog } from './catalog';
 import { EnrollmentActivated } from './events/enrollment-activated/enrollment-activated.event';
 import { EnrollmentCancelled } from './events/enrollment-cancelled/enrollment-cancelled.event';
 import { EnrollmentRegistered } from './events/enrollment-registered/enrollment-registered.event';
+import { FeedAccepted } from './events/feed-accepted/feed-accepted.event';
+import { FeedLate } from './events/feed-late/feed-late.event';
 import { RefundPaid } from './events/refund-paid/refund-paid.event';
 import { PaymentRecorded } from './events/payment-recorded/payment-recorded.event';
 import { PaymentReversed } from './events/payment-reversed/payment-reversed.event';
@@ -17,5 +19,7 @@ export function contractCatalog(): EventCatalog {
     PaymentReversed,
     SubsidyAssessed,
     RefundPaid,
+    FeedAccepted,
+    FeedLate,
   ]);
 }

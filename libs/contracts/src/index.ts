@@ -9,4 +9,6 @@ export * from './events/payment-recorded/payment-recorded.event';
 export * from './events/payment-reversed/payment-reversed.event';
 export * from './events/subsidy-assessed/subsidy-assessed.event';
 export * from './events/refund-paid/refund-paid.event';
+export * from './events/feed-accepted/feed-accepted.event';
+export * from './events/feed-late/feed-late.event';
 export { contractCatalog } from './contract-catalog';

@@ -12,7 +12,7 @@ import { EnrollmentRepository } from '../enrollment.repository';
 import { CheckedRegistration, RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
 import { RegisterEnrollmentCommand } from '../registration/register-enrollment.command';
 import { BatchRecord, BatchRepository, RejectRow } from './batch.repository';
-import { BatchRow, readBatchRows } from './batch-row-reader';
+import { readTabularRows, TabularRow } from '@urrbmi/files';
 
 const CHUNK = 2000;
 
@@ -105,8 +105,8 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
       ...parseRole(batch.submitterRole),
     };
     try {
-      let chunk: BatchRow[] = [];
-      for await (const row of readBatchRows(batch.storagePath, batch.contentType)) {
+      let chunk: TabularRow[] = [];
+      for await (const row of readTabularRows(batch.storagePath, batch.contentType)) {
         if (row.line <= batch.processedLines) continue;
         chunk.push(row);
         if (chunk.length >= CHUNK) {
@@ -130,7 +130,7 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async apply(batch: BatchRecord, by: Principal, rows: BatchRow[]): Promise<void> {
+  private async apply(batch: BatchRecord, by: Principal, rows: TabularRow[]): Promise<void> {
     const lastLine = rows[rows.length - 1].line;
     await this.dataSource.transaction(async (m) => {
       const { accepted, rejects } =
@@ -145,18 +145,18 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     m: EntityManager,
     batch: BatchRecord,
     by: Principal,
-    rows: BatchRow[],
+    rows: TabularRow[],
   ): Promise<{ accepted: number; rejects: RejectRow[] }> {
     const today = this.clock.today();
     const rejects: RejectRow[] = [];
-    const reject = (row: BatchRow, code: string, message: string) =>
+    const reject = (row: TabularRow, code: string, message: string) =>
       rejects.push({
         line: row.line,
         idNumber: row.values.id_number ? maskResidentId(row.values.id_number) : null,
         code,
         message: maskResidentIdsInText(message),
       });
-    const checked: { row: BatchRow; c: CheckedRegistration }[] = [];
+    const checked: { row: TabularRow; c: CheckedRegistration }[] = [];
     for (const row of rows) {
       const cmd = plainToInstance(RegisterEnrollmentCommand, rowToCommand(row.values));
       const errors = validateSync(cmd, { whitelist: true, forbidNonWhitelisted: true });
@@ -177,7 +177,7 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
       checked.map((x) => x.c.cmd.idNumber),
       today,
     );
-    const toInsert: { row: BatchRow; c: CheckedRegistration; id: string }[] = [];
+    const toInsert: { row: TabularRow; c: CheckedRegistration; id: string }[] = [];
     for (const x of checked) {
       if (insured.has(x.c.cmd.idNumber)) {
         reject(
@@ -235,10 +235,10 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     m: EntityManager,
     batch: BatchRecord,
     by: Principal,
-    rows: BatchRow[],
+    rows: TabularRow[],
   ): Promise<{ accepted: number; rejects: RejectRow[] }> {
     const rejects: RejectRow[] = [];
-    const wanted: { row: BatchRow; idNumber: string; season: number; date: string }[] = [];
+    const wanted: { row: TabularRow; idNumber: string; season: number; date: string }[] = [];
     for (const row of rows) {
       const id = (row.values.id_number ?? '').toUpperCase();
       const season = Number(row.values.season);

@@ -25,10 +25,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
-import { BatchFileStore, FileTooLargeError } from './batch-file-store';
+import { FileTooLargeError, UploadStore, XLSX_TYPE } from '@urrbmi/files';
 import { BatchProcessor } from './batch-processor';
 import { BatchRecord, BatchRepository, BatchType } from './batch.repository';
-import { XLSX_TYPE } from './batch-row-reader';
 
 const MAX_BYTES = Number(process.env.BATCH_MAX_BYTES ?? 512 * 1024 * 1024);
 const STORAGE_DIR = process.env.BATCH_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-enrollment-batches');
@@ -56,7 +55,7 @@ function view(b: BatchRecord) {
 @ApiBearerAuth()
 @Controller('v1/enrollments/batch')
 export class BatchController {
-  private readonly store = new BatchFileStore(STORAGE_DIR);
+  private readonly store = new UploadStore(STORAGE_DIR);
 
   constructor(
     private readonly batches: BatchRepository,

@@ -5,14 +5,14 @@ import iconv from 'iconv-lite';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export interface BatchRow {
+export interface TabularRow {
   /** Line number in the file as a clerk sees it (the header is line 1). */
   line: number;
   values: Record<string, string>;
 }
 
 /** Reads a CSV (UTF-8 with or without BOM, or GBK) or XLSX file row by row, never whole. */
-export async function* readBatchRows(file: string, contentType: string): AsyncGenerator<BatchRow> {
+export async function* readTabularRows(file: string, contentType: string): AsyncGenerator<TabularRow> {
   if (contentType.startsWith(XLSX_TYPE)) {
     yield* readXlsx(file);
     return;
@@ -37,7 +37,7 @@ export async function* readBatchRows(file: string, contentType: string): AsyncGe
   }
 }
 
-async function* readXlsx(file: string): AsyncGenerator<BatchRow> {
+async function* readXlsx(file: string): AsyncGenerator<TabularRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

@@ -13,11 +13,12 @@ export interface StoredFile {
 
 export class FileTooLargeError extends Error {}
 
+
 /**
  * Streams an upload to disk while hashing it, so a file of any size costs a fixed amount of memory
  * and the raw file is kept for processing, resuming after a crash, and audit.
  */
-export class BatchFileStore {
+export class UploadStore {
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true });
   }

@@ -1,0 +1,116 @@
+import { PAYMENT_CHANNELS, PaymentChannel } from '@urrbmi/contracts';
+import { isValidResidentId, maskResidentId } from '@urrbmi/domain';
+
+/** One valid row of the tax bureau's daily detail (税务缴费明细). */
+export interface FeedRow {
+  line: number;
+  voucherNo: string;
+  kind: 'PAYMENT' | 'REVERSAL';
+  originalVoucherNo: string | null;
+  idNumber: string;
+  name: string;
+  regionCode: string;
+  townshipCode: string | null;
+  villageCode: string | null;
+  season: number;
+  amountFen: number;
+  channel: PaymentChannel | null;
+  paidAt: string;
+}
+
+export interface QuarantinedRow {
+  line: number;
+  code: string;
+  message: string;
+  voucherNo: string | null;
+  channel: string | null;
+  amountFen: number | null;
+  idNumber: string | null;
+}
+
+export const FEED_COLUMNS = [
+  'voucher_no',
+  'kind',
+  'original_voucher_no',
+  'id_number',
+  'name',
+  'region_code',
+  'township_code',
+  'village_code',
+  'season',
+  'amount_fen',
+  'channel',
+  'paid_at',
+] as const;
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The amount of a row for control totals: its integer amount, or 0 when it has none. */
+export function controlAmount(v: Record<string, string>): number {
+  const a = (v.amount_fen ?? '').trim();
+  return /^-?\d{1,12}$/.test(a) ? Number(a) : 0;
+}
+
+/**
+ * Validates one CSV record. `knownPolicy(region, season)` says whether the region and season exist;
+ * the feed's own region must match the row's.
+ */
+export function parseFeedRow(line: number, v: Record<string, string>, feedRegion: string, knownPolicy: (region: string, season: number) => boolean): FeedRow | QuarantinedRow {
+  const id = (v.id_number ?? '').trim().toUpperCase();
+  const amountText = (v.amount_fen ?? '').trim();
+  const amount = /^-?\d{1,12}$/.test(amountText) ? Number(amountText) : null;
+  const channel = (v.channel ?? '').trim();
+  const q = (code: string, message: string): QuarantinedRow => ({
+    line,
+    code,
+    message,
+    voucherNo: v.voucher_no?.trim() || null,
+    channel: channel || null,
+    amountFen: amount,
+    idNumber: id.length === 18 ? maskResidentId(id) : null,
+  });
+  const voucherNo = (v.voucher_no ?? '').trim();
+  if (!voucherNo || voucherNo.length > 64) return q('BAD_VOUCHER', 'voucher_no is missing or longer than 64 characters');
+  const kind = (v.kind ?? '').trim();
+  if (kind !== 'PAYMENT' && kind !== 'REVERSAL') return q('BAD_KIND', 'kind must be PAYMENT or REVERSAL');
+  if (!isValidResidentId(id)) return q('BAD_ID_NUMBER', 'id_number is not a valid resident ID number (GB 11643 check digit)');
+  const name = (v.name ?? '').trim();
+  if (!name) return q('MISSING_NAME', 'name is missing');
+  const region = (v.region_code ?? '').trim();
+  const seasonText = (v.season ?? '').trim();
+  const season = /^\d{4}$/.test(seasonText) ? Number(seasonText) : NaN;
+  if (!Number.isInteger(season)) return q('BAD_SEASON', 'season must be a year');
+  if (region !== feedRegion) return q('REGION_MISMATCH', `region_code ${region} is not the feed's region ${feedRegion}`);
+  if (!knownPolicy(region, season)) return q('UNKNOWN_REGION', `no collection season ${season} for region ${region}`);
+  const township = (v.township_code ?? '').trim();
+  const village = (v.village_code ?? '').trim();
+  if (township && !/^\d{9}$/.test(township)) return q('BAD_TOWNSHIP', 'township_code must be 9 digits');
+  if (village && !/^\d{12}$/.test(village)) return q('BAD_VILLAGE', 'village_code must be 12 digits');
+  if (amount === null) return q('BAD_AMOUNT', 'amount_fen must be an integer number of fen');
+  const original = (v.original_voucher_no ?? '').trim();
+  if (kind === 'PAYMENT' && amount <= 0) return q('BAD_AMOUNT', 'a PAYMENT carries a positive amount');
+  if (kind === 'REVERSAL' && amount >= 0) return q('BAD_AMOUNT', 'a REVERSAL carries a negative amount');
+  if (kind === 'REVERSAL' && !original) return q('MISSING_ORIGINAL', 'a REVERSAL names original_voucher_no');
+  if (kind === 'PAYMENT' && !(PAYMENT_CHANNELS as readonly string[]).includes(channel)) return q('BAD_CHANNEL', `channel must be one of ${PAYMENT_CHANNELS.join(', ')}`);
+  const paidAt = (v.paid_at ?? '').trim();
+  if (!ISO_WITH_OFFSET.test(paidAt) || Number.isNaN(Date.parse(paidAt))) return q('BAD_PAID_AT', 'paid_at must be ISO-8601 with an offset');
+  return {
+    line,
+    voucherNo,
+    kind,
+    originalVoucherNo: original || null,
+    idNumber: id,
+    name,
+    regionCode: region,
+    townshipCode: township || null,
+    villageCode: village || null,
+    season,
+    amountFen: amount,
+    channel: (PAYMENT_CHANNELS as readonly string[]).includes(channel) ? (channel as PaymentChannel) : null,
+    paidAt,
+  };
+}
+
+export function isQuarantined(r: FeedRow | QuarantinedRow): r is QuarantinedRow {
+  return 'code' in r;
+}

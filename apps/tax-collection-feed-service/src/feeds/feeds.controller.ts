@@ -1,0 +1,156 @@
+import { Controller, Get, Headers, NotFoundException, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { isBusinessDate, isFeedLate } from '@urrbmi/domain';
+import { FileTooLargeError, readTabularRows, UploadStore } from '@urrbmi/files';
+import { Clock, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
+import { PolicyRegistry } from '@urrbmi/policy';
+import { controlAmount, FEED_COLUMNS } from './feed-row';
+import { FeedProcessor } from './feed-processor';
+import { FeedRecord, FeedRepository } from './feed.repository';
+
+const MAX_BYTES = Number(process.env.FEED_MAX_BYTES ?? 1024 * 1024 * 1024);
+const STORAGE_DIR = process.env.FEED_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-tax-feeds');
+const RESPONSE_EXCEPTIONS = 1000;
+
+@ApiTags('feeds')
+@ApiBearerAuth()
+@Controller('v1/feeds')
+export class FeedsController {
+  private readonly store = new UploadStore(STORAGE_DIR);
+
+  constructor(
+    private readonly feeds: FeedRepository,
+    private readonly processor: FeedProcessor,
+    private readonly policies: PolicyRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @Roles('tax')
+  @ApiOperation({
+    summary: "The tax bureau's daily payment detail for day D (税务缴费明细), due before 16:00 on D+1",
+    description: `CSV with header ${FEED_COLUMNS.join(',')}. Control totals in headers are checked over all rows first: a mismatch is 422 and nothing is stored. The same file again returns the first result (200).`,
+  })
+  @ApiConsumes('text/csv')
+  @ApiHeader({ name: 'X-Feed-Date', required: true, example: '2023-10-16' })
+  @ApiHeader({ name: 'X-Region-Code', required: true, example: '620725' })
+  @ApiHeader({ name: 'X-Record-Count', required: true, example: '2' })
+  @ApiHeader({ name: 'X-Total-Amount-Fen', required: true, example: '76000' })
+  async push(
+    @Req() req: Readable,
+    @Res({ passthrough: true }) res: { status(n: number): void; setHeader(k: string, v: string): void },
+    @CurrentPrincipal() by: Principal,
+    @Headers('content-type') contentType = '',
+    @Headers('x-feed-date') feedDate = '',
+    @Headers('x-region-code') regionCode = '',
+    @Headers('x-record-count') countHeader = '',
+    @Headers('x-total-amount-fen') totalHeader = '',
+  ) {
+    if (!isBusinessDate(feedDate)) throw new DomainError('BAD_HEADER', 'X-Feed-Date must be a date YYYY-MM-DD', 400);
+    if (!/^\d{6}$/.test(regionCode) || !this.policies.ids().some((id) => id.startsWith(`${regionCode}-`))) {
+      throw new DomainError('BAD_HEADER', `X-Region-Code ${regionCode} is not a region with a policy`, 400);
+    }
+    if (!/^\d{1,9}$/.test(countHeader)) throw new DomainError('BAD_HEADER', 'X-Record-Count must be a whole number', 400);
+    if (!/^-?\d{1,15}$/.test(totalHeader)) throw new DomainError('BAD_HEADER', 'X-Total-Amount-Fen must be an integer number of fen', 400);
+    if (!/^text\/csv\b/i.test(contentType)) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'send text/csv (UTF-8, or charset=gbk)', 415);
+    let stored;
+    try {
+      stored = await this.store.save(req, MAX_BYTES);
+    } catch (e) {
+      if (e instanceof FileTooLargeError) throw new DomainError('FILE_TOO_LARGE', e.message, 413);
+      throw e;
+    }
+    const earlier = await this.feeds.findBySha(stored.sha256);
+    if (earlier) {
+      res.status(200);
+      return this.result(await this.finished(earlier), true);
+    }
+    // Control totals over every row, before anything is stored.
+    let count = 0;
+    let total = 0;
+    for await (const row of readTabularRows(stored.path, contentType)) {
+      count++;
+      total += controlAmount(row.values);
+    }
+    const declaredCount = Number(countHeader);
+    const declaredTotal = Number(totalHeader);
+    if (count !== declaredCount || total !== declaredTotal) {
+      await rm(stored.path, { force: true });
+      throw new DomainError('CONTROL_TOTALS_MISMATCH', `control totals do not match the file: declared ${declaredCount} rows and ${declaredTotal} fen, found ${count} rows and ${total} fen`, 422, {
+        declared: { count: declaredCount, totalFen: declaredTotal },
+        found: { count, totalFen: total },
+      });
+    }
+    const created = await this.feeds.create({
+      id: randomUUID(),
+      sha256: stored.sha256,
+      feedDate,
+      regionCode,
+      declaredCount,
+      declaredTotalFen: declaredTotal,
+      contentType,
+      sizeBytes: stored.sizeBytes,
+      storagePath: stored.path,
+      submittedBy: by.holder,
+      late: isFeedLate(feedDate, this.clock.now()),
+    });
+    const feed = created ?? (await this.feeds.findBySha(stored.sha256))!; // a concurrent push of the same file won
+    if (created) res.status(201);
+    else res.status(200);
+    return this.result(await this.finished(feed), !created);
+  }
+
+  @Get(':id')
+  @Roles('tax', 'mib', 'ops')
+  @ApiOperation({ summary: 'A feed: status (PROCESSING while a large file goes through), counts and totals' })
+  async get(@Param('id', ParseUUIDPipe) id: string) {
+    const f = await this.feeds.find(id);
+    if (!f) throw new NotFoundException(`no feed ${id}`);
+    return this.summary(f);
+  }
+
+  @Get(':id/rejects')
+  @Roles('tax', 'mib', 'ops')
+  @ApiOperation({ summary: 'Quarantined rows (with reason) and duplicates of a feed, by line; ID numbers masked' })
+  async rejects(@Param('id', ParseUUIDPipe) id: string) {
+    const f = await this.feeds.find(id);
+    if (!f) throw new NotFoundException(`no feed ${id}`);
+    return { feedId: id, rows: await this.feeds.exceptions(id, 1_000_000) };
+  }
+
+  /** Waits for the processor (started here, or resumed at start-up) to finish the feed. */
+  private async finished(feed: FeedRecord): Promise<FeedRecord> {
+    if (feed.status === 'PROCESSING') await this.processor.process(feed);
+    return (await this.feeds.find(feed.id))!;
+  }
+
+  private summary(f: FeedRecord) {
+    return {
+      feedId: f.id,
+      feedDate: f.feedDate,
+      regionCode: f.regionCode,
+      status: f.status,
+      late: f.late,
+      declared: { count: f.declaredCount, totalFen: f.declaredTotalFen },
+      rows: f.rowsRead,
+      applied: f.applied,
+      reversed: f.reversed,
+      duplicates: f.duplicates,
+      quarantined: f.quarantined,
+      appliedTotalFen: f.appliedTotalFen,
+      error: f.error,
+      receivedAt: f.receivedAt,
+      finishedAt: f.finishedAt,
+      rejectsUrl: `/v1/feeds/${f.id}/rejects`,
+    };
+  }
+
+  private async result(f: FeedRecord, sameFile: boolean) {
+    return { ...this.summary(f), sameFileAsEarlierPush: sameFile, rejects: await this.feeds.exceptions(f.id, RESPONSE_EXCEPTIONS) };
+  }
+}

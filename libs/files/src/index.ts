@@ -1,0 +1,2 @@
+export * from './upload-store';
+export * from './tabular-rows';
