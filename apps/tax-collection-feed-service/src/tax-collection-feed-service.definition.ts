@@ -5,7 +5,8 @@ import { FeedLedger1763800010000 } from './migrations/1763800010000-feed-ledger'
 export const taxCollectionFeedService: ServiceDefinition = {
   name: 'tax-collection-feed-service',
   title: 'Tax collection feed service (税务缴费明细)',
-  description: 'Daily feed batches, payments ledger unique by tax voucher, quarantine, deadline monitor, reconciliation.',
+  description:
+    'Daily feed batches, payments ledger unique by tax voucher, quarantine, deadline monitor, reconciliation.',
   defaultPort: 3103,
   schema: 'tax_feed',
   migrations: [FeedLedger1763800010000],

@@ -13,7 +13,6 @@ export interface StoredFile {
 
 export class FileTooLargeError extends Error {}
 
-
 /**
  * Streams an upload to disk while hashing it, so a file of any size costs a fixed amount of memory
  * and the raw file is kept for processing, resuming after a crash, and audit.

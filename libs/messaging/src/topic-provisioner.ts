@@ -1,10 +1,15 @@
-import { Kafka } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import { deadLetterTopicOf } from '@urrbmi/contracts';
 import { KafkaSettings, physicalTopic } from './kafka-settings';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Creates the topics (and their dead-letter topics) that do not exist yet, with the configured
- * partitions and replication. Safe to run from every service at every start.
+ * partitions and replication, and waits until every partition has a leader. Safe to run from every
+ * service at every start, and from several at once: services starting together race to create the
+ * same topics, and a broker may briefly answer "does not host this topic-partition" for a topic
+ * another just created, so each attempt is idempotent and failed attempts are repeated.
  */
 export async function ensureTopics(
   kafka: Kafka,
@@ -14,28 +19,51 @@ export async function ensureTopics(
   const wanted = [...new Set(logicalTopics.flatMap((t) => [t, deadLetterTopicOf(t)]))].map((t) =>
     physicalTopic(settings, t),
   );
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = wanted.filter((t) => !existing.has(t));
-    if (missing.length === 0) return [];
+  for (let attempt = 1; ; attempt++) {
+    const admin = kafka.admin();
     try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: settings.partitions,
-          replicationFactor: settings.replicationFactor,
-        })),
-      });
+      await admin.connect();
+      const existing = new Set(await admin.listTopics());
+      const missing = wanted.filter((t) => !existing.has(t));
+      if (missing.length > 0) {
+        // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION; we wait below instead.
+        await admin
+          .createTopics({
+            waitForLeaders: false,
+            topics: missing.map((topic) => ({
+              topic,
+              numPartitions: settings.partitions,
+              replicationFactor: settings.replicationFactor,
+            })),
+          })
+          .catch(() => undefined); // "already exists" from a concurrent creator; checked below
+      }
+      await waitForLeaders(admin, wanted);
+      return missing;
     } catch (e) {
-      // Another service created some of them between our list and create: only that is fine.
-      const after = new Set(await admin.listTopics());
-      if (missing.some((t) => !after.has(t))) throw e;
+      if (attempt >= 8) throw e;
+      await sleep(250 * attempt);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
-    return missing;
-  } finally {
-    await admin.disconnect();
+  }
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (
+        meta.length === topics.length &&
+        meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
+    } catch (e) {
+      if (Date.now() > until) throw e;
+    }
+    if (Date.now() > until)
+      throw new Error(`topics have no leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await sleep(200);
   }
 }

@@ -1,7 +1,13 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { DataSource, EntityManager } from 'typeorm';
-import { FeedAccepted, PaymentRecorded, PaymentRecordedV1, PaymentReversed, PaymentReversedV1 } from '@urrbmi/contracts';
+import {
+  FeedAccepted,
+  PaymentRecorded,
+  PaymentRecordedV1,
+  PaymentReversed,
+  PaymentReversedV1,
+} from '@urrbmi/contracts';
 import { maskResidentIdsInText, toShanghaiIso } from '@urrbmi/domain';
 import { readTabularRows, TabularRow } from '@urrbmi/files';
 import { OutboxWriter } from '@urrbmi/messaging';
@@ -52,11 +58,18 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
 
   private async run(feed: FeedRecord): Promise<void> {
     if (!existsSync(feed.storagePath)) {
-      await this.dataSource.transaction((m) => this.feeds.finish(m, feed.id, 'FAILED', 'the raw file is no longer in storage; push it again'));
+      await this.dataSource.transaction((m) =>
+        this.feeds.finish(m, feed.id, 'FAILED', 'the raw file is no longer in storage; push it again'),
+      );
       return;
     }
     const started = Date.now();
-    this.logger.info('feed processing', { feedId: feed.id, feedDate: feed.feedDate, region: feed.regionCode, resumeAfterLine: feed.processedLines });
+    this.logger.info('feed processing', {
+      feedId: feed.id,
+      feedDate: feed.feedDate,
+      region: feed.regionCode,
+      resumeAfterLine: feed.processedLines,
+    });
     const known = (region: string, season: number) => this.policies.find(region, season) !== undefined;
     try {
       let chunk: TabularRow[] = [];
@@ -76,21 +89,33 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.info('feed accepted', { feedId: feed.id, ms: Date.now() - started });
     } catch (e) {
       this.logger.error('feed failed', { feedId: feed.id, error: e as Error });
-      await this.dataSource.transaction((m) => this.feeds.finish(m, feed.id, 'FAILED', maskResidentIdsInText((e as Error).message)));
+      await this.dataSource.transaction((m) =>
+        this.feeds.finish(m, feed.id, 'FAILED', maskResidentIdsInText((e as Error).message)),
+      );
     }
   }
 
-  private apply(feed: FeedRecord, rows: TabularRow[], known: (r: string, s: number) => boolean): Promise<void> {
+  private apply(
+    feed: FeedRecord,
+    rows: TabularRow[],
+    known: (r: string, s: number) => boolean,
+  ): Promise<void> {
     return this.dataSource.transaction((m) => this.applyIn(m, feed, rows, known));
   }
 
-  private async applyIn(m: EntityManager, feed: FeedRecord, rows: TabularRow[], known: (r: string, s: number) => boolean): Promise<void> {
+  private async applyIn(
+    m: EntityManager,
+    feed: FeedRecord,
+    rows: TabularRow[],
+    known: (r: string, s: number) => boolean,
+  ): Promise<void> {
     const exceptions: FeedException[] = [];
     const payments: FeedRow[] = [];
     const reversals: FeedRow[] = [];
     for (const row of rows) {
       const r = parseFeedRow(row.line, row.values, feed.regionCode, known);
-      if (isQuarantined(r)) exceptions.push({ ...r, kind: 'QUARANTINED', rawLine: Object.values(row.values).join(',') });
+      if (isQuarantined(r))
+        exceptions.push({ ...r, kind: 'QUARANTINED', rawLine: Object.values(row.values).join(',') });
       else (r.kind === 'PAYMENT' ? payments : reversals).push(r);
     }
     // Payments: a voucher seen before, in any feed or earlier in this one, is a duplicate.
@@ -102,34 +127,85 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
         taken.add(p.voucherNo);
         appliedPayments.push(p);
       } else {
-        exceptions.push({ kind: 'DUPLICATE', line: p.line, code: 'DUPLICATE_VOUCHER', message: `voucher ${p.voucherNo} was recorded before`, voucherNo: p.voucherNo, channel: p.channel, amountFen: p.amountFen, idNumber: null });
+        exceptions.push({
+          kind: 'DUPLICATE',
+          line: p.line,
+          code: 'DUPLICATE_VOUCHER',
+          message: `voucher ${p.voucherNo} was recorded before`,
+          voucherNo: p.voucherNo,
+          channel: p.channel,
+          amountFen: p.amountFen,
+          idNumber: null,
+        });
       }
     }
     // Reversals: need their original, the same person and amount, and never reverse twice.
-    const seenReversal = await this.feeds.existingVouchers(m, reversals.map((r) => r.voucherNo));
-    const originals = await this.feeds.originals(m, reversals.map((r) => r.originalVoucherNo!));
+    const seenReversal = await this.feeds.existingVouchers(
+      m,
+      reversals.map((r) => r.voucherNo),
+    );
+    const originals = await this.feeds.originals(
+      m,
+      reversals.map((r) => r.originalVoucherNo!),
+    );
     const appliedReversals: (FeedRow & { originalChannel: string | null })[] = [];
     for (const r of reversals) {
       const o = originals.get(r.originalVoucherNo!);
-      const base = { line: r.line, voucherNo: r.voucherNo, channel: r.channel, amountFen: r.amountFen, idNumber: null };
+      const base = {
+        line: r.line,
+        voucherNo: r.voucherNo,
+        channel: r.channel,
+        amountFen: r.amountFen,
+        idNumber: null,
+      };
       if (seenReversal.has(r.voucherNo)) {
-        exceptions.push({ ...base, kind: 'DUPLICATE', code: 'DUPLICATE_VOUCHER', message: `voucher ${r.voucherNo} was recorded before` });
+        exceptions.push({
+          ...base,
+          kind: 'DUPLICATE',
+          code: 'DUPLICATE_VOUCHER',
+          message: `voucher ${r.voucherNo} was recorded before`,
+        });
         continue;
       }
       seenReversal.add(r.voucherNo);
       if (!o || o.kind !== 'PAYMENT') {
-        exceptions.push({ ...base, kind: 'QUARANTINED', code: 'UNKNOWN_ORIGINAL', message: `original voucher ${r.originalVoucherNo} is not a recorded payment` });
+        exceptions.push({
+          ...base,
+          kind: 'QUARANTINED',
+          code: 'UNKNOWN_ORIGINAL',
+          message: `original voucher ${r.originalVoucherNo} is not a recorded payment`,
+        });
       } else if (o.reversedBy) {
-        exceptions.push({ ...base, kind: 'QUARANTINED', code: 'ALREADY_REVERSED', message: `original voucher ${r.originalVoucherNo} was already reversed by ${o.reversedBy}` });
+        exceptions.push({
+          ...base,
+          kind: 'QUARANTINED',
+          code: 'ALREADY_REVERSED',
+          message: `original voucher ${r.originalVoucherNo} was already reversed by ${o.reversedBy}`,
+        });
       } else if (o.idNumber !== r.idNumber || o.amountFen !== -r.amountFen) {
-        exceptions.push({ ...base, kind: 'QUARANTINED', code: 'REVERSAL_MISMATCH', message: `reversal does not match original voucher ${r.originalVoucherNo} (person or amount)` });
+        exceptions.push({
+          ...base,
+          kind: 'QUARANTINED',
+          code: 'REVERSAL_MISMATCH',
+          message: `reversal does not match original voucher ${r.originalVoucherNo} (person or amount)`,
+        });
       } else {
         o.reversedBy = r.voucherNo;
         appliedReversals.push({ ...r, originalChannel: o.channel });
       }
     }
-    await this.feeds.insertLedger(m, feed.id, appliedReversals.map((r) => ({ ...r, channel: r.channel ?? (r.originalChannel as FeedRow['channel']) })));
-    await this.feeds.markReversed(m, appliedReversals.map((r) => ({ original: r.originalVoucherNo!, reversal: r.voucherNo })));
+    await this.feeds.insertLedger(
+      m,
+      feed.id,
+      appliedReversals.map((r) => ({
+        ...r,
+        channel: r.channel ?? (r.originalChannel as FeedRow['channel']),
+      })),
+    );
+    await this.feeds.markReversed(
+      m,
+      appliedReversals.map((r) => ({ original: r.originalVoucherNo!, reversal: r.voucherNo })),
+    );
     await this.feeds.addExceptions(m, feed.id, exceptions);
     await this.outbox.publish(m, [
       ...appliedPayments.map((p) => ({
@@ -166,7 +242,9 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
         } satisfies PaymentReversedV1,
       })),
     ]);
-    const total = appliedPayments.reduce((s, p) => s + p.amountFen, 0) + appliedReversals.reduce((s, r) => s + r.amountFen, 0);
+    const total =
+      appliedPayments.reduce((s, p) => s + p.amountFen, 0) +
+      appliedReversals.reduce((s, r) => s + r.amountFen, 0);
     await this.feeds.checkpoint(m, feed.id, rows[rows.length - 1].line, {
       rows: rows.length,
       applied: appliedPayments.length,

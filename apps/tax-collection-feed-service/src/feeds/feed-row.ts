@@ -55,7 +55,12 @@ export function controlAmount(v: Record<string, string>): number {
  * Validates one CSV record. `knownPolicy(region, season)` says whether the region and season exist;
  * the feed's own region must match the row's.
  */
-export function parseFeedRow(line: number, v: Record<string, string>, feedRegion: string, knownPolicy: (region: string, season: number) => boolean): FeedRow | QuarantinedRow {
+export function parseFeedRow(
+  line: number,
+  v: Record<string, string>,
+  feedRegion: string,
+  knownPolicy: (region: string, season: number) => boolean,
+): FeedRow | QuarantinedRow {
   const id = (v.id_number ?? '').trim().toUpperCase();
   const amountText = (v.amount_fen ?? '').trim();
   const amount = /^-?\d{1,12}$/.test(amountText) ? Number(amountText) : null;
@@ -70,18 +75,22 @@ export function parseFeedRow(line: number, v: Record<string, string>, feedRegion
     idNumber: id.length === 18 ? maskResidentId(id) : null,
   });
   const voucherNo = (v.voucher_no ?? '').trim();
-  if (!voucherNo || voucherNo.length > 64) return q('BAD_VOUCHER', 'voucher_no is missing or longer than 64 characters');
+  if (!voucherNo || voucherNo.length > 64)
+    return q('BAD_VOUCHER', 'voucher_no is missing or longer than 64 characters');
   const kind = (v.kind ?? '').trim();
   if (kind !== 'PAYMENT' && kind !== 'REVERSAL') return q('BAD_KIND', 'kind must be PAYMENT or REVERSAL');
-  if (!isValidResidentId(id)) return q('BAD_ID_NUMBER', 'id_number is not a valid resident ID number (GB 11643 check digit)');
+  if (!isValidResidentId(id))
+    return q('BAD_ID_NUMBER', 'id_number is not a valid resident ID number (GB 11643 check digit)');
   const name = (v.name ?? '').trim();
   if (!name) return q('MISSING_NAME', 'name is missing');
   const region = (v.region_code ?? '').trim();
   const seasonText = (v.season ?? '').trim();
   const season = /^\d{4}$/.test(seasonText) ? Number(seasonText) : NaN;
   if (!Number.isInteger(season)) return q('BAD_SEASON', 'season must be a year');
-  if (region !== feedRegion) return q('REGION_MISMATCH', `region_code ${region} is not the feed's region ${feedRegion}`);
-  if (!knownPolicy(region, season)) return q('UNKNOWN_REGION', `no collection season ${season} for region ${region}`);
+  if (region !== feedRegion)
+    return q('REGION_MISMATCH', `region_code ${region} is not the feed's region ${feedRegion}`);
+  if (!knownPolicy(region, season))
+    return q('UNKNOWN_REGION', `no collection season ${season} for region ${region}`);
   const township = (v.township_code ?? '').trim();
   const village = (v.village_code ?? '').trim();
   if (township && !/^\d{9}$/.test(township)) return q('BAD_TOWNSHIP', 'township_code must be 9 digits');
@@ -91,9 +100,11 @@ export function parseFeedRow(line: number, v: Record<string, string>, feedRegion
   if (kind === 'PAYMENT' && amount <= 0) return q('BAD_AMOUNT', 'a PAYMENT carries a positive amount');
   if (kind === 'REVERSAL' && amount >= 0) return q('BAD_AMOUNT', 'a REVERSAL carries a negative amount');
   if (kind === 'REVERSAL' && !original) return q('MISSING_ORIGINAL', 'a REVERSAL names original_voucher_no');
-  if (kind === 'PAYMENT' && !(PAYMENT_CHANNELS as readonly string[]).includes(channel)) return q('BAD_CHANNEL', `channel must be one of ${PAYMENT_CHANNELS.join(', ')}`);
+  if (kind === 'PAYMENT' && !(PAYMENT_CHANNELS as readonly string[]).includes(channel))
+    return q('BAD_CHANNEL', `channel must be one of ${PAYMENT_CHANNELS.join(', ')}`);
   const paidAt = (v.paid_at ?? '').trim();
-  if (!ISO_WITH_OFFSET.test(paidAt) || Number.isNaN(Date.parse(paidAt))) return q('BAD_PAID_AT', 'paid_at must be ISO-8601 with an offset');
+  if (!ISO_WITH_OFFSET.test(paidAt) || Number.isNaN(Date.parse(paidAt)))
+    return q('BAD_PAID_AT', 'paid_at must be ISO-8601 with an offset');
   return {
     line,
     voucherNo,

@@ -70,12 +70,39 @@ function toRecord(r: Record<string, unknown>): FeedRecord {
 export class FeedRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(f: Pick<FeedRecord, 'id' | 'sha256' | 'feedDate' | 'regionCode' | 'declaredCount' | 'declaredTotalFen' | 'contentType' | 'sizeBytes' | 'storagePath' | 'submittedBy' | 'late'>): Promise<FeedRecord | undefined> {
+  async create(
+    f: Pick<
+      FeedRecord,
+      | 'id'
+      | 'sha256'
+      | 'feedDate'
+      | 'regionCode'
+      | 'declaredCount'
+      | 'declaredTotalFen'
+      | 'contentType'
+      | 'sizeBytes'
+      | 'storagePath'
+      | 'submittedBy'
+      | 'late'
+    >,
+  ): Promise<FeedRecord | undefined> {
     const rows = await this.dataSource.query(
       `INSERT INTO tax_feed.feeds (id, sha256, feed_date, region_code, declared_count, declared_total_fen, content_type, size_bytes, storage_path, status, submitted_by, late)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROCESSING', $10, $11)
        ON CONFLICT (sha256) DO NOTHING RETURNING ${COLUMNS}`,
-      [f.id, f.sha256, f.feedDate, f.regionCode, f.declaredCount, f.declaredTotalFen, f.contentType, f.sizeBytes, f.storagePath, f.submittedBy, f.late],
+      [
+        f.id,
+        f.sha256,
+        f.feedDate,
+        f.regionCode,
+        f.declaredCount,
+        f.declaredTotalFen,
+        f.contentType,
+        f.sizeBytes,
+        f.storagePath,
+        f.submittedBy,
+        f.late,
+      ],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
@@ -86,12 +113,16 @@ export class FeedRepository {
   }
 
   async findBySha(sha256: string): Promise<FeedRecord | undefined> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM tax_feed.feeds WHERE sha256 = $1`, [sha256]);
+    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM tax_feed.feeds WHERE sha256 = $1`, [
+      sha256,
+    ]);
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async processing(): Promise<FeedRecord[]> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM tax_feed.feeds WHERE status = 'PROCESSING' ORDER BY received_at`);
+    const rows = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM tax_feed.feeds WHERE status = 'PROCESSING' ORDER BY received_at`,
+    );
     return rows.map(toRecord);
   }
 
@@ -128,18 +159,47 @@ export class FeedRepository {
 
   async existingVouchers(m: EntityManager, vouchers: string[]): Promise<Set<string>> {
     if (vouchers.length === 0) return new Set();
-    const rows: { voucher_no: string }[] = await m.query(`SELECT voucher_no FROM tax_feed.payments WHERE voucher_no = ANY($1::text[])`, [vouchers]);
+    const rows: { voucher_no: string }[] = await m.query(
+      `SELECT voucher_no FROM tax_feed.payments WHERE voucher_no = ANY($1::text[])`,
+      [vouchers],
+    );
     return new Set(rows.map((r) => r.voucher_no));
   }
 
   /** The originals reversals name, locked, with whether they were reversed already. */
-  async originals(m: EntityManager, vouchers: string[]): Promise<Map<string, { kind: string; idNumber: string; amountFen: number; reversedBy: string | null; channel: string | null }>> {
+  async originals(
+    m: EntityManager,
+    vouchers: string[],
+  ): Promise<
+    Map<
+      string,
+      { kind: string; idNumber: string; amountFen: number; reversedBy: string | null; channel: string | null }
+    >
+  > {
     if (vouchers.length === 0) return new Map();
-    const rows: { voucher_no: string; kind: string; id_number: string; amount_fen: number; reversed_by: string | null; channel: string | null }[] = await m.query(
+    const rows: {
+      voucher_no: string;
+      kind: string;
+      id_number: string;
+      amount_fen: number;
+      reversed_by: string | null;
+      channel: string | null;
+    }[] = await m.query(
       `SELECT voucher_no, kind, id_number, amount_fen, reversed_by, channel FROM tax_feed.payments WHERE voucher_no = ANY($1::text[]) FOR UPDATE`,
       [vouchers],
     );
-    return new Map(rows.map((r) => [r.voucher_no, { kind: r.kind, idNumber: r.id_number, amountFen: r.amount_fen, reversedBy: r.reversed_by, channel: r.channel }]));
+    return new Map(
+      rows.map((r) => [
+        r.voucher_no,
+        {
+          kind: r.kind,
+          idNumber: r.id_number,
+          amountFen: r.amount_fen,
+          reversedBy: r.reversed_by,
+          channel: r.channel,
+        },
+      ]),
+    );
   }
 
   async markReversed(m: EntityManager, pairs: { original: string; reversal: string }[]): Promise<void> {
@@ -175,18 +235,43 @@ export class FeedRepository {
     m: EntityManager,
     feedId: string,
     lastLine: number,
-    counts: { rows: number; applied: number; reversed: number; duplicates: number; quarantined: number; totalFen: number },
+    counts: {
+      rows: number;
+      applied: number;
+      reversed: number;
+      duplicates: number;
+      quarantined: number;
+      totalFen: number;
+    },
   ): Promise<void> {
     await m.query(
       `UPDATE tax_feed.feeds SET processed_lines = $2, rows_read = rows_read + $3, applied = applied + $4, reversed = reversed + $5,
               duplicates = duplicates + $6, quarantined = quarantined + $7, applied_total_fen = applied_total_fen + $8
         WHERE id = $1`,
-      [feedId, lastLine, counts.rows, counts.applied, counts.reversed, counts.duplicates, counts.quarantined, counts.totalFen],
+      [
+        feedId,
+        lastLine,
+        counts.rows,
+        counts.applied,
+        counts.reversed,
+        counts.duplicates,
+        counts.quarantined,
+        counts.totalFen,
+      ],
     );
   }
 
-  async finish(m: EntityManager, feedId: string, status: FeedStatus, error: string | null = null): Promise<void> {
-    await m.query(`UPDATE tax_feed.feeds SET status = $2, error = $3, finished_at = now() WHERE id = $1`, [feedId, status, error]);
+  async finish(
+    m: EntityManager,
+    feedId: string,
+    status: FeedStatus,
+    error: string | null = null,
+  ): Promise<void> {
+    await m.query(`UPDATE tax_feed.feeds SET status = $2, error = $3, finished_at = now() WHERE id = $1`, [
+      feedId,
+      status,
+      error,
+    ]);
   }
 
   async exceptions(feedId: string, limit: number): Promise<FeedException[]> {

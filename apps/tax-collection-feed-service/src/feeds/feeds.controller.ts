@@ -1,4 +1,14 @@
-import { Controller, Get, Headers, NotFoundException, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -51,13 +61,17 @@ export class FeedsController {
     @Headers('x-record-count') countHeader = '',
     @Headers('x-total-amount-fen') totalHeader = '',
   ) {
-    if (!isBusinessDate(feedDate)) throw new DomainError('BAD_HEADER', 'X-Feed-Date must be a date YYYY-MM-DD', 400);
+    if (!isBusinessDate(feedDate))
+      throw new DomainError('BAD_HEADER', 'X-Feed-Date must be a date YYYY-MM-DD', 400);
     if (!/^\d{6}$/.test(regionCode) || !this.policies.ids().some((id) => id.startsWith(`${regionCode}-`))) {
       throw new DomainError('BAD_HEADER', `X-Region-Code ${regionCode} is not a region with a policy`, 400);
     }
-    if (!/^\d{1,9}$/.test(countHeader)) throw new DomainError('BAD_HEADER', 'X-Record-Count must be a whole number', 400);
-    if (!/^-?\d{1,15}$/.test(totalHeader)) throw new DomainError('BAD_HEADER', 'X-Total-Amount-Fen must be an integer number of fen', 400);
-    if (!/^text\/csv\b/i.test(contentType)) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'send text/csv (UTF-8, or charset=gbk)', 415);
+    if (!/^\d{1,9}$/.test(countHeader))
+      throw new DomainError('BAD_HEADER', 'X-Record-Count must be a whole number', 400);
+    if (!/^-?\d{1,15}$/.test(totalHeader))
+      throw new DomainError('BAD_HEADER', 'X-Total-Amount-Fen must be an integer number of fen', 400);
+    if (!/^text\/csv\b/i.test(contentType))
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'send text/csv (UTF-8, or charset=gbk)', 415);
     let stored;
     try {
       stored = await this.store.save(req, MAX_BYTES);
@@ -81,10 +95,15 @@ export class FeedsController {
     const declaredTotal = Number(totalHeader);
     if (count !== declaredCount || total !== declaredTotal) {
       await rm(stored.path, { force: true });
-      throw new DomainError('CONTROL_TOTALS_MISMATCH', `control totals do not match the file: declared ${declaredCount} rows and ${declaredTotal} fen, found ${count} rows and ${total} fen`, 422, {
-        declared: { count: declaredCount, totalFen: declaredTotal },
-        found: { count, totalFen: total },
-      });
+      throw new DomainError(
+        'CONTROL_TOTALS_MISMATCH',
+        `control totals do not match the file: declared ${declaredCount} rows and ${declaredTotal} fen, found ${count} rows and ${total} fen`,
+        422,
+        {
+          declared: { count: declaredCount, totalFen: declaredTotal },
+          found: { count, totalFen: total },
+        },
+      );
     }
     const created = await this.feeds.create({
       id: randomUUID(),
@@ -116,7 +135,9 @@ export class FeedsController {
 
   @Get(':id/rejects')
   @Roles('tax', 'mib', 'ops')
-  @ApiOperation({ summary: 'Quarantined rows (with reason) and duplicates of a feed, by line; ID numbers masked' })
+  @ApiOperation({
+    summary: 'Quarantined rows (with reason) and duplicates of a feed, by line; ID numbers masked',
+  })
   async rejects(@Param('id', ParseUUIDPipe) id: string) {
     const f = await this.feeds.find(id);
     if (!f) throw new NotFoundException(`no feed ${id}`);
@@ -151,6 +172,10 @@ export class FeedsController {
   }
 
   private async result(f: FeedRecord, sameFile: boolean) {
-    return { ...this.summary(f), sameFileAsEarlierPush: sameFile, rejects: await this.feeds.exceptions(f.id, RESPONSE_EXCEPTIONS) };
+    return {
+      ...this.summary(f),
+      sameFileAsEarlierPush: sameFile,
+      rejects: await this.feeds.exceptions(f.id, RESPONSE_EXCEPTIONS),
+    };
   }
 }

@@ -49,4 +49,9 @@ export class FeedAcceptedV1 {
   acceptedAt!: string;
 }
 
-export const FeedAccepted = defineEvent({ type: Topics.FeedAccepted, version: 1, payloadClass: FeedAcceptedV1, keyOf: (p) => p.feedId });
+export const FeedAccepted = defineEvent({
+  type: Topics.FeedAccepted,
+  version: 1,
+  payloadClass: FeedAcceptedV1,
+  keyOf: (p) => p.feedId,
+});

@@ -18,4 +18,9 @@ export class FeedLateV1 {
   raisedAt!: string;
 }
 
-export const FeedLate = defineEvent({ type: Topics.FeedLate, version: 1, payloadClass: FeedLateV1, keyOf: (p) => `${p.regionCode}:${p.feedDate}` });
+export const FeedLate = defineEvent({
+  type: Topics.FeedLate,
+  version: 1,
+  payloadClass: FeedLateV1,
+  keyOf: (p) => `${p.regionCode}:${p.feedDate}`,
+});

@@ -1,0 +1,243 @@
+import iconv from 'iconv-lite';
+import { Client } from 'pg';
+import { controlTotals, feedCsv, FeedLine, minquanId } from './support/feeds';
+import {
+  api,
+  ServiceProcess,
+  spawnService,
+  TEST_KEYS,
+  waitFor,
+  waitReady,
+  writeKeysFile,
+} from './support/services';
+
+describe('tax-collection-feed-service: the daily feed', () => {
+  let svc: ServiceProcess;
+  let db: Client;
+  const tax = TEST_KEYS.tax.key;
+
+  async function push(
+    body: string | Buffer,
+    date: string,
+    totals: { count: number; total: number },
+    contentType = 'text/csv',
+  ) {
+    const r = await fetch(`${svc.url}/v1/feeds`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${tax}`,
+        'content-type': contentType,
+        'x-feed-date': date,
+        'x-region-code': '411421',
+        'x-record-count': String(totals.count),
+        'x-total-amount-fen': String(totals.total),
+      },
+      body,
+    });
+    return {
+      status: r.status,
+      body: (await r.json()) as Record<string, unknown> & {
+        feedId: string;
+        rejects: { line: number; kind: string; code: string }[];
+      },
+    };
+  }
+  const pushLines = (lines: FeedLine[], date: string) => push(feedCsv(lines), date, controlTotals(lines));
+  const count = async (sql: string, params: unknown[] = []) =>
+    (await db.query(sql, params)).rows[0].n as number;
+
+  beforeAll(async () => {
+    svc = spawnService('tax-collection-feed-service', 14700, {
+      API_KEYS_FILE: writeKeysFile(),
+      KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}taxfeed.`,
+      CLOCK_START: '2023-10-21T09:00:00+08:00',
+    });
+    await waitReady(svc);
+    db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await svc?.stop();
+    await db?.end();
+  });
+
+  it('refuses a file whose control totals do not match: 422, nothing stored, no event', async () => {
+    const lines = [
+      { voucher: 'CT-1', id: minquanId(1), amount: 38000 },
+      { voucher: 'CT-2', id: minquanId(2), amount: 38000 },
+    ];
+    const before = await count(`SELECT count(*)::int AS n FROM tax_feed.outbox`);
+    const r = await push(feedCsv(lines), '2023-10-20', { count: 2, total: 75000 });
+    expect(r).toEqual({
+      status: 422,
+      body: {
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message:
+          'control totals do not match the file: declared 2 rows and 75000 fen, found 2 rows and 76000 fen',
+        details: {
+          code: 'CONTROL_TOTALS_MISMATCH',
+          info: { declared: { count: 2, totalFen: 75000 }, found: { count: 2, totalFen: 76000 } },
+        },
+      },
+    });
+    expect(await count(`SELECT count(*)::int AS n FROM tax_feed.payments WHERE voucher_no LIKE 'CT-%'`)).toBe(
+      0,
+    );
+    expect(await count(`SELECT count(*)::int AS n FROM tax_feed.feeds`)).toBe(0);
+    expect(await count(`SELECT count(*)::int AS n FROM tax_feed.outbox`)).toBe(before);
+  });
+
+  it('stores the Chinese names of a GBK file correctly', async () => {
+    const lines = [{ voucher: 'GBK-1', id: minquanId(10), name: '欧阳娜娜', amount: 38000 }];
+    const r = await push(
+      iconv.encode(feedCsv(lines), 'gbk'),
+      '2023-10-19',
+      controlTotals(lines),
+      'text/csv; charset=gbk',
+    );
+    expect(r.status).toBe(201);
+    expect((await db.query(`SELECT name FROM tax_feed.payments WHERE voucher_no = 'GBK-1'`)).rows).toEqual([
+      { name: '欧阳娜娜' },
+    ]);
+  });
+
+  it('counts duplicates, overlaps, unknown and double reversals exactly, and the same file twice once', async () => {
+    const day1: FeedLine[] = [
+      { voucher: 'D1-1', id: minquanId(21), amount: 38000, channel: 'ALIPAY' },
+      { voucher: 'D1-2', id: minquanId(22), amount: 38000, channel: 'BANK_APP' },
+      { voucher: 'D1-3', id: minquanId(23), amount: 38000, channel: 'PROXY' },
+      {
+        voucher: 'D1-4',
+        id: minquanId(24).slice(0, 17) + (minquanId(24)[17] === '1' ? '2' : '1'),
+        amount: 38000,
+      },
+      { voucher: 'D1-5', id: minquanId(25), amount: 'abc' },
+    ];
+    const first = await pushLines(day1, '2023-10-20');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      status: 'ACCEPTED',
+      rows: 5,
+      applied: 3,
+      duplicates: 0,
+      quarantined: 2,
+      reversed: 0,
+      appliedTotalFen: 114000,
+      late: false,
+    });
+    expect(first.body.rejects.map((r) => [r.line, r.kind, r.code])).toEqual([
+      [5, 'QUARANTINED', 'BAD_ID_NUMBER'],
+      [6, 'QUARANTINED', 'BAD_AMOUNT'],
+    ]);
+
+    const again = await pushLines(day1, '2023-10-20');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ feedId: first.body.feedId, sameFileAsEarlierPush: true, applied: 3 });
+
+    const day2: FeedLine[] = [
+      { voucher: 'D1-2', id: minquanId(22), amount: 38000, channel: 'BANK_APP' }, // overlaps yesterday
+      { voucher: 'D2-1', id: minquanId(26), amount: 38000 },
+      {
+        voucher: 'D2-R1',
+        kind: 'REVERSAL',
+        original: 'D1-1',
+        id: minquanId(21),
+        amount: -38000,
+        channel: '',
+      },
+      {
+        voucher: 'D2-R2',
+        kind: 'REVERSAL',
+        original: 'D1-1',
+        id: minquanId(21),
+        amount: -38000,
+        channel: '',
+      }, // double reversal
+      {
+        voucher: 'D2-R3',
+        kind: 'REVERSAL',
+        original: 'NOPE',
+        id: minquanId(21),
+        amount: -38000,
+        channel: '',
+      }, // unknown original
+      { voucher: 'D2-1', id: minquanId(26), amount: 38000 }, // twice in one file
+    ];
+    const second = await pushLines(day2, '2023-10-21');
+    expect(second.body).toMatchObject({
+      status: 'ACCEPTED',
+      rows: 6,
+      applied: 1,
+      reversed: 1,
+      duplicates: 2,
+      quarantined: 2,
+      appliedTotalFen: 0,
+    });
+    expect(second.body.rejects.map((r) => [r.line, r.kind, r.code])).toEqual([
+      [2, 'DUPLICATE', 'DUPLICATE_VOUCHER'],
+      [5, 'QUARANTINED', 'ALREADY_REVERSED'],
+      [6, 'QUARANTINED', 'UNKNOWN_ORIGINAL'],
+      [7, 'DUPLICATE', 'DUPLICATE_VOUCHER'],
+    ]);
+    const listed = await api(svc.url, 'GET', `/v1/feeds/${second.body.feedId}/rejects`, tax);
+    expect((listed.body.rows as unknown[]).length).toBe(4);
+
+    // Every applied voucher has exactly one event in the outbox.
+    const events = await db.query(
+      `SELECT envelope->'payload'->>'voucherNo' AS v, count(*)::int AS n FROM tax_feed.outbox
+        WHERE event_type IN ('payment.recorded@1', 'payment.reversed@1') AND envelope->'payload'->>'voucherNo' LIKE 'D%' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(events.rows).toEqual([
+      { v: 'D1-1', n: 1 },
+      { v: 'D1-2', n: 1 },
+      { v: 'D1-3', n: 1 },
+      { v: 'D2-1', n: 1 },
+      { v: 'D2-R1', n: 1 },
+    ]);
+  });
+
+  it('refuses bad headers and keys that are not the tax bureau', async () => {
+    const lines = [{ voucher: 'H-1', id: minquanId(30), amount: 38000 }];
+    const r = await fetch(`${svc.url}/v1/feeds`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${tax}`,
+        'content-type': 'text/csv',
+        'x-feed-date': '2023-13-01',
+        'x-region-code': '411421',
+        'x-record-count': '1',
+        'x-total-amount-fen': '38000',
+      },
+      body: feedCsv(lines),
+    });
+    expect(await r.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'X-Feed-Date must be a date YYYY-MM-DD',
+      details: { code: 'BAD_HEADER' },
+    });
+    const mib = await fetch(`${svc.url}/v1/feeds`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEYS.mib.key}`, 'content-type': 'text/csv' },
+      body: 'x',
+    });
+    expect(mib.status).toBe(403);
+  });
+
+  it('shows progress of a feed', async () => {
+    const lines = Array.from({ length: 20 }, (_, i) => ({
+      voucher: `P-${i}`,
+      id: minquanId(100 + i),
+      amount: 38000,
+    }));
+    const r = await pushLines(lines, '2023-10-18');
+    const p = await waitFor(
+      'feed',
+      async () => (await api(svc.url, 'GET', `/v1/feeds/${r.body.feedId}`, TEST_KEYS.ops.key)).body,
+      (b) => b.status === 'ACCEPTED',
+    );
+    expect(p).toMatchObject({ rows: 20, applied: 20, declared: { count: 20, totalFen: 760000 } });
+  });
+});
