@@ -55,11 +55,11 @@ describe('walking skeleton: five services, one event across', () => {
       );
       // Each schema: outbox, inbox, migrations, plus what its own migrations made.
       expect(rows).toEqual([
-        { table_schema: 'enrollment', tables: 7 },
+        { table_schema: 'enrollment', tables: 9 },
         { table_schema: 'refund', tables: 3 },
         { table_schema: 'reporting', tables: 4 },
         { table_schema: 'subsidy', tables: 3 },
-        { table_schema: 'tax_feed', tables: 3 },
+        { table_schema: 'tax_feed', tables: 7 },
       ]);
     } finally {
       await db.end();
@@ -124,6 +124,47 @@ describe('walking skeleton: five services, one event across', () => {
         registered: 1,
       },
     ]);
+  });
+
+  it("activates an enrolment from the tax bureau's feed: the payment crosses tax feed -> Kafka -> enrollment", async () => {
+    const person = shandanId(20);
+    const reg = await api(url('enrollment-service'), 'POST', '/v1/enrollments', TEST_KEYS.mib.key, {
+      idNumber: person,
+      name: '缴费人',
+      season: 2023,
+      regionCode: '620725',
+      townshipCode: '620725100',
+      kind: 'NEW',
+    });
+    expect(reg.status).toBe(201);
+    const csv =
+      'voucher_no,kind,original_voucher_no,id_number,name,region_code,township_code,village_code,season,amount_fen,channel,paid_at\n' +
+      `SK-1,PAYMENT,,${person},缴费人,620725,620725100,,2023,38000,WECHAT,2023-10-15T09:12:00+08:00\n`;
+    const feed = await fetch(`${url('tax-collection-feed-service')}/v1/feeds`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TEST_KEYS.tax.key}`,
+        'content-type': 'text/csv',
+        'x-feed-date': '2023-10-15',
+        'x-region-code': '620725',
+        'x-record-count': '1',
+        'x-total-amount-fen': '38000',
+      },
+      body: csv,
+    });
+    expect(feed.status).toBe(201);
+    const view = await waitFor(
+      'enrolment activated by the feed',
+      async () =>
+        (await api(url('enrollment-service'), 'GET', `/v1/persons/${person}/seasons/2023`, TEST_KEYS.mib.key))
+          .body,
+      (b) => b.status === 'ACTIVE',
+    );
+    expect(view).toMatchObject({
+      paidFen: 38000,
+      benefitPeriod: { from: '2024-01-01', to: '2024-12-31' },
+      payments: [{ voucherNo: 'SK-1', channel: 'WECHAT' }],
+    });
   });
 
   it('refuses requests without a key (401), with an unknown key (401), and with a role not allowed (403)', async () => {
@@ -213,7 +254,7 @@ describe('walking skeleton: five services, one event across', () => {
     const metrics = await (await fetch(`${url('enrollment-service')}/metrics`)).text();
     expect(metrics).toMatch(
       new RegExp(
-        `messaging_events_produced_total\\{topic="${prefix.replace(/\./g, '\\.')}enrollment\\.registered",service="enrollment-service"\\} [45]`,
+        `messaging_events_produced_total\\{topic="${prefix.replace(/\./g, '\\.')}enrollment\\.registered",service="enrollment-service"\\} [56]`,
       ),
     );
   });

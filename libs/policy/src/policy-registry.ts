@@ -14,6 +14,10 @@ export class UnknownPolicyError extends Error {
 export class PolicyRegistry {
   constructor(private readonly byId: Map<string, RegionSeasonPolicy>) {}
 
+  all(): RegionSeasonPolicy[] {
+    return [...this.byId.values()];
+  }
+
   ids(): string[] {
     return [...this.byId.keys()];
   }

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { FeedDeadlineMonitor } from '../deadline/feed-deadline-monitor';
 import { FeedProcessor } from './feed-processor';
 import { FeedRepository } from './feed.repository';
 import { FeedsController } from './feeds.controller';
 
-@Module({ controllers: [FeedsController], providers: [FeedRepository, FeedProcessor] })
+@Module({ controllers: [FeedsController], providers: [FeedRepository, FeedProcessor, FeedDeadlineMonitor] })
 export class FeedsModule {}

@@ -100,3 +100,19 @@ export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv
   }
   return cfg;
 }
+
+/**
+ * A setting of one service only (not in ServiceEnv): read, checked against `pattern`, or the default.
+ * A bad value stops the service at boot with a ConfigError naming it.
+ */
+export function serviceSetting(
+  name: string,
+  pattern: RegExp,
+  fallback: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!pattern.test(v)) throw new ConfigError([{ setting: name, problem: `${name} must match ${pattern}` }]);
+  return v;
+}
