@@ -203,6 +203,61 @@ describe('tax-collection-feed-service: the daily feed', () => {
     ]);
   });
 
+  it('reconciles a date per channel, with declared totals against what was applied and the differences named', async () => {
+    const r = await api(
+      svc.url,
+      'GET',
+      '/v1/reconciliation?date=2023-10-21&region=411421',
+      TEST_KEYS.ops.key,
+    );
+    expect(r.status).toBe(200);
+    const body = r.body as {
+      feeds: Record<string, unknown>[];
+      byChannel: Record<string, unknown>[];
+      differences: { code: string }[];
+    };
+    expect(body.feeds).toHaveLength(1);
+    expect(body.feeds[0]).toMatchObject({
+      declared: { count: 6, totalFen: 38000 * 3 - 38000 * 3 },
+      applied: 1,
+      reversed: 1,
+      duplicates: 2,
+      quarantined: 2,
+      appliedTotalFen: 0,
+    });
+    expect(body.byChannel).toEqual([
+      {
+        channel: 'ALIPAY',
+        accepted: { count: 0, amountFen: 0 },
+        reversed: { count: 1, amountFen: -38000 },
+        duplicates: { count: 0, amountFen: 0 },
+        quarantined: { count: 0, amountFen: 0 },
+      },
+      {
+        channel: 'BANK_APP',
+        accepted: { count: 0, amountFen: 0 },
+        reversed: { count: 0, amountFen: 0 },
+        duplicates: { count: 1, amountFen: 38000 },
+        quarantined: { count: 0, amountFen: 0 },
+      },
+      {
+        channel: 'UNKNOWN',
+        accepted: { count: 0, amountFen: 0 },
+        reversed: { count: 0, amountFen: 0 },
+        duplicates: { count: 0, amountFen: 0 },
+        quarantined: { count: 2, amountFen: -76000 },
+      },
+      {
+        channel: 'WECHAT',
+        accepted: { count: 1, amountFen: 38000 },
+        reversed: { count: 0, amountFen: 0 },
+        duplicates: { count: 1, amountFen: 38000 },
+        quarantined: { count: 0, amountFen: 0 },
+      },
+    ]);
+    expect(body.differences.map((d) => d.code)).toEqual(['ROWS_QUARANTINED']);
+  });
+
   it('refuses bad headers and keys that are not the tax bureau', async () => {
     const lines = [{ voucher: 'H-1', id: minquanId(30), amount: 38000 }];
     const r = await fetch(`${svc.url}/v1/feeds`, {

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { FeedDeadlineMonitor } from '../deadline/feed-deadline-monitor';
+import { ReconciliationController } from '../reconciliation/reconciliation.controller';
 import { FeedProcessor } from './feed-processor';
 import { FeedRepository } from './feed.repository';
 import { FeedsController } from './feeds.controller';
 
-@Module({ controllers: [FeedsController], providers: [FeedRepository, FeedProcessor, FeedDeadlineMonitor] })
+@Module({
+  controllers: [FeedsController, ReconciliationController],
+  providers: [FeedRepository, FeedProcessor, FeedDeadlineMonitor],
+})
 export class FeedsModule {}
