@@ -1,5 +1,7 @@
 import iconv from 'iconv-lite';
 import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { EventInjector } from './support/events';
 import { controlTotals, feedCsv, FeedLine, minquanId } from './support/feeds';
 import {
   api,
@@ -15,6 +17,7 @@ describe('tax-collection-feed-service: the daily feed', () => {
   let svc: ServiceProcess;
   let db: Client;
   const tax = TEST_KEYS.tax.key;
+  const prefix = `${process.env.KAFKA_TOPIC_PREFIX}taxfeed.`;
 
   async function push(
     body: string | Buffer,
@@ -299,5 +302,96 @@ describe('tax-collection-feed-service: the daily feed', () => {
       (b) => b.status === 'ACCEPTED',
     );
     expect(p).toMatchObject({ rows: 20, applied: 20, declared: { count: 20, totalFen: 760000 } });
+  });
+
+  it('serves the collection roster incrementally by cursor, built from enrollment and subsidy events', async () => {
+    const inject = new EventInjector(prefix);
+    const people = [31, 32, 33].map((n) => ({ id: minquanId(n, '19900303'), enrollmentId: randomUUID() }));
+    const registered = (p: (typeof people)[number]) =>
+      inject.envelope('enrollment.registered', {
+        enrollmentId: p.enrollmentId,
+        idNumber: p.id,
+        name: '参保人',
+        season: 2023,
+        regionCode: '411421',
+        townshipCode: '411421100',
+        kind: 'NEW',
+        policyId: '411421-2023',
+        amountDueFen: 38000,
+        registeredAt: '2023-10-20T10:00:00+08:00',
+      });
+    // The assessment of the third arrives before its registration.
+    await inject.send([
+      inject.envelope('subsidy.assessed', {
+        idNumber: people[2].id,
+        season: 2023,
+        regionCode: '411421',
+        policyId: '411421-2023',
+        category: 'EXTREME_POVERTY',
+        subsidyFen: 38000,
+        mode: 'FULL',
+        amountDueFen: 0,
+        route: 'PROXY_PAYMENT',
+        reason: '特困人员',
+        assessedAt: '2023-10-20T09:00:00+08:00',
+      }),
+      ...people.map(registered),
+    ]);
+    const pull = async (cursor: string, format = 'csv') => {
+      const r = await fetch(
+        `${svc.url}/v1/collection-roster?region=411421&season=2023&cursor=${cursor}&format=${format}`,
+        { headers: { authorization: `Bearer ${tax}` } },
+      );
+      return { next: r.headers.get('x-next-cursor')!, lines: (await r.text()).trim().split('\n') };
+    };
+    const full = await waitFor(
+      'roster',
+      () => pull('0'),
+      (r) => r.lines.length === 4,
+    );
+    expect(full.lines[0]).toBe(
+      'id_number,name,region_code,township_code,village_code,season,status,amount_due_fen,change_seq',
+    );
+    expect(
+      full.lines
+        .slice(1)
+        .map((l) => l.split(',').slice(0, 8))
+        .sort(),
+    ).toEqual(
+      [
+        [people[0].id, '参保人', '411421', '411421100', '', '2023', 'REGISTERED', '38000'],
+        [people[1].id, '参保人', '411421', '411421100', '', '2023', 'REGISTERED', '38000'],
+        [people[2].id, '参保人', '411421', '411421100', '', '2023', 'REGISTERED', '0'],
+      ].sort(),
+    );
+    // Nothing changed: nothing comes back. One activation: only that person comes back.
+    expect((await pull(full.next)).lines).toEqual([
+      'id_number,name,region_code,township_code,village_code,season,status,amount_due_fen,change_seq',
+    ]);
+    await inject.send([
+      inject.envelope('enrollment.activated', {
+        enrollmentId: people[0].enrollmentId,
+        idNumber: people[0].id,
+        season: 2023,
+        regionCode: '411421',
+        paidAs: 'PAID',
+        paidFen: 38000,
+        benefitStart: '2024-01-01',
+        benefitEnd: '2024-12-31',
+        waitingMonths: 0,
+        activatedAt: '2023-10-21T10:00:00+08:00',
+      }),
+    ]);
+    const delta = await waitFor(
+      'delta',
+      () => pull(full.next, 'ndjson'),
+      (r) => r.lines.length === 1 && r.lines[0] !== '',
+    );
+    expect(JSON.parse(delta.lines[0])).toMatchObject({
+      idNumber: people[0].id,
+      status: 'ACTIVE',
+      amountDueFen: 38000,
+    });
+    expect(BigInt(delta.next)).toBeGreaterThan(BigInt(full.next));
   });
 });

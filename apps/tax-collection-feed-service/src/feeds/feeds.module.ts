@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
 import { FeedDeadlineMonitor } from '../deadline/feed-deadline-monitor';
 import { ReconciliationController } from '../reconciliation/reconciliation.controller';
+import { CollectionRosterController } from '../roster/collection-roster.controller';
+import { RosterEventsController } from '../roster/roster-events.controller';
 import { FeedProcessor } from './feed-processor';
 import { FeedRepository } from './feed.repository';
 import { FeedsController } from './feeds.controller';
 
 @Module({
-  controllers: [FeedsController, ReconciliationController],
+  controllers: [
+    FeedsController,
+    ReconciliationController,
+    CollectionRosterController,
+    RosterEventsController,
+  ],
   providers: [FeedRepository, FeedProcessor, FeedDeadlineMonitor],
 })
 export class FeedsModule {}
