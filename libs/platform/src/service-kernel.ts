@@ -141,6 +141,7 @@ export async function startService(
     metrics: new MessagingMetrics(registry),
     logger,
     relayPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    relayBatchSize: config.OUTBOX_BATCH_SIZE,
   });
   await backbone.start();
 

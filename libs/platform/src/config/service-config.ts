@@ -67,6 +67,13 @@ export class ServiceEnv {
   @Max(100)
   @IsInt({ message: 'DB_POOL_SIZE must be an integer' })
   DB_POOL_SIZE = 10;
+
+  /** Outbox rows the relay sends per Kafka request. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Min(1)
+  @Max(20000)
+  @IsInt({ message: 'OUTBOX_BATCH_SIZE must be an integer' })
+  OUTBOX_BATCH_SIZE = 1000;
 }
 
 export class ConfigError extends Error {

@@ -1,0 +1,232 @@
+// Benchmark: one generated daily feed through tax-collection-feed-service, against `psql \copy` of
+// the same rows into a plain table measured in the same run.
+//   npm run bench:tax-feed -- [--rows 1000000]
+// Needs Postgres and Kafka as `npm test` has them (it starts neither); prints a table of figures.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { residentIdCheckChar } from '@urrbmi/domain';
+
+const ROOT = path.resolve(__dirname, '../..');
+const args = process.argv.slice(2);
+const ROWS = Number(args[args.indexOf('--rows') + 1] || 1_000_000) || 1_000_000;
+const DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/urrbmi_bench';
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const PORT = 14990;
+const PREFIX = `bench${Date.now().toString(36)}.`;
+const CHANNELS = [
+  'WECHAT',
+  'WECHAT',
+  'WECHAT',
+  'ALIPAY',
+  'ALIPAY',
+  'BANK_APP',
+  'BANK_COUNTER',
+  'TAX_APP',
+  'E_TAX',
+  'TAX_WINDOW',
+  'VILLAGE_AGENT',
+  'SCHOOL',
+  'PROXY',
+];
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function writeFeed(file: string): Promise<{ count: number; total: number }> {
+  const out = createWriteStream(file);
+  out.write(
+    'voucher_no,kind,original_voucher_no,id_number,name,region_code,township_code,village_code,season,amount_fen,channel,paid_at\n',
+  );
+  let total = 0;
+  let chunk = '';
+  for (let i = 0; i < ROWS; i++) {
+    const birth = new Date(Date.UTC(1940, 0, 1) + (i % 25000) * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+      .replace(/-/g, '');
+    const first17 = `620725${birth}${String(Math.floor(i / 25000) % 1000).padStart(3, '0')}`;
+    let id = first17 + residentIdCheckChar(first17);
+    const bad = i % 200 === 199; // 0.5%: a broken check digit
+    if (bad) id = id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
+    const amount = i % 10 === 0 ? 7000 : 38000;
+    total += amount;
+    chunk += `B${String(i).padStart(9, '0')},PAYMENT,,${id},居民${i % 1000},620725,6207251${String(i % 11).padStart(2, '0')},,2023,${amount},${CHANNELS[i % CHANNELS.length]},2023-10-16T${String(8 + (i % 12)).padStart(2, '0')}:00:00+08:00\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  await new Promise<void>((r) => out.end(() => r()));
+  return { count: ROWS, total };
+}
+
+function peakRssOf(pid: number): () => number {
+  let peak = 0;
+  const t = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch {
+      // process gone
+    }
+  }, 100);
+  return () => {
+    clearInterval(t);
+    return peak;
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = path.join(ROOT, '.local/bench');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `feed-${ROWS}.csv`);
+  console.error(`[bench] writing ${ROWS} rows to ${file}`);
+  const totals = await writeFeed(file);
+  const bytes = statSync(file).size;
+
+  const admin = new URL(DB);
+  admin.pathname = '/postgres';
+  const a = new Client({ connectionString: admin.toString() });
+  await a.connect();
+  const dbName = new URL(DB).pathname.slice(1);
+  if (!(await a.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName])).rowCount)
+    await a.query(`CREATE DATABASE "${dbName}"`);
+  await a.end();
+  const db = new Client({ connectionString: DB });
+  await db.connect();
+
+  // Baseline: psql \copy of the same file into a plain table.
+  await db.query(`DROP TABLE IF EXISTS public.bench_copy; CREATE TABLE public.bench_copy (voucher_no text, kind text, original_voucher_no text, id_number text, name text,
+    region_code text, township_code text, village_code text, season int, amount_fen int, channel text, paid_at timestamptz)`);
+  const c0 = Date.now();
+  const copy = spawnSync(
+    'psql',
+    [DB, '-q', '-c', `\\copy public.bench_copy FROM '${file}' WITH (FORMAT csv, HEADER true)`],
+    { encoding: 'utf8' },
+  );
+  if (copy.status !== 0) throw new Error(`psql \\copy failed: ${copy.stderr}`);
+  const copyMs = Date.now() - c0;
+  await db.query('DROP TABLE public.bench_copy');
+
+  // The service, fresh schema, its own topic prefix.
+  await db.query('DROP SCHEMA IF EXISTS tax_feed CASCADE');
+  const key = randomUUID();
+  writeFileSync(
+    path.join(dir, 'keys.json'),
+    JSON.stringify({
+      keys: [{ holder: 'bench', role: 'tax', sha256: createHash('sha256').update(key).digest('hex') }],
+    }),
+  );
+  const svc = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', 'apps/tax-collection-feed-service/src/main.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: DB,
+        KAFKA_BROKERS: BROKERS,
+        KAFKA_TOPIC_PREFIX: PREFIX,
+        PORT: String(PORT),
+        LOG_LEVEL: 'warn',
+        API_KEYS_FILE: path.join(dir, 'keys.json'),
+        CLOCK_START: '2023-10-17T09:00:00+08:00',
+        OUTBOX_BATCH_SIZE: '5000',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const peak = peakRssOf(svc.pid!);
+  try {
+    for (let i = 0; ; i++) {
+      if ((await fetch(`http://127.0.0.1:${PORT}/health/ready`).catch(() => undefined))?.status === 200)
+        break;
+      if (i > 300) throw new Error('service not ready');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const kafka = new Kafka({ brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [`${PREFIX}payment.recorded`, `${PREFIX}feed.accepted`],
+      fromBeginning: true,
+    });
+    let payments = 0;
+    let acceptedAt = 0;
+    let lastPaymentAt = 0;
+    let expected = Infinity;
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (batch.topic.endsWith('feed.accepted')) acceptedAt ||= Date.now();
+        else payments += batch.messages.length;
+        if (payments >= expected && !lastPaymentAt) lastPaymentAt = Date.now();
+      },
+    });
+
+    const t0 = Date.now();
+    const res = await fetch(`http://127.0.0.1:${PORT}/v1/feeds`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'text/csv',
+        'x-feed-date': '2023-10-16',
+        'x-region-code': '620725',
+        'x-record-count': String(totals.count),
+        'x-total-amount-fen': String(totals.total),
+      },
+      body: createReadStream(file) as unknown as RequestInit['body'],
+      duplex: 'half',
+    } as RequestInit);
+    const result = (await res.json()) as { applied: number; quarantined: number; status: string };
+    const responseMs = Date.now() - t0;
+    expected = result.applied;
+    if (payments >= expected) lastPaymentAt ||= Date.now();
+    while (!acceptedAt || !lastPaymentAt) {
+      if (Date.now() - t0 > 30 * 60_000) throw new Error('timed out waiting for Kafka');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await consumer.disconnect();
+    const rss = peak();
+    const rows = [
+      [
+        'rows in the file',
+        `${ROWS.toLocaleString('en')} (${(bytes / 2 ** 20).toFixed(0)} MiB), ${result.applied.toLocaleString('en')} applied, ${result.quarantined} quarantined`,
+      ],
+      [
+        'baseline: psql \\copy into a plain table',
+        `${secs(copyMs)} (${Math.round(ROWS / (copyMs / 1000)).toLocaleString('en')} rows/s)`,
+      ],
+      [
+        'POST /v1/feeds until the response (all rows applied)',
+        `${secs(responseMs)} (${Math.round(ROWS / (responseMs / 1000)).toLocaleString('en')} rows/s, ${(responseMs / copyMs).toFixed(1)}x the baseline)`,
+      ],
+      ['until feed.accepted is in Kafka', secs(acceptedAt - t0)],
+      ['until the last payment.recorded is in Kafka', secs(lastPaymentAt - t0)],
+      ['peak RSS of the service', `${(rss / 2 ** 20).toFixed(0)} MiB`],
+    ];
+    console.log(`\nTax feed benchmark (${new Date().toISOString()}, ${cpus().length} cores)`);
+    for (const [k, v] of rows) console.log(`  ${k.padEnd(54)} ${v}`);
+  } finally {
+    svc.kill('SIGTERM');
+    await db.end();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
