@@ -4,6 +4,7 @@ import { EnrollmentCancelled } from './events/enrollment-cancelled/enrollment-ca
 import { EnrollmentRegistered } from './events/enrollment-registered/enrollment-registered.event';
 import { FeedAccepted } from './events/feed-accepted/feed-accepted.event';
 import { FeedLate } from './events/feed-late/feed-late.event';
+import { SubsidyTransferRequested } from './events/subsidy-transfer-requested/subsidy-transfer-requested.event';
 import { RefundPaid } from './events/refund-paid/refund-paid.event';
 import { PaymentRecorded } from './events/payment-recorded/payment-recorded.event';
 import { PaymentReversed } from './events/payment-reversed/payment-reversed.event';
@@ -21,5 +22,6 @@ export function contractCatalog(): EventCatalog {
     RefundPaid,
     FeedAccepted,
     FeedLate,
+    SubsidyTransferRequested,
   ]);
 }

@@ -12,3 +12,4 @@ export * from './events/refund-paid/refund-paid.event';
 export * from './events/feed-accepted/feed-accepted.event';
 export * from './events/feed-late/feed-late.event';
 export { contractCatalog } from './contract-catalog';
+export * from './events/subsidy-transfer-requested/subsidy-transfer-requested.event';

@@ -25,6 +25,22 @@ export const TEST_KEYS = {
     role: 'township:620725100',
     key: 'e2e-key-township-0123456789',
   },
+  civilAffairs: {
+    holder: 'e2e-civil-affairs-clerk',
+    role: 'civil-affairs',
+    key: 'e2e-key-ca-clerk-0123456789',
+  },
+  civilAffairsChecker: {
+    holder: 'e2e-civil-affairs-checker',
+    role: 'civil-affairs',
+    key: 'e2e-key-ca-checker-0123456789',
+  },
+  rural: { holder: 'e2e-rural-clerk', role: 'rural-revitalization', key: 'e2e-key-rr-clerk-0123456789' },
+  ruralChecker: {
+    holder: 'e2e-rural-checker',
+    role: 'rural-revitalization',
+    key: 'e2e-key-rr-checker-0123456789',
+  },
 } as const;
 
 export function writeKeysFile(): string {

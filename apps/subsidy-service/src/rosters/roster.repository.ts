@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { RosterReject, RosterRow } from './roster-row';
+
+export interface RosterUpload {
+  id: string;
+  source: string;
+  asOf: string;
+  sha256: string;
+  status: 'STAGED' | 'APPROVED' | 'REJECTED';
+  uploadedBy: string;
+  uploadedRole: string;
+  uploadedAt: Date;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  rowsRead: number;
+  rowsStaged: number;
+  rowsRejected: number;
+  summary: RosterSummary | null;
+}
+
+export interface RosterSummary {
+  /** Per category: people who gain it, people who lose it. */
+  byCategory: Record<string, { added: number; removed: number }>;
+  peopleAdded: number;
+  peopleRemoved: number;
+  peopleCategoryChanged: number;
+}
+
+const COLUMNS = `id, source, to_char(as_of, 'YYYY-MM-DD') AS as_of, sha256, status, uploaded_by, uploaded_role, uploaded_at, decided_by, decided_at,
+  decision_note, rows_read, rows_staged, rows_rejected, summary`;
+
+function toUpload(r: Record<string, unknown>): RosterUpload {
+  return {
+    id: r.id as string,
+    source: r.source as string,
+    asOf: r.as_of as string,
+    sha256: r.sha256 as string,
+    status: r.status as RosterUpload['status'],
+    uploadedBy: r.uploaded_by as string,
+    uploadedRole: r.uploaded_role as string,
+    uploadedAt: r.uploaded_at as Date,
+    decidedBy: (r.decided_by as string) ?? null,
+    decidedAt: (r.decided_at as Date) ?? null,
+    decisionNote: (r.decision_note as string) ?? null,
+    rowsRead: r.rows_read as number,
+    rowsStaged: r.rows_staged as number,
+    rowsRejected: r.rows_rejected as number,
+    summary: (r.summary as RosterSummary) ?? null,
+  };
+}
+
+/** All SQL of roster snapshots and identity periods. */
+@Injectable()
+export class RosterRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(
+    id: string,
+    m: EntityManager | DataSource = this.dataSource,
+    lock = false,
+  ): Promise<RosterUpload | undefined> {
+    const rows = await m.query(
+      `SELECT ${COLUMNS} FROM subsidy.roster_uploads WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] ? toUpload(rows[0]) : undefined;
+  }
+
+  async findByContent(source: string, asOf: string, sha256: string): Promise<RosterUpload | undefined> {
+    const rows = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM subsidy.roster_uploads WHERE source = $1 AND as_of = $2 AND sha256 = $3`,
+      [source, asOf, sha256],
+    );
+    return rows[0] ? toUpload(rows[0]) : undefined;
+  }
+
+  async create(
+    m: EntityManager,
+    u: Pick<RosterUpload, 'id' | 'source' | 'asOf' | 'sha256' | 'uploadedBy' | 'uploadedRole'>,
+  ): Promise<boolean> {
+    const rows = await m.query(
+      `INSERT INTO subsidy.roster_uploads (id, source, as_of, sha256, status, uploaded_by, uploaded_role) VALUES ($1, $2, $3, $4, 'STAGED', $5, $6)
+       ON CONFLICT (source, as_of, sha256) DO NOTHING RETURNING id`,
+      [u.id, u.source, u.asOf, u.sha256, u.uploadedBy, u.uploadedRole],
+    );
+    return rows.length > 0;
+  }
+
+  /** Stages rows; a person and category already staged in this upload is returned as a duplicate line. */
+  async stage(m: EntityManager, uploadId: string, rows: RosterRow[]): Promise<Set<number>> {
+    if (rows.length === 0) return new Set();
+    const inserted: { line_no: number }[] = await m.query(
+      `INSERT INTO subsidy.roster_rows (upload_id, id_number, name, category, certified_region_code, valid_from, valid_to, line_no)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::int[])
+       ON CONFLICT (upload_id, id_number, category) DO NOTHING RETURNING line_no`,
+      [
+        uploadId,
+        rows.map((r) => r.idNumber),
+        rows.map((r) => r.name),
+        rows.map((r) => r.category),
+        rows.map((r) => r.certifiedRegionCode),
+        rows.map((r) => r.validFrom),
+        rows.map((r) => r.validTo),
+        rows.map((r) => r.line),
+      ],
+    );
+    return new Set(inserted.map((r) => r.line_no));
+  }
+
+  async addRejects(m: EntityManager, uploadId: string, rejects: RosterReject[]): Promise<void> {
+    if (rejects.length === 0) return;
+    await m.query(
+      `INSERT INTO subsidy.roster_rejects (upload_id, line_no, id_number, code, message) SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
+      [
+        uploadId,
+        rejects.map((r) => r.line),
+        rejects.map((r) => r.idNumber),
+        rejects.map((r) => r.code),
+        rejects.map((r) => r.message),
+      ],
+    );
+  }
+
+  async rejects(
+    uploadId: string,
+    limit: number,
+  ): Promise<{ line: number; idNumber: string | null; code: string; message: string }[]> {
+    const rows: { line_no: number; id_number: string | null; code: string; message: string }[] =
+      await this.dataSource.query(
+        `SELECT line_no, id_number, code, message FROM subsidy.roster_rejects WHERE upload_id = $1 ORDER BY line_no LIMIT $2`,
+        [uploadId, limit],
+      );
+    return rows.map((r) => ({ line: r.line_no, idNumber: r.id_number, code: r.code, message: r.message }));
+  }
+
+  /** What approving the upload would change, against the source's open identity periods. */
+  async summarise(m: EntityManager, uploadId: string, source: string): Promise<RosterSummary> {
+    const perCategory: { category: string; added: number; removed: number }[] = await m.query(
+      `WITH staged AS (SELECT id_number, category, certified_region_code FROM subsidy.roster_rows WHERE upload_id = $1),
+            open AS (SELECT id_number, category, certified_region_code FROM subsidy.identities WHERE source = $2 AND closed_by IS NULL),
+            added AS (SELECT category FROM staged EXCEPT ALL SELECT category FROM staged s WHERE EXISTS (SELECT 1 FROM open o WHERE o.id_number = s.id_number AND o.category = s.category AND o.certified_region_code = s.certified_region_code)),
+            removed AS (SELECT o.category FROM open o WHERE NOT EXISTS (SELECT 1 FROM staged s WHERE s.id_number = o.id_number AND s.category = o.category AND s.certified_region_code = o.certified_region_code))
+       SELECT category, sum(a)::int AS added, sum(r)::int AS removed FROM (
+         SELECT category, 1 AS a, 0 AS r FROM added UNION ALL SELECT category, 0, 1 FROM removed) x GROUP BY category ORDER BY category`,
+      [uploadId, source],
+    );
+    const [people] = await m.query(
+      `WITH staged AS (SELECT DISTINCT id_number FROM subsidy.roster_rows WHERE upload_id = $1),
+            open AS (SELECT DISTINCT id_number FROM subsidy.identities WHERE source = $2 AND closed_by IS NULL),
+            scat AS (SELECT id_number, string_agg(category || '@' || certified_region_code, ',' ORDER BY category) AS c FROM subsidy.roster_rows WHERE upload_id = $1 GROUP BY 1),
+            ocat AS (SELECT id_number, string_agg(category || '@' || certified_region_code, ',' ORDER BY category) AS c FROM subsidy.identities WHERE source = $2 AND closed_by IS NULL GROUP BY 1)
+       SELECT (SELECT count(*) FROM staged s WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.id_number = s.id_number))::int AS added,
+              (SELECT count(*) FROM open o WHERE NOT EXISTS (SELECT 1 FROM staged s WHERE s.id_number = o.id_number))::int AS removed,
+              (SELECT count(*) FROM scat JOIN ocat USING (id_number) WHERE scat.c <> ocat.c)::int AS changed`,
+      [uploadId, source],
+    );
+    return {
+      byCategory: Object.fromEntries(
+        perCategory.map((c) => [c.category, { added: c.added, removed: c.removed }]),
+      ),
+      peopleAdded: people.added,
+      peopleRemoved: people.removed,
+      peopleCategoryChanged: people.changed,
+    };
+  }
+
+  async finishStaging(
+    m: EntityManager,
+    uploadId: string,
+    counts: { read: number; staged: number; rejected: number },
+    summary: RosterSummary,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE subsidy.roster_uploads SET rows_read = $2, rows_staged = $3, rows_rejected = $4, summary = $5 WHERE id = $1`,
+      [uploadId, counts.read, counts.staged, counts.rejected, JSON.stringify(summary)],
+    );
+  }
+
+  /**
+   * Applies an approved snapshot to the identity periods of its source: people missing from it lose
+   * the identity from its date (the period ends the day before); new ones open a period. Returns
+   * everyone whose identities changed.
+   */
+  async apply(m: EntityManager, upload: RosterUpload): Promise<string[]> {
+    const [closed]: [{ id_number: string }[], number] = await m.query(
+      `UPDATE subsidy.identities i SET valid_to = GREATEST(i.valid_from, $3::date - 1), closed_by = $1
+        WHERE i.source = $2 AND i.closed_by IS NULL
+          AND NOT EXISTS (SELECT 1 FROM subsidy.roster_rows r WHERE r.upload_id = $1 AND r.id_number = i.id_number
+                            AND r.category = i.category AND r.certified_region_code = i.certified_region_code)
+       RETURNING i.id_number`,
+      [upload.id, upload.source, upload.asOf],
+    );
+    const opened: { id_number: string }[] = await m.query(
+      `INSERT INTO subsidy.identities (id_number, source, category, certified_region_code, valid_from, valid_to, opened_by)
+       SELECT r.id_number, $2, r.category, r.certified_region_code, r.valid_from, r.valid_to, $1 FROM subsidy.roster_rows r
+        WHERE r.upload_id = $1 AND NOT EXISTS (SELECT 1 FROM subsidy.identities i WHERE i.source = $2 AND i.closed_by IS NULL
+                AND i.id_number = r.id_number AND i.category = r.category AND i.certified_region_code = r.certified_region_code)
+       RETURNING id_number`,
+      [upload.id, upload.source],
+    );
+    return [...new Set([...closed.map((r) => r.id_number), ...opened.map((r) => r.id_number)])];
+  }
+
+  async decide(
+    m: EntityManager,
+    id: string,
+    status: 'APPROVED' | 'REJECTED',
+    by: string,
+    note: string | null,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE subsidy.roster_uploads SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4 WHERE id = $1`,
+      [id, status, by, note],
+    );
+  }
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { residentIdCheckChar } from '@urrbmi/domain';
+import { EventInjector } from './support/events';
+import {
+  api,
+  ServiceProcess,
+  spawnService,
+  TEST_KEYS,
+  waitFor,
+  waitReady,
+  writeKeysFile,
+} from './support/services';
+
+function idOf(region: string, n: number): string {
+  const first17 = `${region}19720202${String(n).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+// Shandan people A, B, C, E and Minquan people D, F, G.
+const A = idOf('620725', 1);
+const B = idOf('620725', 2);
+const C = idOf('620725', 3);
+const E = idOf('620725', 5);
+const D = idOf('411421', 4);
+const F = idOf('411421', 6);
+const G = idOf('411421', 7);
+const HEADER = 'id_number,name,category,certified_region_code,valid_from,valid_to';
+
+describe('subsidy-service: rosters, highest-wins assessment, monthly match', () => {
+  let svc: ServiceProcess;
+  const prefix = `${process.env.KAFKA_TOPIC_PREFIX}subsidy.`;
+  const inject = new EventInjector(prefix);
+  const mib = TEST_KEYS.mib.key;
+
+  async function upload(key: string, source: string, asOf: string, rows: string[]) {
+    const r = await fetch(`${svc.url}/v1/rosters`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        'content-type': 'text/csv',
+        'x-roster-source': source,
+        'x-as-of': asOf,
+      },
+      body: [HEADER, ...rows].join('\n') + '\n',
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> & { uploadId: string } };
+  }
+  const decide = (id: string, key: string, what: 'approve' | 'reject') =>
+    api(svc.url, 'POST', `/v1/rosters/${id}/${what}`, key, {});
+  const assessment = async (id: string) =>
+    (await api(svc.url, 'GET', `/v1/assessments/${id}/2023`, mib)).body as Record<string, unknown>;
+  const register = (id: string, region: string) =>
+    inject.envelope('enrollment.registered', {
+      enrollmentId: randomUUID(),
+      idNumber: id,
+      name: '参保人',
+      season: 2023,
+      regionCode: region,
+      kind: 'NEW',
+      policyId: `${region}-2023`,
+      amountDueFen: 38000,
+      registeredAt: '2023-10-15T10:00:00+08:00',
+    });
+  const paid = (id: string, region: string, paidAt: string) =>
+    inject.envelope('payment.recorded', {
+      voucherNo: `S-${randomUUID()}`,
+      idNumber: id,
+      name: '参保人',
+      regionCode: region,
+      season: 2023,
+      amountFen: 38000,
+      channel: 'WECHAT',
+      paidAt,
+      feedId: randomUUID(),
+    });
+  const matchRun = async (month: string) =>
+    (await api(svc.url, 'POST', '/v1/match-runs', mib, { month })).body as Record<string, unknown> & {
+      transfers: Record<string, unknown>[];
+    };
+
+  const caOctober = [
+    `${A},甲,特困人员,620725,,`,
+    `${B},乙,农村一、二类低保,620725,,`,
+    `${C},丙,MINIMUM_LIVING_EDGE,620725,,`,
+    `${F},己,MINIMUM_LIVING,411421,,`,
+  ];
+
+  beforeAll(async () => {
+    svc = spawnService('subsidy-service', 15000, {
+      API_KEYS_FILE: writeKeysFile(),
+      KAFKA_TOPIC_PREFIX: prefix,
+      CLOCK_START: '2023-10-15T10:00:00+08:00',
+    });
+    await waitReady(svc);
+    await inject.send(
+      [A, B, C, E].map((id) => register(id, '620725')).concat([D, F, G].map((id) => register(id, '411421'))),
+    );
+    await waitFor(
+      'first assessments',
+      async () => (await assessment(G)).amountDueFen,
+      (d) => d === 38000,
+    );
+  });
+
+  afterAll(async () => {
+    await svc?.stop();
+  });
+
+  it('stages a roster with its bad rows reported and a summary; only a second person of the department can approve it', async () => {
+    const bad = A.slice(0, 17) + (A[17] === '1' ? '2' : '1');
+    const up = await upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', '2023-10-01', [
+      ...caOctober,
+      `${bad},错,特困人员,620725,,`,
+      `${D},丁,RETURNED_TO_POVERTY,620725,,`,
+      `${A},甲,特困人员,620725,,`,
+    ]);
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({
+      status: 'STAGED',
+      rowsRead: 7,
+      rowsStaged: 4,
+      rowsRejected: 3,
+      summary: {
+        byCategory: {
+          EXTREME_POVERTY: { added: 1, removed: 0 },
+          MINIMUM_LIVING: { added: 1, removed: 0 },
+          MINIMUM_LIVING_EDGE: { added: 1, removed: 0 },
+          MINIMUM_LIVING_RURAL_CLASS_1_2: { added: 1, removed: 0 },
+        },
+        peopleAdded: 4,
+        peopleRemoved: 0,
+      },
+    });
+    expect((up.body.rejects as { line: number; code: string }[]).map((r) => [r.line, r.code])).toEqual([
+      [6, 'BAD_ID_NUMBER'],
+      [7, 'CATEGORY_NOT_FROM_SOURCE'],
+      [8, 'DUPLICATE_IN_FILE'],
+    ]);
+    // Unapproved: nobody's assessment changed.
+    expect(await assessment(A)).toMatchObject({ subsidyFen: 0, amountDueFen: 38000 });
+
+    expect((await decide(up.body.uploadId, TEST_KEYS.civilAffairs.key, 'approve')).body).toMatchObject({
+      statusCode: 403,
+      details: { code: 'SAME_PERSON' },
+    });
+    expect((await decide(up.body.uploadId, TEST_KEYS.rural.key, 'approve')).body).toMatchObject({
+      statusCode: 403,
+      details: { code: 'OTHER_DEPARTMENT' },
+    });
+    const ok = await decide(up.body.uploadId, TEST_KEYS.civilAffairsChecker.key, 'approve');
+    expect(ok.body).toMatchObject({
+      status: 'APPROVED',
+      decidedBy: 'e2e-civil-affairs-checker',
+      identitiesChangedFor: 4,
+    });
+    expect(await assessment(A)).toMatchObject({
+      category: 'EXTREME_POVERTY',
+      subsidyFen: 38000,
+      mode: 'FULL',
+      amountDueFen: 0,
+    });
+    expect(await assessment(B)).toMatchObject({
+      category: 'MINIMUM_LIVING_RURAL_CLASS_1_2',
+      subsidyFen: 31000,
+      mode: 'DIFFERENCE',
+      amountDueFen: 7000,
+    });
+
+    // The same snapshot again changes nothing; a rejected upload changes nothing either.
+    const again = await upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', '2023-10-01', [
+      ...caOctober,
+      `${bad},错,特困人员,620725,,`,
+      `${D},丁,RETURNED_TO_POVERTY,620725,,`,
+      `${A},甲,特困人员,620725,,`,
+    ]);
+    expect(again).toMatchObject({
+      status: 200,
+      body: { uploadId: up.body.uploadId, sameContentAsEarlierUpload: true, status: 'APPROVED' },
+    });
+    const empty = await upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', '2023-10-02', []);
+    expect(empty.body.summary).toMatchObject({ peopleRemoved: 4 });
+    expect(
+      (await decide(empty.body.uploadId, TEST_KEYS.civilAffairsChecker.key, 'reject')).body,
+    ).toMatchObject({ status: 'REJECTED' });
+    expect(await assessment(A)).toMatchObject({ subsidyFen: 38000 });
+  });
+
+  it('gives a person on three rosters only the highest, and nothing where the identity was certified in another region', async () => {
+    const up = await upload(TEST_KEYS.rural.key, 'RURAL_REVITALIZATION', '2023-10-01', [
+      `${C},丙,RETURNED_TO_POVERTY,620725,,`,
+      `${C},丙,已脱贫人口,620725,,`,
+      `${D},丁,RETURNED_TO_POVERTY,620725,,`,
+      `${G},庚,EDGE_OF_POVERTY,411421,,`,
+    ]);
+    expect(up.status).toBe(201);
+    await decide(up.body.uploadId, TEST_KEYS.ruralChecker.key, 'approve');
+    const c = await assessment(C);
+    expect(c).toMatchObject({ category: 'RETURNED_TO_POVERTY', subsidyFen: 31000, amountDueFen: 7000 });
+    expect((c.identities as unknown[]).length).toBe(3);
+    // Minquan requires certification where the person enrols: D was certified in Shandan.
+    expect(await assessment(D)).toMatchObject({ category: null, subsidyFen: 0, amountDueFen: 38000 });
+    expect(await assessment(G)).toMatchObject({
+      category: 'EDGE_OF_POVERTY',
+      subsidyFen: 8000,
+      mode: 'REIMBURSE',
+      amountDueFen: 38000,
+    });
+  });
+
+  it('Minquan: minimum-living pays 380 and gets 80 via civil affairs; the monitored person 80 via the township', async () => {
+    await inject.send([
+      paid(F, '411421', '2023-10-16T10:00:00+08:00'),
+      paid(G, '411421', '2023-10-16T11:00:00+08:00'),
+      paid(E, '620725', '2023-10-16T12:00:00+08:00'),
+    ]);
+    // Runs until the payments have been consumed; each run adds only what is new.
+    const created: Record<string, unknown>[] = [];
+    await waitFor(
+      'October match',
+      async () => created.push(...(await matchRun('2023-10')).transfers),
+      () => created.length >= 2,
+    );
+    expect(created.map((t) => [t.idNumber, t.amountFen, t.route, t.transferMonth]).sort()).toEqual([
+      [`${F.slice(0, 6)}********${F.slice(14)}`, 8000, 'CIVIL_AFFAIRS_ACCOUNT', '2023-11'],
+      [`${G.slice(0, 6)}********${G.slice(14)}`, 8000, 'TOWNSHIP_GOVERNMENT', '2023-11'],
+    ]);
+  });
+
+  it('Shandan: paid 380 in October, on the November class-1 roster: one 310 transfer in December, never twice, no claw-back', async () => {
+    const nov = await upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', '2023-11-05', [
+      ...caOctober,
+      `${E},戊,MINIMUM_LIVING_RURAL_CLASS_1_2,620725,,`,
+    ]);
+    expect(nov.body.summary).toMatchObject({ peopleAdded: 1, peopleRemoved: 0 });
+    await decide(nov.body.uploadId, TEST_KEYS.civilAffairsChecker.key, 'approve');
+    const run = await matchRun('2023-11');
+    expect(run).toMatchObject({ transfersCreated: 1 });
+    expect(run.transfers).toEqual([
+      {
+        transferId: expect.any(String),
+        idNumber: `${E.slice(0, 6)}********${E.slice(14)}`,
+        amountFen: 31000,
+        category: 'MINIMUM_LIVING_RURAL_CLASS_1_2',
+        route: 'ONE_CARD',
+        transferMonth: '2023-12',
+      },
+    ]);
+    expect(await matchRun('2023-11')).toMatchObject({ transfersCreated: 0 });
+
+    // January: E is off the roster. Nothing is clawed back and nothing new is made.
+    const jan = await upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', '2024-01-01', caOctober);
+    expect(jan.body.summary).toMatchObject({ peopleRemoved: 1 });
+    await decide(jan.body.uploadId, TEST_KEYS.civilAffairsChecker.key, 'approve');
+    expect(await matchRun('2023-12')).toMatchObject({ transfersCreated: 0 });
+    const dec = (await api(svc.url, 'GET', '/v1/transfers?month=2023-12', mib)).body as {
+      routes: { route: string; count: number; totalFen: number }[];
+    };
+    expect(dec.routes).toEqual([expect.objectContaining({ route: 'ONE_CARD', count: 1, totalFen: 31000 })]);
+  });
+});
