@@ -58,7 +58,7 @@ describe('walking skeleton: five services, one event across', () => {
         { table_schema: 'enrollment', tables: 9 },
         { table_schema: 'refund', tables: 3 },
         { table_schema: 'reporting', tables: 4 },
-        { table_schema: 'subsidy', tables: 3 },
+        { table_schema: 'subsidy', tables: 10 },
         { table_schema: 'tax_feed', tables: 8 },
       ]);
     } finally {
