@@ -109,6 +109,18 @@ describe('enrollment-service: batch imports', () => {
     expect(first.status).toBe(202);
     const id = first.body.batchId;
 
+    // A second instance of the service starts meanwhile and resumes the same unfinished batch:
+    // the two take turns chunk by chunk and nothing is counted twice.
+    await waitFor(
+      'processing',
+      () => progress(id),
+      (p) => Number(p.processedLines) > 1,
+    );
+    const twin = spawnService('enrollment-service', 14610, {
+      API_KEYS_FILE: writeKeysFile(),
+      KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}enrolbatch.`,
+      CLOCK_START: '2023-10-15T10:00:00+08:00',
+    });
     // Progress is visible while it runs; memory stays bounded.
     let sawRunning = false;
     let peakRss = 0;
@@ -125,6 +137,7 @@ describe('enrollment-service: batch imports', () => {
       600_000,
     );
     console.log(`[batch] 200,000 rows: peak RSS of the service ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+    await twin.stop();
     expect(done).toMatchObject({
       status: 'DONE',
       processedLines: ROWS + 1,

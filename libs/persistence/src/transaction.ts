@@ -20,3 +20,35 @@ export function isConnectionError(error: unknown): boolean {
     e.message ?? '',
   );
 }
+
+/** Another worker moved a shared checkpoint first: this one stops, that one carries on. */
+export class CheckpointMovedError extends Error {
+  constructor(what: string) {
+    super(`${what} was advanced by another worker`);
+    this.name = 'CheckpointMovedError';
+  }
+}
+
+/**
+ * Locks a work item's checkpoint row for the current transaction and checks it is where this worker
+ * left it. Two service instances resuming the same batch then take turns chunk by chunk: the second
+ * waits for the first's commit, sees the checkpoint moved, and stops without applying anything.
+ */
+export async function claimCheckpoint(
+  m: EntityManager,
+  table: string,
+  id: string,
+  expected: number,
+): Promise<void> {
+  if (!/^[a-z_]+\.[a-z_]+$/.test(table)) throw new Error(`not a schema-qualified table: ${table}`);
+  const rows: { processed_lines: number; status: string }[] = await m.query(
+    `SELECT processed_lines, status FROM ${table} WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  if (
+    !rows[0] ||
+    rows[0].processed_lines !== expected ||
+    !['PROCESSING', 'RECEIVED'].includes(rows[0].status)
+  )
+    throw new CheckpointMovedError(`${table} ${id}`);
+}

@@ -9,3 +9,4 @@ export * from './logging/structured-logger';
 export * from './health/readiness';
 export * from './service-kernel';
 export * from './clock/clock';
+export * from './http/tabular-upload';

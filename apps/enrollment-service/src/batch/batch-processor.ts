@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { DataSource, EntityManager } from 'typeorm';
 import { EnrollmentCancelled } from '@urrbmi/contracts';
+import { CheckpointMovedError, claimCheckpoint } from '@urrbmi/persistence';
 import { isValidResidentId, maskResidentId, maskResidentIdsInText, toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
@@ -84,7 +85,10 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     this.queue = this.queue.then(() => this.run(batch)).catch(() => undefined);
   }
 
-  private async run(batch: BatchRecord): Promise<void> {
+  private async run(queued: BatchRecord): Promise<void> {
+    // Re-read: another instance may have moved it on (or finished it) since it was queued.
+    const batch = await this.batches.find(queued.id);
+    if (!batch || batch.status === 'DONE' || batch.status === 'FAILED') return;
     if (!existsSync(batch.storagePath)) {
       await this.batches.setStatus(
         batch.id,
@@ -106,16 +110,17 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     };
     try {
       let chunk: TabularRow[] = [];
+      let at = batch.processedLines;
       for await (const row of readTabularRows(batch.storagePath, batch.contentType)) {
-        if (row.line <= batch.processedLines) continue;
+        if (row.line <= at) continue;
         chunk.push(row);
         if (chunk.length >= CHUNK) {
-          await this.apply(batch, principal, chunk);
+          at = await this.apply(batch, principal, chunk, at);
           chunk = [];
           if (this.stopping) return; // resumes from the checkpoint at the next start
         }
       }
-      if (chunk.length > 0) await this.apply(batch, principal, chunk);
+      if (chunk.length > 0) await this.apply(batch, principal, chunk, at);
       await this.batches.setStatus(batch.id, 'DONE');
       const done = await this.batches.find(batch.id);
       this.logger.info('batch done', {
@@ -125,20 +130,27 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
         ms: Date.now() - started,
       });
     } catch (e) {
+      if (e instanceof CheckpointMovedError) {
+        this.logger.info('batch continued by another instance', { batchId: batch.id });
+        return;
+      }
       this.logger.error('batch failed', { batchId: batch.id, error: e as Error });
       await this.batches.setStatus(batch.id, 'FAILED', maskResidentIdsInText((e as Error).message));
     }
   }
 
-  private async apply(batch: BatchRecord, by: Principal, rows: TabularRow[]): Promise<void> {
+  /** Applies one chunk after the checkpoint `from`; returns the new checkpoint. */
+  private async apply(batch: BatchRecord, by: Principal, rows: TabularRow[], from: number): Promise<number> {
     const lastLine = rows[rows.length - 1].line;
     await this.dataSource.transaction(async (m) => {
+      await claimCheckpoint(m, 'enrollment.batches', batch.id, from);
       const { accepted, rejects } =
         batch.batchType === 'DEATHS'
           ? await this.applyDeaths(m, batch, by, rows)
           : await this.applyRegistrations(m, batch, by, rows);
       await this.batches.checkpoint(m, batch.id, lastLine, accepted, rejects);
     });
+    return lastLine;
   }
 
   private async applyRegistrations(

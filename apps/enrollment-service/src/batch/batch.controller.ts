@@ -24,8 +24,8 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
-import { FileTooLargeError, UploadStore, XLSX_TYPE } from '@urrbmi/files';
+import { CurrentPrincipal, DomainError, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
+import { UploadStore, XLSX_TYPE } from '@urrbmi/files';
 import { BatchProcessor } from './batch-processor';
 import { BatchRecord, BatchRepository, BatchType } from './batch.repository';
 
@@ -88,21 +88,7 @@ export class BatchController {
     const type = typeHeader.toUpperCase() as BatchType;
     if (!['REGISTRATIONS', 'DEATHS'].includes(type))
       throw new DomainError('BAD_BATCH_TYPE', 'X-Batch-Type must be REGISTRATIONS or DEATHS', 400);
-    if (!/^text\/csv\b/i.test(contentType) && !contentType.startsWith(XLSX_TYPE)) {
-      throw new DomainError(
-        'UNSUPPORTED_MEDIA_TYPE',
-        `send text/csv (UTF-8 or charset=gbk) or ${XLSX_TYPE}`,
-        415,
-      );
-    }
-    let stored;
-    try {
-      stored = await this.store.save(req, MAX_BYTES);
-    } catch (e) {
-      if (e instanceof FileTooLargeError) throw new DomainError('FILE_TOO_LARGE', e.message, 413);
-      throw e;
-    }
-    if (stored.sizeBytes === 0) throw new DomainError('EMPTY_FILE', 'the file is empty', 400);
+    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, true);
     const { created, batch } = await this.batches.createOrFind({
       id: randomUUID(),
       sha256: stored.sha256,

@@ -27,8 +27,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { isBusinessDate } from '@urrbmi/domain';
-import { FileTooLargeError, readTabularRows, TabularRow, UploadStore, XLSX_TYPE } from '@urrbmi/files';
-import { CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
+import { readTabularRows, TabularRow, UploadStore, XLSX_TYPE } from '@urrbmi/files';
+import { CurrentPrincipal, DomainError, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
 import { ROSTER_SOURCES, RosterSource } from '@urrbmi/policy';
 import { AssessmentService } from '../assessment/assessment.service';
 import { isRosterReject, parseRosterRow, RosterReject, RosterRow } from './roster-row';
@@ -104,15 +104,7 @@ export class RostersController {
     if (!(SOURCES_OF_ROLE[by.baseRole] ?? []).includes(source as RosterSource)) {
       throw new DomainError('NOT_YOUR_SOURCE', `role ${by.role} may not send the ${source} roster`, 403);
     }
-    if (!/^text\/csv\b/i.test(contentType) && !contentType.startsWith(XLSX_TYPE))
-      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `send text/csv or ${XLSX_TYPE}`, 415);
-    let stored;
-    try {
-      stored = await this.store.save(req, MAX_BYTES);
-    } catch (e) {
-      if (e instanceof FileTooLargeError) throw new DomainError('FILE_TOO_LARGE', e.message, 413);
-      throw e;
-    }
+    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, true);
     const earlier = await this.rosters.findByContent(source, asOf, stored.sha256);
     if (earlier) {
       res.status(200);

@@ -11,6 +11,7 @@ import {
 import { maskResidentIdsInText, toShanghaiIso } from '@urrbmi/domain';
 import { readTabularRows, TabularRow } from '@urrbmi/files';
 import { OutboxWriter } from '@urrbmi/messaging';
+import { CheckpointMovedError, claimCheckpoint } from '@urrbmi/persistence';
 import { Clock, StructuredLogger } from '@urrbmi/platform';
 import { PolicyRegistry } from '@urrbmi/policy';
 import { FeedRow, isQuarantined, parseFeedRow } from './feed-row';
@@ -56,7 +57,10 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
     return p;
   }
 
-  private async run(feed: FeedRecord): Promise<void> {
+  private async run(queued: FeedRecord): Promise<void> {
+    // Re-read: another instance may have moved it on (or finished it) since.
+    const feed = await this.feeds.find(queued.id);
+    if (!feed || feed.status !== 'PROCESSING') return;
     if (!existsSync(feed.storagePath)) {
       await this.dataSource.transaction((m) =>
         this.feeds.finish(m, feed.id, 'FAILED', 'the raw file is no longer in storage; push it again'),
@@ -73,34 +77,39 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
     const known = (region: string, season: number) => this.policies.find(region, season) !== undefined;
     try {
       let chunk: TabularRow[] = [];
+      let at = feed.processedLines;
       for await (const row of readTabularRows(feed.storagePath, feed.contentType)) {
-        if (row.line <= feed.processedLines) continue;
+        if (row.line <= at) continue;
         chunk.push(row);
         if (chunk.length >= CHUNK) {
-          await this.apply(feed, chunk, known);
+          const from = at;
+          const rows = chunk;
+          await this.dataSource.transaction(async (m) => {
+            await claimCheckpoint(m, 'tax_feed.feeds', feed.id, from);
+            await this.applyIn(m, feed, rows, known);
+          });
+          at = rows[rows.length - 1].line;
           chunk = [];
           if (this.stopping) return;
         }
       }
+      const last = chunk;
       await this.dataSource.transaction(async (m) => {
-        if (chunk.length > 0) await this.applyIn(m, feed, chunk, known);
+        await claimCheckpoint(m, 'tax_feed.feeds', feed.id, at);
+        if (last.length > 0) await this.applyIn(m, feed, last, known);
         await this.accept(m, feed.id);
       });
       this.logger.info('feed accepted', { feedId: feed.id, ms: Date.now() - started });
     } catch (e) {
+      if (e instanceof CheckpointMovedError) {
+        this.logger.info('feed continued by another instance', { feedId: feed.id });
+        return;
+      }
       this.logger.error('feed failed', { feedId: feed.id, error: e as Error });
       await this.dataSource.transaction((m) =>
         this.feeds.finish(m, feed.id, 'FAILED', maskResidentIdsInText((e as Error).message)),
       );
     }
-  }
-
-  private apply(
-    feed: FeedRecord,
-    rows: TabularRow[],
-    known: (r: string, s: number) => boolean,
-  ): Promise<void> {
-    return this.dataSource.transaction((m) => this.applyIn(m, feed, rows, known));
   }
 
   private async applyIn(

@@ -16,8 +16,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { isBusinessDate, isFeedLate } from '@urrbmi/domain';
-import { FileTooLargeError, readTabularRows, UploadStore } from '@urrbmi/files';
-import { Clock, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
+import { readTabularRows, UploadStore } from '@urrbmi/files';
+import {
+  Clock,
+  CurrentPrincipal,
+  DomainError,
+  Principal,
+  receiveTabularUpload,
+  Roles,
+} from '@urrbmi/platform';
 import { PolicyRegistry } from '@urrbmi/policy';
 import { controlAmount, FEED_COLUMNS } from './feed-row';
 import { FeedProcessor } from './feed-processor';
@@ -70,15 +77,7 @@ export class FeedsController {
       throw new DomainError('BAD_HEADER', 'X-Record-Count must be a whole number', 400);
     if (!/^-?\d{1,15}$/.test(totalHeader))
       throw new DomainError('BAD_HEADER', 'X-Total-Amount-Fen must be an integer number of fen', 400);
-    if (!/^text\/csv\b/i.test(contentType))
-      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'send text/csv (UTF-8, or charset=gbk)', 415);
-    let stored;
-    try {
-      stored = await this.store.save(req, MAX_BYTES);
-    } catch (e) {
-      if (e instanceof FileTooLargeError) throw new DomainError('FILE_TOO_LARGE', e.message, 413);
-      throw e;
-    }
+    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, false);
     const earlier = await this.feeds.findBySha(stored.sha256);
     if (earlier) {
       res.status(200);
@@ -147,7 +146,11 @@ export class FeedsController {
   /** Waits for the processor (started here, or resumed at start-up) to finish the feed. */
   private async finished(feed: FeedRecord): Promise<FeedRecord> {
     if (feed.status === 'PROCESSING') await this.processor.process(feed);
-    return (await this.feeds.find(feed.id))!;
+    // Another instance may be the one carrying it on: wait for it to finish.
+    for (let f = (await this.feeds.find(feed.id))!; ; f = (await this.feeds.find(feed.id))!) {
+      if (f.status !== 'PROCESSING') return f;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 
   private summary(f: FeedRecord) {
