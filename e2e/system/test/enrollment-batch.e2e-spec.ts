@@ -10,7 +10,10 @@ import {
   waitFor,
   waitReady,
   writeKeysFile,
+  freshDatabase,
 } from './support/services';
+
+let dbUrl = '';
 
 const ROWS = 200_000;
 const HEADER = 'id_number,name,season,region_code,township_code,village_code,kind';
@@ -88,13 +91,15 @@ describe('enrollment-service: batch imports', () => {
     );
 
   beforeAll(async () => {
+    dbUrl = await freshDatabase('batch');
     svc = spawnService('enrollment-service', 14600, {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}enrolbatch.`,
       CLOCK_START: '2023-10-15T10:00:00+08:00',
     });
     await waitReady(svc);
-    db = new Client({ connectionString: process.env.DATABASE_URL });
+    db = new Client({ connectionString: dbUrl });
     await db.connect();
   });
 
@@ -117,6 +122,7 @@ describe('enrollment-service: batch imports', () => {
       (p) => Number(p.processedLines) > 1,
     );
     const twin = spawnService('enrollment-service', 14610, {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}enrolbatch.`,
       CLOCK_START: '2023-10-15T10:00:00+08:00',

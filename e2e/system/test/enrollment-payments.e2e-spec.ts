@@ -10,7 +10,10 @@ import {
   waitFor,
   waitReady,
   writeKeysFile,
+  freshDatabase,
 } from './support/services';
+
+let dbUrl = '';
 
 const FEED = '3f6d1d0e-2b7e-4a51-9d0e-0c1f5c9b7a11';
 
@@ -53,7 +56,9 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
     });
 
   beforeAll(async () => {
+    dbUrl = await freshDatabase('payments');
     svc = spawnService('enrollment-service', 14500, {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: prefix,
       CLOCK_START: '2023-10-15T10:00:00+08:00',

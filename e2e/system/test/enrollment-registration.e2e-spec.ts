@@ -1,7 +1,17 @@
 import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
 import { shandanId } from './support/resident-ids';
-import { api, ServiceProcess, spawnService, TEST_KEYS, waitReady, writeKeysFile } from './support/services';
+import {
+  api,
+  ServiceProcess,
+  spawnService,
+  TEST_KEYS,
+  waitReady,
+  writeKeysFile,
+  freshDatabase,
+} from './support/services';
+
+let dbUrl = '';
 
 // The service's clock starts on 15 October 2023 (Asia/Shanghai): Shandan's and Minquan's 2023 windows
 // are open, Zhuji's closed on 31 December 2022, Shandan's 2021 long ago.
@@ -28,13 +38,15 @@ describe('enrollment-service: registration of each kind, and each refusal', () =
   });
 
   beforeAll(async () => {
+    dbUrl = await freshDatabase('registration');
     svc = spawnService('enrollment-service', 14400, {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}enrolreg.`,
       CLOCK_START,
     });
     await waitReady(svc);
-    db = new Client({ connectionString: process.env.DATABASE_URL });
+    db = new Client({ connectionString: dbUrl });
     await db.connect();
   });
 

@@ -12,7 +12,10 @@ import {
   waitFor,
   waitReady,
   writeKeysFile,
+  freshDatabase,
 } from './support/services';
+
+let dbUrl = '';
 
 // A broker of its own (port 19092), so stopping it disturbs no other test.
 const PORT = 19092;
@@ -34,8 +37,10 @@ describe('Kafka stopped while a service runs', () => {
   const prefix = `${process.env.KAFKA_TOPIC_PREFIX}outage.`;
 
   beforeAll(async () => {
+    dbUrl = await freshDatabase('outage');
     broker('start');
     svc = spawnService('enrollment-service', 14200, {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_BROKERS: `127.0.0.1:${PORT}`,
       KAFKA_TOPIC_PREFIX: prefix,
@@ -43,7 +48,7 @@ describe('Kafka stopped while a service runs', () => {
       CLOCK_START: '2023-10-15T10:00:00+08:00',
     });
     await waitReady(svc);
-    db = new Client({ connectionString: process.env.DATABASE_URL });
+    db = new Client({ connectionString: dbUrl });
     await db.connect();
   });
 

@@ -9,7 +9,10 @@ import {
   waitFor,
   waitReady,
   writeKeysFile,
+  freshDatabase,
 } from './support/services';
+
+let dbUrl = '';
 
 function idOf(region: string, n: number): string {
   const first17 = `${region}19720202${String(n).padStart(3, '0')}`;
@@ -86,7 +89,9 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
   ];
 
   beforeAll(async () => {
+    dbUrl = await freshDatabase('subsidy');
     svc = spawnService('subsidy-service', 15000, {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: prefix,
       CLOCK_START: '2023-10-15T10:00:00+08:00',

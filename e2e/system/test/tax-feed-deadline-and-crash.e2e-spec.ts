@@ -11,7 +11,10 @@ import {
   waitFor,
   waitReady,
   writeKeysFile,
+  freshDatabase,
 } from './support/services';
+
+let dbUrl = '';
 
 const tax = TEST_KEYS.tax.key;
 
@@ -49,8 +52,10 @@ describe('tax feed deadline: feed.late at 16:00:00 on D+1, not before', () => {
     ).rows.map((r) => r.p as { regionCode: string; feedDate: string; deadline: string; raisedAt: string });
 
   beforeAll(async () => {
+    dbUrl = await freshDatabase('feedlate');
     // The service clock starts ten seconds before the deadline of 20 November's feed.
     svc = spawnService('tax-collection-feed-service', 14800, {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}feedlate.`,
       CLOCK_START: '2023-11-21T15:59:50+08:00',
@@ -58,7 +63,7 @@ describe('tax feed deadline: feed.late at 16:00:00 on D+1, not before', () => {
       FEED_MONITOR_INTERVAL_MS: '100',
     });
     await waitReady(svc);
-    db = new Client({ connectionString: process.env.DATABASE_URL });
+    db = new Client({ connectionString: dbUrl });
     await db.connect();
   });
 
@@ -115,7 +120,8 @@ describe('tax feed service killed half way through a 100,000-row file', () => {
   let db: Client;
 
   beforeAll(async () => {
-    db = new Client({ connectionString: process.env.DATABASE_URL });
+    dbUrl = await freshDatabase('feedlate2');
+    db = new Client({ connectionString: dbUrl });
     await db.connect();
   });
 
@@ -142,6 +148,7 @@ describe('tax feed service killed half way through a 100,000-row file', () => {
   it('records every voucher once and publishes one event per voucher after a SIGKILL, a restart and a re-push', async () => {
     const feed = bigFeed();
     const env = {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: prefix,
       CLOCK_START: '2023-10-17T09:00:00+08:00',

@@ -11,7 +11,10 @@ import {
   waitFor,
   waitReady,
   writeKeysFile,
+  freshDatabase,
 } from './support/services';
+
+let dbUrl = '';
 
 describe('tax-collection-feed-service: the daily feed', () => {
   let svc: ServiceProcess;
@@ -50,13 +53,15 @@ describe('tax-collection-feed-service: the daily feed', () => {
     (await db.query(sql, params)).rows[0].n as number;
 
   beforeAll(async () => {
+    dbUrl = await freshDatabase('taxfeed');
     svc = spawnService('tax-collection-feed-service', 14700, {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}taxfeed.`,
       CLOCK_START: '2023-10-21T09:00:00+08:00',
     });
     await waitReady(svc);
-    db = new Client({ connectionString: process.env.DATABASE_URL });
+    db = new Client({ connectionString: dbUrl });
     await db.connect();
   });
 

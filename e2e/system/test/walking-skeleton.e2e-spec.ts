@@ -10,7 +10,10 @@ import {
   waitFor,
   waitReady,
   writeKeysFile,
+  freshDatabase,
 } from './support/services';
+
+let dbUrl = '';
 
 const BASE_PORT = 14100;
 
@@ -19,8 +22,10 @@ describe('walking skeleton: five services, one event across', () => {
   const prefix = `${process.env.KAFKA_TOPIC_PREFIX}skeleton.`;
 
   beforeAll(async () => {
+    dbUrl = await freshDatabase('skeleton');
     // In Shandan's 2023 collection window.
     const env = {
+      DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_PARTITIONS: '3',
@@ -46,7 +51,7 @@ describe('walking skeleton: five services, one event across', () => {
       });
       expect((await api(url(name), 'GET', '/health/live')).status).toBe(200);
     }
-    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    const db = new Client({ connectionString: dbUrl });
     await db.connect();
     try {
       const { rows } = await db.query(

@@ -68,8 +68,8 @@ export class CollectionRosterController {
       const rows: Record<string, string | number | null>[] = await this.dataSource.query(
         `SELECT id_number, name, region_code, township_code, village_code, season, status,
                 coalesce(assessed_due_fen, registered_due_fen) AS amount_due_fen, change_seq::text
-           FROM tax_feed.roster WHERE region_code = $1 AND season = $2 AND status <> 'PENDING'
-            AND change_seq > $3::bigint AND change_seq <= $4::bigint ORDER BY change_seq LIMIT ${PAGE}`,
+           FROM tax_feed.roster roster WHERE region_code = $1 AND season = $2 AND status <> 'PENDING'
+            AND change_seq > $3::bigint AND change_seq <= $4::bigint ORDER BY roster.change_seq LIMIT ${PAGE}`,
         [region, season, after, next],
       );
       if (rows.length === 0) break;

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -146,4 +147,27 @@ export async function waitFor<T>(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * A database of this test file's own, made afresh: services of different test files (each with its
+ * own topic prefix) must not share outbox tables, or one relay would publish another's events.
+ */
+export async function freshDatabase(tag: string): Promise<string> {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error('DATABASE_URL is not set: e2e tests run under tools/test/global-setup.js');
+  const url = new URL(base);
+  const name = `${url.pathname.slice(1)}_${tag}`;
+  url.pathname = `/${name}`;
+  const admin = new URL(base);
+  admin.pathname = '/postgres';
+  const c = new Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await c.end();
+  }
+  return url.toString();
 }
