@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
 import { EventInjector } from './support/events';
 import {
@@ -261,5 +262,84 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
       routes: { route: string; count: number; totalFen: number }[];
     };
     expect(dec.routes).toEqual([expect.objectContaining({ route: 'ONE_CARD', count: 1, totalFen: 31000 })]);
+  });
+
+  it('lists the fully subsidised still to be paid for, per funding source', async () => {
+    const r = await api(svc.url, 'GET', '/v1/proxy-payments?region=620725&season=2023', mib);
+    expect(r.body).toMatchObject({
+      policyId: '620725-2023',
+      fundingSources: [
+        {
+          funding: 'NOT_STATED',
+          count: 1,
+          totalFen: 38000,
+          people: [
+            {
+              idNumber: `${A.slice(0, 6)}********${A.slice(14)}`,
+              category: 'EXTREME_POVERTY',
+              amountFen: 38000,
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("records the bank's results: a failed transfer is made again by the next run, a paid one never", async () => {
+    const file = await (
+      await fetch(`${svc.url}/v1/transfers?month=2023-11&format=csv`, {
+        headers: { authorization: `Bearer ${mib}` },
+      })
+    ).text();
+    const lines = file.trim().split('\n');
+    expect(lines[0]).toBe('transfer_id,id_number,region_code,category,amount_fen,route,status');
+    expect(lines.at(-1)).toBe('TOTAL,2,,,16000,,');
+    expect(file).not.toMatch(/411421\d{12}/);
+    const [f, g] = lines.slice(1, 3).map((l) => l.split(',')[0]);
+    const settled = await api(svc.url, 'POST', '/v1/transfers/settlements', TEST_KEYS.mib.key, {
+      results: [
+        { transferId: f, status: 'PAID' },
+        { transferId: g, status: 'FAILED', failure: '账户已销户' },
+        { transferId: randomUUID(), status: 'PAID' },
+      ],
+    });
+    expect(settled.body).toMatchObject({ settled: 2, paid: 1, failed: 1, ignored: [expect.any(String)] });
+    // Settling again changes nothing.
+    expect(
+      (
+        await api(svc.url, 'POST', '/v1/transfers/settlements', mib, {
+          results: [{ transferId: f, status: 'FAILED' }],
+        })
+      ).body,
+    ).toMatchObject({ settled: 0 });
+    const retry = await matchRun('2023-10');
+    expect(retry.transfers.map((t) => [t.idNumber, t.amountFen, t.route])).toEqual([
+      [`${G.slice(0, 6)}********${G.slice(14)}`, 8000, 'TOWNSHIP_GOVERNMENT'],
+    ]);
+  });
+
+  it('runs the previous month by itself on the 1st (Asia/Shanghai)', async () => {
+    const twin = spawnService('subsidy-service', 15010, {
+      DATABASE_URL: dbUrl,
+      API_KEYS_FILE: writeKeysFile(),
+      KAFKA_TOPIC_PREFIX: prefix,
+      CLOCK_START: '2024-02-01T00:00:05+08:00',
+      SUBSIDY_MATCH_CHECK_MS: '200',
+    });
+    const db = new Client({ connectionString: dbUrl });
+    await db.connect();
+    try {
+      await waitReady(twin);
+      const runs = await waitFor(
+        'scheduled run',
+        async () =>
+          (await db.query(`SELECT month, trigger FROM subsidy.match_runs WHERE month = '2024-01'`)).rows,
+        (r) => r.length === 1,
+      );
+      expect(runs).toEqual([{ month: '2024-01', trigger: 'schedule' }]);
+    } finally {
+      await twin.stop();
+      await db.end();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { EnrollmentCancelled } from './events/enrollment-cancelled/enrollment-ca
 import { EnrollmentRegistered } from './events/enrollment-registered/enrollment-registered.event';
 import { FeedAccepted } from './events/feed-accepted/feed-accepted.event';
 import { FeedLate } from './events/feed-late/feed-late.event';
+import { SubsidyTransferSettled } from './events/subsidy-transfer-settled/subsidy-transfer-settled.event';
 import { SubsidyTransferRequested } from './events/subsidy-transfer-requested/subsidy-transfer-requested.event';
 import { RefundPaid } from './events/refund-paid/refund-paid.event';
 import { PaymentRecorded } from './events/payment-recorded/payment-recorded.event';
@@ -23,5 +24,6 @@ export function contractCatalog(): EventCatalog {
     FeedAccepted,
     FeedLate,
     SubsidyTransferRequested,
+    SubsidyTransferSettled,
   ]);
 }

@@ -1,14 +1,31 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
-import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { DataSource } from 'typeorm';
-import { SubsidyTransferRequested } from '@urrbmi/contracts';
-import { lastDayOfMonth, toShanghaiIso } from '@urrbmi/domain';
+import { SubsidyTransferSettled } from '@urrbmi/contracts';
+import { maskResidentId, toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { Clock, DomainError, Roles } from '@urrbmi/platform';
-import { MatchCandidate, monthlyMatch, PolicyRegistry } from '@urrbmi/policy';
-import { identitiesOf } from '../assessment/assessment.service';
+import { Clock, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
+import { MonthlyMatchService } from './monthly-match.service';
 
 export class MatchRunCommand {
   @ApiProperty({
@@ -19,18 +36,39 @@ export class MatchRunCommand {
   month!: string;
 }
 
-/**
- * 当月参保、次月资助: the monthly match, on demand (the scheduler calls the same on the 1st). Running
- * a month again adds nothing: a person gets at most one transfer per season (a unique index), and
- * nothing is ever taken back.
- */
+export class SettlementResult {
+  @ApiProperty()
+  @IsUUID()
+  transferId!: string;
+
+  @ApiProperty({ enum: ['PAID', 'FAILED'] })
+  @IsIn(['PAID', 'FAILED'])
+  status!: 'PAID' | 'FAILED';
+
+  @ApiPropertyOptional({ example: '账户已销户' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  failure?: string;
+}
+
+export class SettlementBatch {
+  @ApiProperty({ type: [SettlementResult] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(10000)
+  @ValidateNested({ each: true })
+  @Type(() => SettlementResult)
+  results!: SettlementResult[];
+}
+
 @ApiTags('monthly match')
 @ApiBearerAuth()
 @Controller('v1')
 export class MatchController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly policies: PolicyRegistry,
+    private readonly match: MonthlyMatchService,
     private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
   ) {}
@@ -38,142 +76,29 @@ export class MatchController {
   @Post('match-runs')
   @HttpCode(200)
   @Roles('mib')
-  @ApiOperation({ summary: 'Run the monthly match for month M: one-card transfer instructions for M+1' })
-  async run(@Body() cmd: MatchRunCommand) {
-    const asOf = lastDayOfMonth(cmd.month);
-    return this.dataSource.transaction(async (m) => {
-      // One run at a time: concurrent runs of the same month would otherwise race on the same people.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('subsidy-match'))`);
-      const rows: {
-        id_number: string;
-        season: number;
-        region_code: string;
-        paid_fen: number;
-        paid_in_full_on: string;
-        transferred: boolean;
-      }[] = await m.query(
-        `SELECT e.id_number, e.season, e.region_code, e.paid_fen, to_char(e.paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on,
-                EXISTS (SELECT 1 FROM subsidy.transfers t WHERE t.id_number = e.id_number AND t.season = e.season AND t.status <> 'FAILED') AS transferred
-           FROM subsidy.enrolments e
-          WHERE e.status <> 'CANCELLED' AND e.paid_in_full_on IS NOT NULL AND e.paid_in_full_on <= $1::date`,
-        [asOf],
-      );
-      const open = rows.filter((r) => !r.transferred);
-      const identities = await identitiesOf(
-        m,
-        open.map((r) => r.id_number),
-      );
-      const created: {
-        id: string;
-        idNumber: string;
-        season: number;
-        regionCode: string;
-        amountFen: number;
-        category: string;
-        route: string;
-        transferMonth: string;
-        reason: string;
-      }[] = [];
-      let skipped = rows.length - open.length;
-      const byPolicy = new Map<string, { region: string; season: number; list: MatchCandidate[] }>();
-      for (const r of open) {
-        const p = this.policies.find(r.region_code, r.season);
-        if (!p) {
-          skipped++;
-          continue;
-        }
-        const entry = byPolicy.get(p.id) ?? { region: r.region_code, season: r.season, list: [] };
-        entry.list.push({
-          idNumber: r.id_number,
-          enrolmentRegionCode: r.region_code,
-          paidFen: r.paid_fen,
-          paidInFullOn: r.paid_in_full_on,
-          subsidyEnjoyedFen: 0,
-          alreadyTransferred: false,
-          identities: identities.get(r.id_number) ?? [],
-        });
-        byPolicy.set(p.id, entry);
-      }
-      for (const { region, season, list } of byPolicy.values()) {
-        const result = monthlyMatch(this.policies.get(region, season), cmd.month, list);
-        skipped += result.skipped.length;
-        for (const t of result.transfers)
-          created.push({
-            id: randomUUID(),
-            idNumber: t.idNumber,
-            season,
-            regionCode: region,
-            amountFen: t.amountFen,
-            category: t.category,
-            route: t.route,
-            transferMonth: t.transferMonth,
-            reason: t.reason,
-          });
-      }
-      const inserted: { id: string }[] = created.length
-        ? await m.query(
-            `INSERT INTO subsidy.transfers (id, id_number, season, region_code, match_month, transfer_month, amount_fen, category, route, status, reason)
-             SELECT id, i, s, r, $1, tm, a, c, rt, 'REQUESTED', why FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[])
-               AS x(id, i, s, r, tm, a, c, rt, why)
-             ON CONFLICT (id_number, season) WHERE status <> 'FAILED' DO NOTHING RETURNING id`,
-            [
-              cmd.month,
-              created.map((c) => c.id),
-              created.map((c) => c.idNumber),
-              created.map((c) => c.season),
-              created.map((c) => c.regionCode),
-              created.map((c) => c.transferMonth),
-              created.map((c) => c.amountFen),
-              created.map((c) => c.category),
-              created.map((c) => c.route),
-              created.map((c) => c.reason),
-            ],
-          )
-        : [];
-      const ids = new Set(inserted.map((r) => r.id));
-      const fresh = created.filter((c) => ids.has(c.id));
-      const requestedAt = toShanghaiIso(this.clock.now());
-      await this.outbox.publish(
-        m,
-        fresh.map((c) => ({
-          type: SubsidyTransferRequested.type,
-          version: SubsidyTransferRequested.version,
-          payload: {
-            transferId: c.id,
-            idNumber: c.idNumber,
-            season: c.season,
-            regionCode: c.regionCode,
-            amountFen: c.amountFen,
-            category: c.category,
-            route: c.route,
-            transferMonth: c.transferMonth,
-            requestedAt,
-          },
-        })),
-      );
-      return {
-        month: cmd.month,
-        judgedOn: asOf,
-        candidates: rows.length,
-        transfersCreated: fresh.length,
-        skipped,
-        transfers: fresh.map((c) => ({
-          transferId: c.id,
-          idNumber: `${c.idNumber.slice(0, 6)}********${c.idNumber.slice(14)}`,
-          amountFen: c.amountFen,
-          category: c.category,
-          route: c.route,
-          transferMonth: c.transferMonth,
-        })),
-      };
-    });
+  @ApiOperation({
+    summary:
+      'Run the monthly match for month M now (the scheduler runs it on the 1st): transfer instructions for M+1',
+  })
+  run(@Body() cmd: MatchRunCommand, @CurrentPrincipal() by: Principal) {
+    return this.match.run(cmd.month, `api:${by.holder}`);
   }
 
   @Get('transfers')
   @Roles('mib', 'finance', 'civil-affairs', 'ops')
-  @ApiOperation({ summary: 'Transfer instructions of a month, per payout route, with totals' })
+  @ApiOperation({
+    summary:
+      'Transfer instructions of a month per payout route, with totals (JSON, or an instruction file per route with format=csv)',
+  })
   @ApiQuery({ name: 'month', example: '2023-12', description: 'the transfer month' })
-  async transfers(@Query('month') month: string) {
+  @ApiQuery({ name: 'route', required: false, example: 'ONE_CARD' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  async transfers(
+    @Query('month') month: string,
+    @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },
+    @Query('route') route?: string,
+    @Query('format') format = 'json',
+  ) {
     if (!/^\d{4}-\d{2}$/.test(month ?? '')) throw new DomainError('BAD_QUERY', 'month must be YYYY-MM', 400);
     const rows: {
       route: string;
@@ -182,10 +107,24 @@ export class MatchController {
       amount_fen: number;
       category: string;
       status: string;
+      region_code: string;
     }[] = await this.dataSource.query(
-      `SELECT route, id, id_number, amount_fen, category, status FROM subsidy.transfers WHERE transfer_month = $1 ORDER BY route, id_number`,
-      [month],
+      `SELECT route, id, id_number, amount_fen, category, status, region_code FROM subsidy.transfers
+        WHERE transfer_month = $1 AND ($2::text IS NULL OR route = $2) ORDER BY route, id_number`,
+      [month, route ?? null],
     );
+    if (format === 'csv') {
+      // The instruction file of a route: one line per transfer and a total line. ID numbers are masked
+      // like every export; the transfer id is what the bank's result refers back to.
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      const lines = ['transfer_id,id_number,region_code,category,amount_fen,route,status'];
+      for (const r of rows)
+        lines.push(
+          `${r.id},${maskResidentId(r.id_number)},${r.region_code},${r.category},${r.amount_fen},${r.route},${r.status}`,
+        );
+      lines.push(`TOTAL,${rows.length},,,${rows.reduce((s, r) => s + r.amount_fen, 0)},${route ?? ''},`);
+      return lines.join('\n') + '\n';
+    }
     const routes = new Map<
       string,
       { route: string; count: number; totalFen: number; instructions: object[] }
@@ -196,7 +135,7 @@ export class MatchController {
       g.totalFen += r.amount_fen;
       g.instructions.push({
         transferId: r.id,
-        idNumber: r.id_number,
+        idNumber: maskResidentId(r.id_number),
         amountFen: r.amount_fen,
         category: r.category,
         status: r.status,
@@ -204,5 +143,64 @@ export class MatchController {
       routes.set(r.route, g);
     }
     return { month, routes: [...routes.values()] };
+  }
+
+  @Post('transfers/settlements')
+  @HttpCode(200)
+  @Roles('mib', 'finance')
+  @ApiOperation({
+    summary:
+      "The bank's results per instruction: PAID, or FAILED with the reason (a failed one is made again by the next run)",
+  })
+  settle(@Body() batch: SettlementBatch, @CurrentPrincipal() by: Principal) {
+    return this.dataSource.transaction(async (m) => {
+      const [updated]: [
+        {
+          id: string;
+          id_number: string;
+          season: number;
+          amount_fen: number;
+          status: 'PAID' | 'FAILED';
+          failure: string | null;
+        }[],
+        number,
+      ] = await m.query(
+        `UPDATE subsidy.transfers t SET status = x.s, failure = x.f, settled_at = now(), settled_by = $4
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(id, s, f)
+          WHERE t.id = x.id AND t.status = 'REQUESTED'
+         RETURNING t.id, t.id_number, t.season, t.amount_fen, t.status, t.failure`,
+        [
+          batch.results.map((r) => r.transferId),
+          batch.results.map((r) => r.status),
+          batch.results.map((r) => r.failure ?? null),
+          by.holder,
+        ],
+      );
+      const settledAt = toShanghaiIso(this.clock.now());
+      await this.outbox.publish(
+        m,
+        updated.map((u) => ({
+          type: SubsidyTransferSettled.type,
+          version: SubsidyTransferSettled.version,
+          payload: {
+            transferId: u.id,
+            idNumber: u.id_number,
+            season: u.season,
+            status: u.status,
+            amountFen: u.amount_fen,
+            failure: u.failure ?? undefined,
+            settledAt,
+          },
+        })),
+      );
+      const done = new Set(updated.map((u) => u.id));
+      return {
+        settled: updated.length,
+        paid: updated.filter((u) => u.status === 'PAID').length,
+        failed: updated.filter((u) => u.status === 'FAILED').length,
+        // Unknown ids and transfers settled before change nothing; they are listed back.
+        ignored: batch.results.filter((r) => !done.has(r.transferId)).map((r) => r.transferId),
+      };
+    });
   }
 }
