@@ -16,6 +16,9 @@ export interface EventToPublish {
   occurredAt?: Date;
 }
 
+/** Advisory-lock buckets for per-key ordering (see `publish`). */
+const KEY_LOCK_BUCKETS = 512;
+
 export function outboxChannel(schema: string): string {
   return `${assertIdentifier(schema)}_outbox`;
 }
@@ -65,9 +68,12 @@ export class OutboxWriter {
     if (events.length === 0) return [];
     const envelopes = this.envelopes(events);
     const keys = [...new Set(envelopes.map((e) => e.key))];
+    // Locks are taken per bucket of keys, not per key: a transaction publishing for 100,000 people
+    // must not need 100,000 lock slots (Postgres has max_locks_per_transaction x connections).
+    // Same key, same bucket: same-key transactions still serialise. Sorted, so never a deadlock.
     await manager.query(
-      `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext($1 || k) AS h FROM unnest($2::text[]) AS k) t ORDER BY h`,
-      [this.schema, keys],
+      `SELECT pg_advisory_xact_lock(hashtext($1), b) FROM (SELECT DISTINCT abs(hashtext(k) % $3) AS b FROM unnest($2::text[]) AS k) t ORDER BY b`,
+      [this.schema, keys, KEY_LOCK_BUCKETS],
     );
     // Chunked so one statement stays far below the 65,535 parameter limit (5 arrays per chunk).
     const CHUNK = 5000;
