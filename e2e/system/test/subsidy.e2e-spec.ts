@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
@@ -282,6 +283,39 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
           ],
         },
       ],
+    });
+  });
+
+  it('exports that list as CSV, and reads rosters sent as XLSX', async () => {
+    const csv = await (
+      await fetch(`${svc.url}/v1/proxy-payments?region=620725&season=2023&format=csv`, {
+        headers: { authorization: `Bearer ${mib}` },
+      })
+    ).text();
+    expect(csv).toBe(
+      `funding,id_number,category,amount_fen\nNOT_STATED,${A.slice(0, 6)}********${A.slice(14)},EXTREME_POVERTY,38000\nNOT_STATED,TOTAL 1,,38000\n`,
+    );
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('花名册');
+    ws.addRow(['id_number', 'name', 'category', 'certified_region_code', 'valid_from', 'valid_to']);
+    ws.addRow([idOf('620725', 90), '退役军人', '重点优抚对象', '620725', '2023-10-01', '']);
+    ws.addRow([idOf('620725', 91), '军属', 'KEY_ENTITLED', '620725', '', '']);
+    const r = await fetch(`${svc.url}/v1/rosters`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${mib}`,
+        'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'x-roster-source': 'VETERANS',
+        'x-as-of': '2023-10-01',
+      },
+      body: Buffer.from(await wb.xlsx.writeBuffer()),
+    });
+    expect(await r.json()).toMatchObject({
+      status: 'STAGED',
+      rowsRead: 2,
+      rowsStaged: 2,
+      rowsRejected: 0,
+      summary: { byCategory: { KEY_ENTITLED: { added: 2, removed: 0 } } },
     });
   });
 

@@ -1,4 +1,4 @@
-import { Controller, Get, ParseIntPipe, Query } from '@nestjs/common';
+import { Controller, Get, ParseIntPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { maskResidentId } from '@urrbmi/domain';
@@ -23,7 +23,13 @@ export class ProxyPaymentsController {
   @ApiOperation({ summary: 'Fully subsidised people still to be paid for, per funding source, with totals' })
   @ApiQuery({ name: 'region', example: '620725' })
   @ApiQuery({ name: 'season', example: 2023 })
-  async list(@Query('region') region: string, @Query('season', ParseIntPipe) season: number) {
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  async list(
+    @Query('region') region: string,
+    @Query('season', ParseIntPipe) season: number,
+    @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },
+    @Query('format') format = 'json',
+  ) {
     if (!/^\d{6}$/.test(region ?? ''))
       throw new DomainError('BAD_QUERY', 'region must be a 6-digit code', 400);
     const policy = this.policies.find(region, season);
@@ -50,6 +56,16 @@ export class ProxyPaymentsController {
         amountFen: r.subsidy_fen,
       });
       byFunding.set(funding, g);
+    }
+    if (format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      const lines = ['funding,id_number,category,amount_fen'];
+      for (const g of byFunding.values()) {
+        for (const p of g.people as { idNumber: string; category: string; amountFen: number }[])
+          lines.push(`${g.funding},${p.idNumber},${p.category},${p.amountFen}`);
+        lines.push(`${g.funding},TOTAL ${g.count},,${g.totalFen}`);
+      }
+      return lines.join('\n') + '\n';
     }
     return { region, season, policyId: policy.id, fundingSources: [...byFunding.values()] };
   }
