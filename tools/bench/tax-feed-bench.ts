@@ -2,28 +2,23 @@
 // the same rows into a plain table measured in the same run.
 //   npm run bench:tax-feed -- [--rows 1000000]
 // Needs Postgres and Kafka as `npm test` has them (it starts neither); prints a table of figures.
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import {
-  createReadStream,
-  createWriteStream,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { cpus } from 'node:os';
+import { randomUUID, createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
+import {
+  argNumber,
+  benchDatabase,
+  copyBaseline,
+  printTable,
+  ROOT,
+  secs,
+  startBenchService,
+} from './bench-support';
 
-const ROOT = path.resolve(__dirname, '../..');
-const args = process.argv.slice(2);
-const ROWS = Number(args[args.indexOf('--rows') + 1] || 1_000_000) || 1_000_000;
-const DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/urrbmi_bench';
+const ROWS = argNumber('--rows', 1_000_000);
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const PORT = 14990;
 const PREFIX = `bench${Date.now().toString(36)}.`;
 const CHANNELS = [
   'WECHAT',
@@ -40,10 +35,6 @@ const CHANNELS = [
   'SCHOOL',
   'PROXY',
 ];
-
-function secs(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
 
 async function writeFeed(file: string): Promise<{ count: number; total: number }> {
   const out = createWriteStream(file);
@@ -74,22 +65,6 @@ async function writeFeed(file: string): Promise<{ count: number; total: number }
   return { count: ROWS, total };
 }
 
-function peakRssOf(pid: number): () => number {
-  let peak = 0;
-  const t = setInterval(() => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-    } catch {
-      // process gone
-    }
-  }, 100);
-  return () => {
-    clearInterval(t);
-    return peak;
-  };
-}
-
 async function main(): Promise<void> {
   const dir = path.join(ROOT, '.local/bench');
   mkdirSync(dir, { recursive: true });
@@ -98,66 +73,30 @@ async function main(): Promise<void> {
   const totals = await writeFeed(file);
   const bytes = statSync(file).size;
 
-  const admin = new URL(DB);
-  admin.pathname = '/postgres';
-  const a = new Client({ connectionString: admin.toString() });
-  await a.connect();
-  const dbName = new URL(DB).pathname.slice(1);
-  if (!(await a.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName])).rowCount)
-    await a.query(`CREATE DATABASE "${dbName}"`);
-  await a.end();
-  const db = new Client({ connectionString: DB });
-  await db.connect();
-
+  const db = await benchDatabase();
   // Baseline: psql \copy of the same file into a plain table.
-  await db.query(`DROP TABLE IF EXISTS public.bench_copy; CREATE TABLE public.bench_copy (voucher_no text, kind text, original_voucher_no text, id_number text, name text,
-    region_code text, township_code text, village_code text, season int, amount_fen int, channel text, paid_at timestamptz)`);
-  const c0 = Date.now();
-  const copy = spawnSync(
-    'psql',
-    [DB, '-q', '-c', `\\copy public.bench_copy FROM '${file}' WITH (FORMAT csv, HEADER true)`],
-    { encoding: 'utf8' },
+  const copyMs = await copyBaseline(
+    db,
+    file,
+    'voucher_no text, kind text, original_voucher_no text, id_number text, name text, region_code text, township_code text, village_code text, season int, amount_fen int, channel text, paid_at timestamptz',
   );
-  if (copy.status !== 0) throw new Error(`psql \\copy failed: ${copy.stderr}`);
-  const copyMs = Date.now() - c0;
-  await db.query('DROP TABLE public.bench_copy');
-
   // The service, fresh schema, its own topic prefix.
   await db.query('DROP SCHEMA IF EXISTS tax_feed CASCADE');
   const key = randomUUID();
+  const keysFile = path.join(dir, 'keys.json');
   writeFileSync(
-    path.join(dir, 'keys.json'),
+    keysFile,
     JSON.stringify({
       keys: [{ holder: 'bench', role: 'tax', sha256: createHash('sha256').update(key).digest('hex') }],
     }),
   );
-  const svc = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', 'apps/tax-collection-feed-service/src/main.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: DB,
-        KAFKA_BROKERS: BROKERS,
-        KAFKA_TOPIC_PREFIX: PREFIX,
-        PORT: String(PORT),
-        LOG_LEVEL: 'warn',
-        API_KEYS_FILE: path.join(dir, 'keys.json'),
-        CLOCK_START: '2023-10-17T09:00:00+08:00',
-        OUTBOX_BATCH_SIZE: '5000',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  const peak = peakRssOf(svc.pid!);
+  const svc = await startBenchService('tax-collection-feed-service', 14990, {
+    API_KEYS_FILE: keysFile,
+    KAFKA_TOPIC_PREFIX: PREFIX,
+    CLOCK_START: '2023-10-17T09:00:00+08:00',
+    OUTBOX_BATCH_SIZE: '5000',
+  });
   try {
-    for (let i = 0; ; i++) {
-      if ((await fetch(`http://127.0.0.1:${PORT}/health/ready`).catch(() => undefined))?.status === 200)
-        break;
-      if (i > 300) throw new Error('service not ready');
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const kafka = new Kafka({ brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}` });
     await consumer.connect();
@@ -178,7 +117,7 @@ async function main(): Promise<void> {
     });
 
     const t0 = Date.now();
-    const res = await fetch(`http://127.0.0.1:${PORT}/v1/feeds`, {
+    const res = await fetch(`${svc.url}/v1/feeds`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${key}`,
@@ -200,8 +139,8 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
     await consumer.disconnect();
-    const rss = peak();
-    const rows = [
+    const rss = svc.peakRss();
+    printTable('Tax feed benchmark', [
       [
         'rows in the file',
         `${ROWS.toLocaleString('en')} (${(bytes / 2 ** 20).toFixed(0)} MiB), ${result.applied.toLocaleString('en')} applied, ${result.quarantined} quarantined`,
@@ -217,11 +156,9 @@ async function main(): Promise<void> {
       ['until feed.accepted is in Kafka', secs(acceptedAt - t0)],
       ['until the last payment.recorded is in Kafka', secs(lastPaymentAt - t0)],
       ['peak RSS of the service', `${(rss / 2 ** 20).toFixed(0)} MiB`],
-    ];
-    console.log(`\nTax feed benchmark (${new Date().toISOString()}, ${cpus().length} cores)`);
-    for (const [k, v] of rows) console.log(`  ${k.padEnd(54)} ${v}`);
+    ]);
   } finally {
-    svc.kill('SIGTERM');
+    svc.stop();
     await db.end();
   }
 }

@@ -102,10 +102,11 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
     await inject.send(
       [A, B, C, E].map((id) => register(id, '620725')).concat([D, F, G].map((id) => register(id, '411421'))),
     );
+    // Every one of the seven assessed: their registrations arrive on different partitions.
     await waitFor(
       'first assessments',
-      async () => (await assessment(G)).amountDueFen,
-      (d) => d === 38000,
+      async () => Promise.all([A, B, C, D, E, F, G].map(async (id) => (await assessment(id)).amountDueFen)),
+      (dues) => dues.every((d) => d === 38000),
     );
   });
 

@@ -1,0 +1,108 @@
+// What every benchmark here needs: its own database, a service process, its peak RSS, a table.
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const BENCH_DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/urrbmi_bench';
+
+export const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function argNumber(name: string, fallback: number): number {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(name);
+  return (i >= 0 && Number(args[i + 1])) || fallback;
+}
+
+/** A client of the benchmark database, created when missing. */
+export async function benchDatabase(): Promise<Client> {
+  const admin = new URL(BENCH_DB);
+  admin.pathname = '/postgres';
+  const a = new Client({ connectionString: admin.toString() });
+  await a.connect();
+  const name = new URL(BENCH_DB).pathname.slice(1);
+  if (!(await a.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount)
+    await a.query(`CREATE DATABASE "${name}"`);
+  await a.end();
+  const db = new Client({ connectionString: BENCH_DB });
+  await db.connect();
+  return db;
+}
+
+/** `psql \copy` of a CSV file into a throwaway table with these columns: the baseline, in ms. */
+export async function copyBaseline(db: Client, file: string, columns: string): Promise<number> {
+  await db.query(`DROP TABLE IF EXISTS public.bench_copy; CREATE TABLE public.bench_copy (${columns})`);
+  const t0 = Date.now();
+  const r = spawnSync(
+    'psql',
+    [BENCH_DB, '-q', '-c', `\\copy public.bench_copy FROM '${file}' WITH (FORMAT csv, HEADER true)`],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`psql \\copy failed: ${r.stderr}`);
+  const ms = Date.now() - t0;
+  await db.query('DROP TABLE public.bench_copy');
+  return ms;
+}
+
+export interface BenchService {
+  url: string;
+  peakRss(): number;
+  stop(): void;
+}
+
+/** Starts a service from its sources on `port`, samples its RSS, and waits until it is ready. */
+export async function startBenchService(
+  name: string,
+  port: number,
+  env: Record<string, string>,
+): Promise<BenchService> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', `apps/${name}/src/main.ts`],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: BENCH_DB,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        KAFKA_TOPIC_PREFIX: `bench${Date.now().toString(36)}.`,
+        ...env,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch {
+      // the process is gone
+    }
+  }, 100);
+  const svc = {
+    url: `http://127.0.0.1:${port}`,
+    peakRss: () => peak,
+    stop: () => {
+      clearInterval(sampler);
+      child.kill('SIGTERM');
+    },
+  };
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${svc.url}/health/ready`).catch(() => undefined))?.status === 200) return svc;
+    if (i > 300 || child.exitCode !== null) {
+      svc.stop();
+      throw new Error(`${name} not ready`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export function printTable(title: string, rows: [string, string][]): void {
+  console.log(`\n${title} (${new Date().toISOString()}, ${cpus().length} cores)`);
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)} ${v}`);
+}
