@@ -8,9 +8,9 @@ import {
   spawnService,
   TEST_KEYS,
   waitFor,
-  waitReady,
   writeKeysFile,
-  freshDatabase,
+  ServiceUnderTest,
+  startServiceUnderTest,
 } from './support/services';
 
 let dbUrl = '';
@@ -90,22 +90,16 @@ describe('enrollment-service: batch imports', () => {
       )?.[1] ?? 0,
     );
 
+  let under: ServiceUnderTest;
   beforeAll(async () => {
-    dbUrl = await freshDatabase('batch');
-    svc = spawnService('enrollment-service', 14600, {
-      DATABASE_URL: dbUrl,
-      API_KEYS_FILE: writeKeysFile(),
-      KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}enrolbatch.`,
+    under = await startServiceUnderTest('enrollment-service', 14600, 'enrolbatch', {
       CLOCK_START: '2023-10-15T10:00:00+08:00',
     });
-    await waitReady(svc);
-    db = new Client({ connectionString: dbUrl });
-    await db.connect();
+    ({ svc, db, dbUrl } = under);
   });
 
   afterAll(async () => {
-    await svc?.stop();
-    await db?.end();
+    await under?.stop();
   });
 
   it('enrols exactly the good rows of 200,000 with 1% bad, reports every bad row, and ignores the same file sent again', async () => {

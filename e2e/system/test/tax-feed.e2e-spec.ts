@@ -6,15 +6,11 @@ import { controlTotals, feedCsv, FeedLine, minquanId } from './support/feeds';
 import {
   api,
   ServiceProcess,
-  spawnService,
   TEST_KEYS,
   waitFor,
-  waitReady,
-  writeKeysFile,
-  freshDatabase,
+  ServiceUnderTest,
+  startServiceUnderTest,
 } from './support/services';
-
-let dbUrl = '';
 
 describe('tax-collection-feed-service: the daily feed', () => {
   let svc: ServiceProcess;
@@ -52,22 +48,16 @@ describe('tax-collection-feed-service: the daily feed', () => {
   const count = async (sql: string, params: unknown[] = []) =>
     (await db.query(sql, params)).rows[0].n as number;
 
+  let under: ServiceUnderTest;
   beforeAll(async () => {
-    dbUrl = await freshDatabase('taxfeed');
-    svc = spawnService('tax-collection-feed-service', 14700, {
-      DATABASE_URL: dbUrl,
-      API_KEYS_FILE: writeKeysFile(),
-      KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}taxfeed.`,
+    under = await startServiceUnderTest('tax-collection-feed-service', 14700, 'taxfeed', {
       CLOCK_START: '2023-10-21T09:00:00+08:00',
     });
-    await waitReady(svc);
-    db = new Client({ connectionString: dbUrl });
-    await db.connect();
+    ({ svc, db } = under);
   });
 
   afterAll(async () => {
-    await svc?.stop();
-    await db?.end();
+    await under?.stop();
   });
 
   it('refuses a file whose control totals do not match: 422, nothing stored, no event', async () => {

@@ -171,3 +171,45 @@ export async function freshDatabase(tag: string): Promise<string> {
   }
   return url.toString();
 }
+
+export interface ServiceUnderTest {
+  svc: ServiceProcess;
+  db: Client;
+  dbUrl: string;
+  /** The topic prefix the service publishes and consumes under. */
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * One service in its own process, on a database of its own (named after `tag`) and the topic prefix
+ * `<run prefix><tag>.`, ready, with a client of that database for the test's own queries.
+ */
+export async function startServiceUnderTest(
+  name: ServiceName,
+  port: number,
+  tag: string,
+  env: Record<string, string> = {},
+): Promise<ServiceUnderTest> {
+  const dbUrl = await freshDatabase(tag);
+  const prefix = `${process.env.KAFKA_TOPIC_PREFIX}${tag}.`;
+  const svc = spawnService(name, port, {
+    DATABASE_URL: dbUrl,
+    API_KEYS_FILE: writeKeysFile(),
+    KAFKA_TOPIC_PREFIX: prefix,
+    ...env,
+  });
+  await waitReady(svc);
+  const db = new Client({ connectionString: dbUrl });
+  await db.connect();
+  return {
+    svc,
+    db,
+    dbUrl,
+    prefix,
+    stop: async () => {
+      await svc.stop();
+      await db.end();
+    },
+  };
+}
