@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { residentIdCheckChar } from '@urrbmi/domain';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const BENCH_DB = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/urrbmi_bench';
@@ -105,4 +106,19 @@ export function printTable(title: string, rows: [string, string][]): void {
   console.log(`\n${title} (${new Date().toISOString()}, ${cpus().length} cores)`);
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)} ${v}`);
+}
+
+/** The i-th generated Shandan resident: unique for i < 25,000,000, always a valid ID number. */
+export function benchPersonId(i: number): string {
+  const birth = new Date(Date.UTC(1940, 0, 1) + (i % 25000) * 86_400_000)
+    .toISOString()
+    .slice(0, 10)
+    .replace(/-/g, '');
+  const first17 = `620725${birth}${String(Math.floor(i / 25000) % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+/** The same number with a wrong check digit (a bad row). */
+export function breakCheckDigit(id: string): string {
+  return id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
 }

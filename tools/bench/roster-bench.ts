@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { residentIdCheckChar } from '@urrbmi/domain';
 import {
   argNumber,
   benchDatabase,
@@ -14,6 +13,8 @@ import {
   ROOT,
   secs,
   startBenchService,
+  benchPersonId,
+  breakCheckDigit,
 } from './bench-support';
 
 const ROWS = argNumber('--rows', 1_000_000);
@@ -31,13 +32,8 @@ async function writeRoster(file: string): Promise<void> {
   out.write('id_number,name,category,certified_region_code,valid_from,valid_to\n');
   let chunk = '';
   for (let i = 0; i < ROWS; i++) {
-    const birth = new Date(Date.UTC(1940, 0, 1) + (i % 25000) * 86_400_000)
-      .toISOString()
-      .slice(0, 10)
-      .replace(/-/g, '');
-    const first17 = `620725${birth}${String(Math.floor(i / 25000) % 1000).padStart(3, '0')}`;
-    let id = first17 + residentIdCheckChar(first17);
-    if (i % 1000 === 999) id = id.slice(0, 17) + (id[17] === '1' ? '2' : '1'); // 0.1% bad check digits
+    let id = benchPersonId(i);
+    if (i % 1000 === 999) id = breakCheckDigit(id); // 0.1% bad check digits
     chunk += `${id},居民${i % 1000},${CATEGORIES[i % CATEGORIES.length]},620725,2023-11-01,\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));

@@ -5,20 +5,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { residentIdCheckChar } from '@urrbmi/domain';
-import { argNumber, benchDatabase, printTable, ROOT, secs, startBenchService } from './bench-support';
+import {
+  argNumber,
+  benchPersonId,
+  benchDatabase,
+  printTable,
+  ROOT,
+  secs,
+  startBenchService,
+} from './bench-support';
 
 const ENROLMENTS = argNumber('--enrolments', 1_000_000);
 const IDENTITIES = argNumber('--identities', 200_000);
-
-function person(i: number): string {
-  const birth = new Date(Date.UTC(1940, 0, 1) + (i % 25000) * 86_400_000)
-    .toISOString()
-    .slice(0, 10)
-    .replace(/-/g, '');
-  const first17 = `620725${birth}${String(Math.floor(i / 25000) % 1000).padStart(3, '0')}`;
-  return first17 + residentIdCheckChar(first17);
-}
 
 async function main(): Promise<void> {
   const dir = path.join(ROOT, '.local/bench');
@@ -55,7 +53,7 @@ async function main(): Promise<void> {
     const load0 = Date.now();
     const CH = 50_000;
     for (let i = 0; i < ENROLMENTS; i += CH) {
-      const ids = Array.from({ length: Math.min(CH, ENROLMENTS - i) }, (_, k) => person(i + k));
+      const ids = Array.from({ length: Math.min(CH, ENROLMENTS - i) }, (_, k) => benchPersonId(i + k));
       await db.query(
         `INSERT INTO subsidy.enrolments (id_number, season, region_code, enrollment_id, status, paid_fen, paid_in_full_on)
          SELECT x, 2023, '620725', gen_random_uuid(), 'REGISTERED', 38000, DATE '2023-10-16' FROM unnest($1::text[]) AS x`,
@@ -66,7 +64,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < IDENTITIES; i += CH) {
       // Every (ENROLMENTS / IDENTITIES)-th person is certified rural minimum-living class 1-2 from 5 November.
       const ids = Array.from({ length: Math.min(CH, IDENTITIES - i) }, (_, k) =>
-        person((i + k) * Math.floor(ENROLMENTS / IDENTITIES)),
+        benchPersonId((i + k) * Math.floor(ENROLMENTS / IDENTITIES)),
       );
       await db.query(
         `INSERT INTO subsidy.identities (id_number, source, category, certified_region_code, valid_from, opened_by)

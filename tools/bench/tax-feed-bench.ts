@@ -6,7 +6,6 @@ import { randomUUID, createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { residentIdCheckChar } from '@urrbmi/domain';
 import {
   argNumber,
   benchDatabase,
@@ -15,6 +14,8 @@ import {
   ROOT,
   secs,
   startBenchService,
+  benchPersonId,
+  breakCheckDigit,
 } from './bench-support';
 
 const ROWS = argNumber('--rows', 1_000_000);
@@ -44,14 +45,9 @@ async function writeFeed(file: string): Promise<{ count: number; total: number }
   let total = 0;
   let chunk = '';
   for (let i = 0; i < ROWS; i++) {
-    const birth = new Date(Date.UTC(1940, 0, 1) + (i % 25000) * 86_400_000)
-      .toISOString()
-      .slice(0, 10)
-      .replace(/-/g, '');
-    const first17 = `620725${birth}${String(Math.floor(i / 25000) % 1000).padStart(3, '0')}`;
-    let id = first17 + residentIdCheckChar(first17);
+    let id = benchPersonId(i);
     const bad = i % 200 === 199; // 0.5%: a broken check digit
-    if (bad) id = id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
+    if (bad) id = breakCheckDigit(id);
     const amount = i % 10 === 0 ? 7000 : 38000;
     total += amount;
     chunk += `B${String(i).padStart(9, '0')},PAYMENT,,${id},居民${i % 1000},620725,6207251${String(i % 11).padStart(2, '0')},,2023,${amount},${CHANNELS[i % CHANNELS.length]},2023-10-16T${String(8 + (i % 12)).padStart(2, '0')}:00:00+08:00\n`;
