@@ -1,17 +1,7 @@
 import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
 import { shandanId } from './support/resident-ids';
-import {
-  api,
-  ServiceProcess,
-  spawnService,
-  TEST_KEYS,
-  waitReady,
-  writeKeysFile,
-  freshDatabase,
-} from './support/services';
-
-let dbUrl = '';
+import { api, ServiceProcess, TEST_KEYS, ServiceUnderTest, startServiceUnderTest } from './support/services';
 
 // The service's clock starts on 15 October 2023 (Asia/Shanghai): Shandan's and Minquan's 2023 windows
 // are open, Zhuji's closed on 31 December 2022, Shandan's 2021 long ago.
@@ -37,22 +27,14 @@ describe('enrollment-service: registration of each kind, and each refusal', () =
     ...extra,
   });
 
+  let under: ServiceUnderTest;
   beforeAll(async () => {
-    dbUrl = await freshDatabase('registration');
-    svc = spawnService('enrollment-service', 14400, {
-      DATABASE_URL: dbUrl,
-      API_KEYS_FILE: writeKeysFile(),
-      KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}enrolreg.`,
-      CLOCK_START,
-    });
-    await waitReady(svc);
-    db = new Client({ connectionString: dbUrl });
-    await db.connect();
+    under = await startServiceUnderTest('enrollment-service', 14400, 'enrolreg', { CLOCK_START });
+    ({ svc, db } = under);
   });
 
   afterAll(async () => {
-    await svc?.stop();
-    await db?.end();
+    await under?.stop();
   });
 
   it('registers NEW, RENEWAL, STUDENT and PROXY in the window, covered from the period start', async () => {

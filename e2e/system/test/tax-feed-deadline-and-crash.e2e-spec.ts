@@ -12,6 +12,8 @@ import {
   waitReady,
   writeKeysFile,
   freshDatabase,
+  ServiceUnderTest,
+  startServiceUnderTest,
 } from './support/services';
 
 let dbUrl = '';
@@ -51,25 +53,19 @@ describe('tax feed deadline: feed.late at 16:00:00 on D+1, not before', () => {
       )
     ).rows.map((r) => r.p as { regionCode: string; feedDate: string; deadline: string; raisedAt: string });
 
+  let under: ServiceUnderTest;
   beforeAll(async () => {
-    dbUrl = await freshDatabase('feedlate');
-    // The service clock starts ten seconds before the deadline of 20 November's feed.
-    svc = spawnService('tax-collection-feed-service', 14800, {
-      DATABASE_URL: dbUrl,
-      API_KEYS_FILE: writeKeysFile(),
-      KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}feedlate.`,
+    under = await startServiceUnderTest('tax-collection-feed-service', 14800, 'feedlate', {
+      // The service clock starts ten seconds before the deadline of 20 November's feed.
       CLOCK_START: '2023-11-21T15:59:50+08:00',
       FEED_MONITOR_FROM: '2023-11-20',
       FEED_MONITOR_INTERVAL_MS: '100',
     });
-    await waitReady(svc);
-    db = new Client({ connectionString: dbUrl });
-    await db.connect();
+    ({ svc, db, dbUrl } = under);
   });
 
   afterAll(async () => {
-    await svc?.stop();
-    await db?.end();
+    await under?.stop();
   });
 
   it('raises feed.late once per collecting region when the deadline passes, and the late feed clears it', async () => {
