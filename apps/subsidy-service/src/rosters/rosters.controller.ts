@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { isBusinessDate } from '@urrbmi/domain';
+import { isBusinessDate, maskResidentId } from '@urrbmi/domain';
 import { readTabularRows, TabularRow, UploadStore, XLSX_TYPE } from '@urrbmi/files';
 import { CurrentPrincipal, DomainError, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
 import { ROSTER_SOURCES, RosterSource } from '@urrbmi/policy';
@@ -146,7 +146,7 @@ export class RostersController {
           if (!inserted.has(r.line))
             bad.push({
               line: r.line,
-              idNumber: `${r.idNumber.slice(0, 6)}********${r.idNumber.slice(14)}`,
+              idNumber: maskResidentId(r.idNumber),
               code: 'DUPLICATE_IN_FILE',
               message: `the person appears earlier in this file with ${r.category}`,
             });
