@@ -17,7 +17,7 @@ import { loadPolicies, PolicyError, PolicyRegistry } from '@urrbmi/policy';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { Clock } from './clock/clock';
 import { ApiKeyRegistry } from './auth/api-key-registry';
-import { ConfigError, loadServiceEnv, ServiceEnv } from './config/service-config';
+import { ConfigError, consumerGroupId, loadServiceEnv, ServiceEnv } from './config/service-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
@@ -169,7 +169,7 @@ export async function startService(
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
 
   app.connectMicroservice(
-    { strategy: new BatchKafkaTransport(backbone, def.name) },
+    { strategy: new BatchKafkaTransport(backbone, consumerGroupId(config, def.name)) },
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();

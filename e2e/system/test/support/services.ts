@@ -70,7 +70,8 @@ export function spawnService(
   basePort: number,
   env: Record<string, string>,
 ): ServiceProcess {
-  const port = basePort + SERVICES[name];
+  // E2E_PORT_OFFSET lets two checkouts run their end-to-end tests side by side on one machine.
+  const port = basePort + SERVICES[name] + Number(process.env.E2E_PORT_OFFSET ?? 0);
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
     cwd: REPO_ROOT,
     env: {

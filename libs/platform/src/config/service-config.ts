@@ -17,6 +17,15 @@ export class ServiceEnv {
   @Matches(/^[a-z0-9._-]{0,40}$/, { message: 'KAFKA_TOPIC_PREFIX may hold only a-z 0-9 . _ - (at most 40)' })
   KAFKA_TOPIC_PREFIX = '';
 
+  /**
+   * Consumer groups are named `<KAFKA_GROUP_PREFIX><service>`. Empty means "the topic prefix", so two
+   * deployments on one broker (a prefix each) never join each other's groups.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9._-]{1,60}$/, { message: 'KAFKA_GROUP_PREFIX may hold only a-z 0-9 . _ - (1 to 60)' })
+  KAFKA_GROUP_PREFIX?: string;
+
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @Min(1)
   @Max(1000)
@@ -106,6 +115,14 @@ export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv
     );
   }
   return cfg;
+}
+
+/** The consumer group of a service in this deployment (see KAFKA_GROUP_PREFIX). */
+export function consumerGroupId(
+  config: Pick<ServiceEnv, 'KAFKA_GROUP_PREFIX' | 'KAFKA_TOPIC_PREFIX'>,
+  service: string,
+): string {
+  return `${config.KAFKA_GROUP_PREFIX ?? config.KAFKA_TOPIC_PREFIX}${service}`;
 }
 
 /**
