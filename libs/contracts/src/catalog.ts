@@ -56,6 +56,11 @@ export class EventCatalog {
     return def;
   }
 
+  /** Every registered (type, version), in registration order. */
+  definitions(): EventDefinition<object>[] {
+    return [...this.defs.values()];
+  }
+
   has(type: string, version: number): boolean {
     return this.defs.has(`${type}@${version}`);
   }
