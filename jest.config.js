@@ -5,5 +5,6 @@ module.exports = {
     '<rootDir>/libs/*/jest.config.js',
     '<rootDir>/apps/*/jest.config.js',
     '<rootDir>/e2e/*/jest.config.js',
+    '<rootDir>/tools/jest.config.js',
   ],
 };

@@ -122,3 +122,16 @@ export function benchPersonId(i: number): string {
 export function breakCheckDigit(id: string): string {
   return id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
 }
+
+/** The row every benchmark prints about the service it measured. */
+export function peakRssRow(bytes: number): [string, string] {
+  return ['peak RSS of the service', `${(bytes / 2 ** 20).toFixed(0)} MiB`];
+}
+
+/** Runs a benchmark's main, exiting 1 with the error when it fails. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -15,6 +15,8 @@ import {
   startBenchService,
   benchPersonId,
   breakCheckDigit,
+  peakRssRow,
+  runBench,
 } from './bench-support';
 
 const ROWS = argNumber('--rows', 1_000_000);
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
         'approve: identity periods opened',
         `${secs(approveMs)}: ${approved.identitiesChangedFor.toLocaleString('en')} people`,
       ],
-      ['peak RSS of the service', `${(svc.peakRss() / 2 ** 20).toFixed(0)} MiB`],
+      peakRssRow(svc.peakRss()),
     ]);
   } finally {
     svc.stop();
@@ -122,7 +124,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

@@ -13,6 +13,8 @@ import {
   ROOT,
   secs,
   startBenchService,
+  peakRssRow,
+  runBench,
 } from './bench-support';
 
 const ENROLMENTS = argNumber('--enrolments', 1_000_000);
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
         `${secs(first.ms)}: ${first.candidates.toLocaleString('en')} candidates, ${first.transfersCreated.toLocaleString('en')} transfers`,
       ],
       ['the same month again (adds nothing)', `${secs(again.ms)}: ${again.transfersCreated} transfers`],
-      ['peak RSS of the service', `${(svc.peakRss() / 2 ** 20).toFixed(0)} MiB`],
+      peakRssRow(svc.peakRss()),
     ]);
   } finally {
     svc.stop();
@@ -103,7 +105,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);

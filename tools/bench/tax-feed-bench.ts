@@ -16,6 +16,8 @@ import {
   startBenchService,
   benchPersonId,
   breakCheckDigit,
+  peakRssRow,
+  runBench,
 } from './bench-support';
 
 const ROWS = argNumber('--rows', 1_000_000);
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
       ],
       ['until feed.accepted is in Kafka', secs(acceptedAt - t0)],
       ['until the last payment.recorded is in Kafka', secs(lastPaymentAt - t0)],
-      ['peak RSS of the service', `${(rss / 2 ** 20).toFixed(0)} MiB`],
+      peakRssRow(rss),
     ]);
   } finally {
     svc.stop();
@@ -159,7 +161,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runBench(main);
