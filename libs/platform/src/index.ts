@@ -10,3 +10,6 @@ export * from './health/readiness';
 export * from './service-kernel';
 export * from './clock/clock';
 export * from './http/tabular-upload';
+export * from './http/http-metrics';
+export * from './http/upload-throttler.guard';
+export { routeTemplate } from './http/http-hygiene';

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DynamicModule, Global, INestApplication, Module, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { contractCatalog, EventCatalog, ServiceName } from '@urrbmi/contracts';
@@ -20,6 +21,9 @@ import { ApiKeyRegistry } from './auth/api-key-registry';
 import { ConfigError, consumerGroupId, loadServiceEnv, ServiceEnv } from './config/service-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { HealthController } from './health/health.controller';
+import { applyHttpHygiene } from './http/http-hygiene';
+import { HttpMetrics } from './http/http-metrics';
+import { UploadThrottlerGuard } from './http/upload-throttler.guard';
 import { MetricsController } from './health/metrics.controller';
 import { ReadinessProbe } from './health/readiness';
 import { StructuredLogger } from './logging/structured-logger';
@@ -63,6 +67,7 @@ class ServiceCoreModule {
     keys: ApiKeyRegistry;
     policies: PolicyRegistry;
     clock: Clock;
+    httpMetrics: HttpMetrics;
   }): DynamicModule {
     const probe = new ReadinessProbe(values.dataSource, values.backbone);
     const providers = [
@@ -76,10 +81,18 @@ class ServiceCoreModule {
       { provide: PolicyRegistry, useValue: values.policies },
       { provide: Clock, useValue: values.clock },
       { provide: ReadinessProbe, useValue: probe },
+      { provide: HttpMetrics, useValue: values.httpMetrics },
+      // Guards run in this order: the key first, so the upload limit is counted per holder.
       { provide: APP_GUARD, useClass: ApiKeyGuard },
+      { provide: APP_GUARD, useClass: UploadThrottlerGuard },
     ];
     return {
       module: ServiceCoreModule,
+      imports: [
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'upload', ttl: 60_000, limit: values.config.UPLOAD_RATE_LIMIT_PER_MINUTE }],
+        }),
+      ],
       controllers: [HealthController, MetricsController],
       providers,
       exports: providers.filter((p) => p.provide !== APP_GUARD).map((p) => p.provide),
@@ -125,6 +138,7 @@ export async function startService(
   const registry = new Registry();
   registry.setDefaultLabels({ service: def.name });
   collectDefaultMetrics({ register: registry });
+  const httpMetrics = new HttpMetrics(registry);
   const backbone = new EventBackbone({
     service: def.name,
     schema: def.schema,
@@ -147,13 +161,24 @@ export async function startService(
 
   @Module({
     imports: [
-      ServiceCoreModule.create({ config, dataSource, backbone, registry, logger, keys, policies, clock }),
+      ServiceCoreModule.create({
+        config,
+        dataSource,
+        backbone,
+        registry,
+        logger,
+        keys,
+        policies,
+        clock,
+        httpMetrics,
+      }),
       ...def.imports,
     ],
   })
   class AppModule {}
 
   const app = await NestFactory.create(AppModule, { logger, bufferLogs: false });
+  applyHttpHygiene(app, { jsonBodyMaxBytes: config.JSON_BODY_MAX_BYTES, logger, metrics: httpMetrics });
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const doc = new DocumentBuilder()

@@ -1,4 +1,4 @@
-import { ConfigError, loadServiceEnv } from './service-config';
+import { ConfigError, consumerGroupId, loadServiceEnv } from './service-config';
 
 describe('service configuration', () => {
   it('fills defaults', () => {
@@ -23,5 +23,27 @@ describe('service configuration', () => {
       ]);
       expect((e as Error).message).not.toContain('secret');
     }
+  });
+
+  it('names consumer groups after the deployment: the group prefix, else the topic prefix', () => {
+    expect(consumerGroupId(loadServiceEnv({}), 'subsidy-service')).toBe('subsidy-service');
+    expect(consumerGroupId(loadServiceEnv({ KAFKA_TOPIC_PREFIX: 'zhuji.' }), 'subsidy-service')).toBe(
+      'zhuji.subsidy-service',
+    );
+    expect(
+      consumerGroupId(
+        loadServiceEnv({ KAFKA_TOPIC_PREFIX: 'zhuji.', KAFKA_GROUP_PREFIX: 'blue.' }),
+        'subsidy-service',
+      ),
+    ).toBe('blue.subsidy-service');
+    expect(() => loadServiceEnv({ KAFKA_GROUP_PREFIX: 'Has Spaces' })).toThrow('KAFKA_GROUP_PREFIX');
+  });
+
+  it('reads the HTTP limits as numbers and refuses values that are not', () => {
+    expect(loadServiceEnv({ JSON_BODY_MAX_BYTES: '2048', UPLOAD_RATE_LIMIT_PER_MINUTE: '5' })).toMatchObject({
+      JSON_BODY_MAX_BYTES: 2048,
+      UPLOAD_RATE_LIMIT_PER_MINUTE: 5,
+    });
+    expect(() => loadServiceEnv({ JSON_BODY_MAX_BYTES: '512MB' })).toThrow('JSON_BODY_MAX_BYTES');
   });
 });

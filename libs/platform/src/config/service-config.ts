@@ -77,6 +77,20 @@ export class ServiceEnv {
   @IsInt({ message: 'DB_POOL_SIZE must be an integer' })
   DB_POOL_SIZE = 10;
 
+  /** Largest JSON request body; a larger one is refused with 413 before it is parsed. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  @IsInt({ message: 'JSON_BODY_MAX_BYTES must be an integer (bytes)' })
+  JSON_BODY_MAX_BYTES = 1024 * 1024;
+
+  /** File uploads (CSV/XLSX bodies) one key holder may start per minute; more get 429. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Min(1)
+  @Max(100000)
+  @IsInt({ message: 'UPLOAD_RATE_LIMIT_PER_MINUTE must be an integer' })
+  UPLOAD_RATE_LIMIT_PER_MINUTE = 60;
+
   /** Outbox rows the relay sends per Kafka request. */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @Min(1)
@@ -100,6 +114,7 @@ export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv
     'API_KEYS_FILE',
     'POLICY_DIR',
     'CLOCK_START',
+    'KAFKA_GROUP_PREFIX',
   ]);
   const plain: Record<string, string> = {};
   for (const k of known) {

@@ -65,6 +65,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
         ...(details !== undefined ? { details } : {}),
       };
     }
+    const parserError = bodyParserRefusal(exception);
+    if (parserError) return parserError;
     const errorId = randomUUID();
     this.logger.error('unhandled error', {
       errorId,
@@ -77,4 +79,27 @@ export class ApiExceptionFilter implements ExceptionFilter {
       details: { errorId },
     };
   }
+}
+
+/**
+ * The JSON body parser refuses before any controller runs, with an http-errors object rather than a
+ * Nest exception: a body over the limit is 413 and unparsable JSON 400, in our error shape.
+ */
+function bodyParserRefusal(exception: unknown): ApiErrorBody | undefined {
+  const e = exception as { type?: unknown; status?: unknown; expose?: unknown; limit?: unknown } | null;
+  if (!e || typeof e.type !== 'string' || typeof e.status !== 'number' || e.expose !== true) return undefined;
+  if (e.status < 400 || e.status > 499) return undefined;
+  const messages: Record<string, string> = {
+    'entity.too.large': `request body larger than ${String(e.limit)} bytes`,
+    'entity.parse.failed': 'request body is not valid JSON',
+    'encoding.unsupported': 'unsupported content encoding',
+    'charset.unsupported': 'unsupported charset',
+    'request.aborted': 'request aborted by the client',
+  };
+  return {
+    statusCode: e.status,
+    error: STATUS_CODES[e.status] ?? 'Error',
+    message: messages[e.type] ?? 'the request body was refused',
+    details: { code: e.type.toUpperCase().replace(/\./g, '_') },
+  };
 }
