@@ -1,2 +1,3 @@
 export * from './upload-store';
 export * from './tabular-rows';
+export * from './tabular-limits';

@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
+import { Transform } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { checkWorkbookSize, DEFAULT_TABULAR_LIMITS, TabularFileError, TabularLimits } from './tabular-limits';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -11,33 +13,121 @@ export interface TabularRow {
   values: Record<string, string>;
 }
 
-/** Reads a CSV (UTF-8 with or without BOM, or GBK) or XLSX file row by row, never whole. */
-export async function* readTabularRows(file: string, contentType: string): AsyncGenerator<TabularRow> {
+export function isGbk(contentType: string): boolean {
+  return /charset=\s*"?(gbk|gb2312|gb18030)/i.test(contentType);
+}
+
+/**
+ * UTF-8 decoded strictly: bytes that are not UTF-8 stop the read with the offset, instead of becoming
+ * U+FFFD and being stored and published (a GBK file sent without `charset=gbk` looks exactly so).
+ */
+function strictUtf8(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  const fail = () =>
+    new TabularFileError(
+      'INVALID_UTF8',
+      `the file is not valid UTF-8 (near byte ${offset}); send GBK files as text/csv; charset=gbk`,
+      { nearByte: offset },
+    );
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        const text = decoder.decode(chunk, { stream: true });
+        offset += chunk.length;
+        done(null, text);
+      } catch {
+        done(fail());
+      }
+    },
+    flush(done) {
+      try {
+        const rest = decoder.decode();
+        done(null, rest || undefined);
+      } catch {
+        done(fail());
+      }
+    },
+  });
+}
+
+function csvProblem(e: unknown, limits: TabularLimits): unknown {
+  if (!(e instanceof CsvError)) return e;
+  const line = (e as CsvError & { lines?: number }).lines;
+  if (e.code === 'CSV_MAX_RECORD_SIZE')
+    return new TabularFileError(
+      'RECORD_TOO_LONG',
+      `a record is longer than ${limits.maxRecordChars} characters (line ${line}); is a newline or a closing quote missing?`,
+      { line, limitChars: limits.maxRecordChars },
+    );
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED')
+    return new TabularFileError('UNCLOSED_QUOTE', `a quote opened on line ${line} is never closed`, { line });
+  return e;
+}
+
+/** Lower-cased, trimmed header cells: the form every reader and check compares. */
+export function normaliseHeader(cells: string[]): string[] {
+  return cells.map((c) => c.trim().toLowerCase());
+}
+
+/**
+ * Reads a CSV (UTF-8 with or without BOM, or GBK) or XLSX file row by row, never whole, within
+ * `limits`. `onHeader` sees the header cells as written (duplicates included) before any row.
+ */
+export async function* readTabularRows(
+  file: string,
+  contentType: string,
+  limits: TabularLimits = DEFAULT_TABULAR_LIMITS,
+  onHeader?: (cells: string[]) => void,
+): AsyncGenerator<TabularRow> {
+  let rows = 0;
+  const counted = (row: TabularRow): TabularRow => {
+    if (++rows > limits.maxRows)
+      throw new TabularFileError('TOO_MANY_ROWS', `the file has more than ${limits.maxRows} rows`, {
+        limitRows: limits.maxRows,
+      });
+    return row;
+  };
   if (contentType.startsWith(XLSX_TYPE)) {
-    yield* readXlsx(file);
+    await checkWorkbookSize(file, limits);
+    for await (const row of readXlsx(file, onHeader)) yield counted(row);
     return;
   }
-  const gbk = /charset=\s*(gbk|gb2312|gb18030)/i.test(contentType);
-  const source = gbk ? createReadStream(file).pipe(iconv.decodeStream('gb18030')) : createReadStream(file);
-  const parser = source.pipe(
-    parse({
-      bom: true,
-      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-    }),
-  );
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    yield { line: info.lines, values: record };
+  const bytes = createReadStream(file);
+  const text: NodeJS.ReadableStream = isGbk(contentType)
+    ? bytes.pipe(iconv.decodeStream('gb18030'))
+    : bytes.pipe(strictUtf8());
+  const parser = parse({
+    bom: true,
+    columns: (h: string[]) => {
+      onHeader?.(h);
+      return normaliseHeader(h);
+    },
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+    info: true,
+    max_record_size: limits.maxRecordChars,
+  });
+  // A decoding error ends the parser with it, so the loop below sees the reason rather than a hang.
+  text.on('error', (e) => parser.destroy(e));
+  text.pipe(parser);
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      yield counted({ line: info.lines, values: record });
+    }
+  } catch (e) {
+    throw csvProblem(e, limits);
+  } finally {
+    bytes.destroy();
   }
 }
 
-async function* readXlsx(file: string): AsyncGenerator<TabularRow> {
+async function* readXlsx(file: string, onHeader?: (cells: string[]) => void): AsyncGenerator<TabularRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
@@ -51,7 +141,8 @@ async function* readXlsx(file: string): AsyncGenerator<TabularRow> {
         .slice(1)
         .map((v) => (v === null || v === undefined ? '' : String((v as { text?: string }).text ?? v).trim()));
       if (!header) {
-        header = cells.map((c) => c.toLowerCase());
+        onHeader?.(cells);
+        header = normaliseHeader(cells);
         continue;
       }
       if (cells.every((c) => c === '')) continue;
@@ -59,4 +150,58 @@ async function* readXlsx(file: string): AsyncGenerator<TabularRow> {
     }
     return; // the first sheet only
   }
+}
+
+export interface TabularColumns {
+  required: readonly string[];
+  optional?: readonly string[];
+}
+
+export interface TabularInspection {
+  header: string[];
+  rows: number;
+}
+
+/**
+ * Reads a whole stored upload once, before anything of it is applied: encoding, record sizes, the
+ * workbook's inflated size, row count, and the header against the columns the endpoint takes. Any
+ * problem is a TabularFileError naming it, so the endpoint can refuse the file with nothing stored.
+ */
+export async function inspectTabularFile(
+  file: string,
+  contentType: string,
+  columns: TabularColumns,
+  limits: TabularLimits = DEFAULT_TABULAR_LIMITS,
+): Promise<TabularInspection> {
+  let header: string[] | undefined;
+  let rows = 0;
+  const rowsRead = readTabularRows(file, contentType, limits, (cells) => {
+    header = normaliseHeader(cells);
+    checkHeader(header, columns);
+  });
+  for await (const _row of rowsRead) rows++;
+  if (!header) throw new TabularFileError('BAD_HEADER', 'the file has no header row');
+  return { header, rows };
+}
+
+/** Missing, repeated and unknown columns, all named at once. */
+export function checkHeader(header: string[], columns: TabularColumns): void {
+  const known = new Set([...columns.required, ...(columns.optional ?? [])]);
+  const seen = new Set<string>();
+  const duplicate = new Set<string>();
+  for (const h of header) (seen.has(h) ? duplicate : seen).add(h);
+  const missing = columns.required.filter((c) => !seen.has(c));
+  const unknown = [...seen].filter((h) => !known.has(h) && h !== '');
+  if (missing.length + duplicate.size + unknown.length === 0) return;
+  const parts = [
+    missing.length ? `missing column(s): ${missing.join(', ')}` : '',
+    duplicate.size ? `repeated column(s): ${[...duplicate].join(', ')}` : '',
+    unknown.length ? `unknown column(s): ${unknown.join(', ')}` : '',
+  ].filter(Boolean);
+  throw new TabularFileError('BAD_HEADER', `the header does not match: ${parts.join('; ')}`, {
+    missing,
+    duplicate: [...duplicate],
+    unknown,
+    expected: [...columns.required, ...(columns.optional ?? [])],
+  });
 }
