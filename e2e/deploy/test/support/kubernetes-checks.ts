@@ -7,13 +7,16 @@ import { ALL_TOPICS, deadLetterTopicOf, SERVICE_NAMES } from '@urrbmi/contracts'
 import { loadServiceEnv } from '@urrbmi/platform';
 import { requireTool } from './tools';
 
-/** A rendered Kubernetes resource; fields are read defensively, since checking them is the point. */
+/** Any field of parsed YAML: read defensively, since checking the fields is the point. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Field = any;
+
+/** A rendered Kubernetes resource. */
 export type Resource = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; [k: string]: any };
-  [k: string]: any;
+  metadata: { name: string; [k: string]: Field };
+  [k: string]: Field;
 };
 
 export type Overlay = 'county' | 'province';
