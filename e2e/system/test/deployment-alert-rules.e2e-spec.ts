@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -87,7 +87,7 @@ describe('the alert rules of k8s/monitoring', () => {
     prometheus.stdout?.on('data', (d) => (prometheusLog += d));
     prometheus.stderr?.on('data', (d) => (prometheusLog += d));
     await waitFor(
-      `Prometheus scraping reporting-service (log: ${prometheusLog.slice(-2000)})`,
+      'Prometheus scraping reporting-service',
       async () => {
         try {
           return (
@@ -101,7 +101,9 @@ describe('the alert rules of k8s/monitoring', () => {
       },
       (up) => up === '1',
       90_000,
-    );
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\nPrometheus log:\n${prometheusLog.slice(-3000)}`);
+    });
   });
 
   afterAll(async () => {
@@ -177,17 +179,34 @@ describe('the alert rules of k8s/monitoring', () => {
     ).toEqual([]);
   });
 
+  it('would catch a rule promtool refuses and a metric name the service does not export', async () => {
+    const broken = path.join(scratch, 'broken-rules.yaml');
+    writeFileSync(
+      broken,
+      'groups:\n  - name: broken\n    rules:\n      - alert: Broken\n        expr: sum(messaging_outbox_backlog\n',
+    );
+    const check = spawnSync(requireTool('promtool', 'prometheus'), ['check', 'rules', broken], {
+      encoding: 'utf8',
+    });
+    expect(check.status).not.toBe(0);
+    expect(await inScrape(['messaging_outbox_backlog', 'messaging_outbox_backlogg'])).toEqual([
+      'messaging_outbox_backlogg',
+    ]);
+  });
+
   // reporting_* come with the reporting issue's ops view; until that branch is merged this fails,
   // naming the metrics reporting-service does not export yet.
   it('name only reporting_* metrics that reporting-service exports', async () => {
     const names = metricNames(rules).filter((n) => n.startsWith('reporting_'));
-    expect(names).toEqual([
-      'reporting_consumer_group_lag',
-      'reporting_dead_letter_messages',
-      'reporting_feed_late',
-      'reporting_last_feed_received_timestamp_seconds',
-      'reporting_outbox_backlog',
-    ]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'reporting_consumer_group_lag',
+        'reporting_dead_letter_messages',
+        'reporting_feed_late',
+        'reporting_last_feed_received_timestamp_seconds',
+        'reporting_outbox_backlog',
+      ]),
+    );
     const missing = await waitFor(
       'metadata of the reporting metrics',
       () => inScrape(names),
