@@ -3,6 +3,7 @@ import { DynamicModule, Global, INestApplication, Module, ValidationPipe } from 
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ThrottlerModule } from '@nestjs/throttler';
+import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { contractCatalog, EventCatalog, ServiceName } from '@urrbmi/contracts';
@@ -100,6 +101,49 @@ class ServiceCoreModule {
   }
 }
 
+function serviceDataSource(
+  def: ServiceDefinition,
+  databaseUrl: string,
+  poolSize: number,
+  applicationName: string,
+): DataSource {
+  return createServiceDataSource({
+    url: databaseUrl,
+    schema: def.schema,
+    migrations: [messagingTablesMigration(def.schema), ...def.migrations],
+    poolSize,
+    applicationName,
+  });
+}
+
+/**
+ * Brings the service's schema to its latest migration and returns the names applied, touching
+ * nothing else (no Kafka, no HTTP): the one-shot migration step of a deployment (a compose service,
+ * a Kubernetes Job) run before the new version's instances start. Settings are checked first, as at
+ * boot. Services still migrate at boot too; that is then a no-op under the same advisory lock.
+ */
+export async function migrateServiceOnly(
+  def: ServiceDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
+  loadServiceEnv(env);
+  const dataSource = serviceDataSource(
+    def,
+    databaseUrlFromEnv(env),
+    2, // one holds the migration lock, one runs the migrations
+    `${def.name}-migrate`,
+  );
+  await dataSource.initialize();
+  try {
+    return await migrateServiceSchema(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** The command-line flag of `main.ts` that migrates the schema and exits (see migrateServiceOnly). */
+export const MIGRATE_ONLY_FLAG = '--migrate-only';
+
 /**
  * Boots one service: validated config, migrated schema, topics, outbox relay, batch consumers
  * (handlers are the service's @EventPattern methods), HTTP with auth, errors, health, metrics and
@@ -124,13 +168,7 @@ export async function startService(
     logger.warn('no API keys configured (API_KEYS_FILE): every /v1 request will be refused');
 
   const databaseUrl = databaseUrlFromEnv(env);
-  const dataSource = createServiceDataSource({
-    url: databaseUrl,
-    schema: def.schema,
-    migrations: [messagingTablesMigration(def.schema), ...def.migrations],
-    poolSize: config.DB_POOL_SIZE,
-    applicationName: def.name,
-  });
+  const dataSource = serviceDataSource(def, databaseUrl, config.DB_POOL_SIZE, def.name);
   await dataSource.initialize();
   const applied = await migrateServiceSchema(dataSource);
   logger.info('schema migrated', { schema: def.schema, applied });
@@ -214,8 +252,27 @@ export async function startService(
   return { app, url, config, dataSource, backbone, logger, close };
 }
 
-/** `main.ts` of every service: start, stop cleanly on SIGINT/SIGTERM, exit 1 naming a bad setting. */
-export function runService(def: ServiceDefinition): void {
+/**
+ * `main.ts` of every service: start, stop cleanly on SIGINT/SIGTERM, exit 1 naming a bad setting.
+ * With `--migrate-only`: migrate the schema, print what was applied, exit 0 (1 on failure).
+ */
+export function runService(def: ServiceDefinition, argv: readonly string[] = process.argv): void {
+  if (argv.includes(MIGRATE_ONLY_FLAG)) {
+    migrateServiceOnly(def).then(
+      (applied) => {
+        // A synchronous destination: the line must be written before the process exits.
+        const logger = new StructuredLogger(
+          def.name,
+          loadServiceEnv().LOG_LEVEL,
+          pino.destination({ dest: 1, sync: true }),
+        );
+        logger.info('schema migrated; exiting (--migrate-only)', { schema: def.schema, applied });
+        process.exit(0);
+      },
+      (e: unknown) => failedToStart(def, e),
+    );
+    return;
+  }
   startService(def)
     .then((svc) => {
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -228,12 +285,14 @@ export function runService(def: ServiceDefinition): void {
         });
       }
     })
-    .catch((e: unknown) => {
-      if (e instanceof ConfigError || e instanceof PolicyError) {
-        console.error(`[${def.name}] ${e.message}`);
-      } else {
-        console.error(`[${def.name}] failed to start: ${(e as Error)?.stack ?? e}`);
-      }
-      process.exit(1);
-    });
+    .catch((e: unknown) => failedToStart(def, e));
+}
+
+function failedToStart(def: ServiceDefinition, e: unknown): never {
+  if (e instanceof ConfigError || e instanceof PolicyError) {
+    console.error(`[${def.name}] ${e.message}`);
+  } else {
+    console.error(`[${def.name}] failed to start: ${(e as Error)?.stack ?? e}`);
+  }
+  process.exit(1);
 }
