@@ -299,7 +299,7 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
       })
     ).text();
     expect(csv).toBe(
-      `funding,id_number,category,amount_fen\nNOT_STATED,${A.slice(0, 6)}********${A.slice(14)},EXTREME_POVERTY,38000\nNOT_STATED,TOTAL 1,,38000\n`,
+      `funding,id_number,category,amount_fen\r\nNOT_STATED,${A.slice(0, 6)}********${A.slice(14)},EXTREME_POVERTY,38000\r\nNOT_STATED,TOTAL 1,,38000\r\n`,
     );
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('花名册');
@@ -331,7 +331,7 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
         headers: { authorization: `Bearer ${mib}` },
       })
     ).text();
-    const lines = file.trim().split('\n');
+    const lines = file.trim().split('\r\n');
     expect(lines[0]).toBe('transfer_id,id_number,region_code,category,amount_fen,route,status');
     expect(lines.at(-1)).toBe('TOTAL,2,,,16000,,');
     expect(file).not.toMatch(/411421\d{12}/);

@@ -1,2 +1,4 @@
 export * from './upload-store';
 export * from './tabular-rows';
+export * from './csv-writer';
+export * from './xlsx-writer';
