@@ -184,7 +184,7 @@ export class MatchController {
         }[],
         number,
       ] = await m.query(
-        `UPDATE subsidy.transfers t SET status = x.s, failure = x.f, settled_at = now(), settled_by = $4
+        `UPDATE subsidy.transfers t SET status = x.s, failure = x.f, settled_at = $5, settled_by = $4
            FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(id, s, f)
           WHERE t.id = x.id AND t.status = 'REQUESTED'
          RETURNING t.id, t.id_number, t.season, t.amount_fen, t.status, t.failure`,
@@ -193,6 +193,7 @@ export class MatchController {
           batch.results.map((r) => r.status),
           batch.results.map((r) => r.failure ?? null),
           by.holder,
+          this.clock.now(),
         ],
       );
       const settledAt = toShanghaiIso(this.clock.now());
