@@ -100,7 +100,8 @@ describe('monthly match (当月参保、次月资助)', () => {
       candidate({
         idNumber: 'tekun',
         enrolmentRegionCode: '411421',
-        identities: [identity('EXTREME_POVERTY', '411421')],
+        // certified after paying: Minquan's match transfers only REIMBURSE subsidies
+        identities: [identity('EXTREME_POVERTY', '411421', { validFrom: '2023-10-20' })],
       }),
     ]);
     expect(r.transfers.map((t) => [t.idNumber, t.amountFen, t.route, t.transferMonth])).toEqual([
@@ -138,12 +139,25 @@ describe('monthly match (当月参保、次月资助)', () => {
     expect(
       monthlyMatch(s23, '2023-11', [candidate({ identities: tekun, alreadyTransferred: true })]).transfers,
     ).toEqual([]);
-    // Proxy-paid while already certified: the subsidy was enjoyed, nothing is transferred.
+    // Certified already when paying in full (proxy paid, or a reduced contribution overpaid):
+    // the subsidy was theirs then; nothing is transferred, whatever order the events came in.
     expect(
       monthlyMatch(s23, '2023-11', [
-        candidate({ identities: [identity('EXTREME_POVERTY', '620725')], subsidyEnjoyedFen: 38000 }),
-      ]).skipped.map((s) => s.code),
-    ).toEqual(['SUBSIDY_ALREADY_ENJOYED']);
+        candidate({ idNumber: 'proxy', identities: [identity('EXTREME_POVERTY', '620725')] }),
+        candidate({ idNumber: 'dibao', identities: [identity('MINIMUM_LIVING_RURAL_CLASS_1_2', '620725')] }),
+      ]).skipped,
+    ).toEqual([
+      {
+        idNumber: 'proxy',
+        code: 'SUBSIDY_ALREADY_ENJOYED',
+        reason: expect.stringMatching(/^certified before paying in full on 2023-10-15: 特困人员/),
+      },
+      {
+        idNumber: 'dibao',
+        code: 'SUBSIDY_ALREADY_ENJOYED',
+        reason: expect.stringMatching(/^certified before paying in full on 2023-10-15: 农村一、二类低保/),
+      },
+    ]);
   });
 
   it('names why nobody was paid: no identity, a category the policy does not know', () => {

@@ -81,6 +81,22 @@ export function monthlyMatch(
       skip('NOT_PAID_IN_FULL', `not paid in full by ${asOf}`);
       continue;
     }
+    // Certified already when they paid: the subsidy was theirs then — a proxy payment or a reduced
+    // contribution (an overpayment is refunded, not transferred). Judged from the identity periods
+    // and the payment date, so the order in which rosters and payments arrive does not matter.
+    const atPayment = assessSubsidy(policy, {
+      enrolmentRegionCode: c.enrolmentRegionCode,
+      asOf: c.paidInFullOn,
+      paidInFullOn: c.paidInFullOn,
+      identities: c.identities,
+    });
+    if (atPayment.reasonCode === 'SUBSIDISED' && (atPayment.mode === 'FULL' || atPayment.mode === 'DIFFERENCE')) {
+      skip(
+        'SUBSIDY_ALREADY_ENJOYED',
+        `certified before paying in full on ${c.paidInFullOn}: ${atPayment.reason}`,
+      );
+      continue;
+    }
     const a = assessSubsidy(policy, {
       enrolmentRegionCode: c.enrolmentRegionCode,
       asOf,

@@ -75,13 +75,9 @@ export class MonthlyMatchService {
           region_code: string;
           paid_fen: number;
           paid_in_full_on: string;
-          subsidy_enjoyed_fen: number;
         }[] = await m.query(
-          `SELECT e.id_number, e.season, e.region_code, e.paid_fen, to_char(e.paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on,
-                  -- a proxy payment or a reduced contribution assessed before paying is a subsidy enjoyed
-                  CASE WHEN a.mode IN ('FULL', 'DIFFERENCE') THEN a.subsidy_fen ELSE 0 END AS subsidy_enjoyed_fen
+          `SELECT e.id_number, e.season, e.region_code, e.paid_fen, to_char(e.paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on
              FROM subsidy.enrolments e
-             LEFT JOIN subsidy.assessments a ON a.id_number = e.id_number AND a.season = e.season
             WHERE e.paid_in_full_on IS NOT NULL AND e.paid_in_full_on <= $1::date AND e.status <> 'CANCELLED'
               AND (e.id_number, e.season) > ($2::text, $3::int)
               AND NOT EXISTS (SELECT 1 FROM subsidy.transfers t WHERE t.id_number = e.id_number AND t.season = e.season AND t.status <> 'FAILED')
@@ -120,7 +116,6 @@ export class MonthlyMatchService {
       region_code: string;
       paid_fen: number;
       paid_in_full_on: string;
-      subsidy_enjoyed_fen: number;
     }[],
   ): Promise<{ fresh: MatchRunResult['transfers']; skipped: MatchRunResult['skippedPeople'] }> {
     const identities = await identitiesOf(
@@ -137,7 +132,7 @@ export class MonthlyMatchService {
         enrolmentRegionCode: r.region_code,
         paidFen: r.paid_fen,
         paidInFullOn: r.paid_in_full_on,
-        subsidyEnjoyedFen: r.subsidy_enjoyed_fen,
+        subsidyEnjoyedFen: 0,
         alreadyTransferred: false,
         identities: identities.get(r.id_number) ?? [],
       });
