@@ -13,7 +13,14 @@ function idOf(n: number): string {
   return first17 + residentIdCheckChar(first17);
 }
 
-const NAMES = ['欧阳,明', '=HYPERLINK("http://evil.example","点我")', '王"小"二', '+1 张三', '李\n四', '@SUM(A1)'];
+const NAMES = [
+  '欧阳,明',
+  '=HYPERLINK("http://evil.example","点我")',
+  '王"小"二',
+  '+1 张三',
+  '李\n四',
+  '@SUM(A1)',
+];
 
 describe('tax-collection-feed-service: the collection roster as CSV and XLSX', () => {
   let under: ServiceUnderTest;

@@ -69,6 +69,34 @@ describe('enrollment-service: newborns are covered from the day they are born', 
     expect(view.benefitPeriod).toEqual({ from: '2021-08-15', to: '2021-12-31', waitingMonths: 0 });
     // Every time the clerk sees is on the service clock, not the wall clock.
     for (const h of view.history as { at: string }[]) expect(h.at.slice(0, 7)).toBe('2021-11');
+
+    // The person view names the subsidy service's reason, after payment too.
+    const reason =
+      '特困人员 (EXTREME_POVERTY) began on 2021-12-01, after the standard was paid in full on 2021-11-11: the contribution is not reduced; the monthly match decides any transfer';
+    await inject.send([
+      inject.envelope('subsidy.assessed', {
+        idNumber: id,
+        season: 2021,
+        regionCode: '620725',
+        policyId: '620725-2021',
+        subsidyFen: 0,
+        amountDueFen: 32000,
+        reason,
+        reasonCode: 'IDENTITY_BEGAN_AFTER_PAYMENT',
+        assessedAt: '2021-12-01T10:00:00+08:00',
+      }),
+    ]);
+    const after = await waitFor(
+      'assessment noted',
+      async () => (await api(under!.svc.url, 'GET', `/v1/persons/${id}/seasons/2021`, mib)).body,
+      (b) => (b.subsidy as { latestAssessment: unknown }).latestAssessment !== null,
+    );
+    expect((after.subsidy as { latestAssessment: object }).latestAssessment).toEqual({
+      at: expect.stringMatching(/^2021-11-/),
+      change: 'ASSESSMENT_AFTER_PAYMENT',
+      reasonCode: 'IDENTITY_BEGAN_AFTER_PAYMENT',
+      reason,
+    });
   });
 
   it('Zhuji 2023: born 2022-10-01, registered 2022-11-15: benefits from 2022-10-01', async () => {

@@ -43,7 +43,7 @@ describe('subsidy-service: seed fidelity (issue 13)', () => {
   }
   const ca = (asOf: string, rows: string[], region?: string) =>
     upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', asOf, rows, region);
-  const approve = (id: string, key = TEST_KEYS.civilAffairsChecker.key) =>
+  const approve = (id: string, key: string = TEST_KEYS.civilAffairsChecker.key) =>
     api(url(), 'POST', `/v1/rosters/${id}/approve`, key, {});
   const assessment = async (id: string) =>
     (await api(url(), 'GET', `/v1/assessments/${id}/2023`, mib)).body as Record<string, unknown> & {
@@ -293,7 +293,8 @@ describe('subsidy-service: seed fidelity (issue 13)', () => {
         {
           idNumber: masked(M2),
           code: 'CATEGORY_NOT_IN_POLICY',
-          reason: '监测人口 (MONITORED) gets no subsidy under 411421-2023: the policy has no rule for this category',
+          reason:
+            '监测人口 (MONITORED) gets no subsidy under 411421-2023: the policy has no rule for this category',
         },
       ]),
     );

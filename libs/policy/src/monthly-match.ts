@@ -90,7 +90,10 @@ export function monthlyMatch(
       paidInFullOn: c.paidInFullOn,
       identities: c.identities,
     });
-    if (atPayment.reasonCode === 'SUBSIDISED' && (atPayment.mode === 'FULL' || atPayment.mode === 'DIFFERENCE')) {
+    if (
+      atPayment.reasonCode === 'SUBSIDISED' &&
+      (atPayment.mode === 'FULL' || atPayment.mode === 'DIFFERENCE')
+    ) {
       skip(
         'SUBSIDY_ALREADY_ENJOYED',
         `certified before paying in full on ${c.paidInFullOn}: ${atPayment.reason}`,
