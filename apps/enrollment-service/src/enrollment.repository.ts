@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '@urrbmi/platform';
 import { EnrolmentFacts } from './standing/payment-standing';
 
 /** An enrolment row as the service works with it. */
@@ -97,7 +98,14 @@ export interface HistoryEntry {
 /** Every statement on the enrollment schema. Bulk paths take arrays and use unnest. */
 @Injectable()
 export class EnrollmentRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * Every time a user sees (registered, cancelled, the history) comes from the service clock, so a
+   * rehearsal under CLOCK_START reads as the day it rehearses.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Inserts the enrolments that have no live enrolment for their person and season (the partial
@@ -108,8 +116,8 @@ export class EnrollmentRepository {
     const inserted: { id: string }[] = await m.query(
       `INSERT INTO enrollment.enrollments
          (id, id_number, name, season, region_code, township_code, village_code, kind, policy_id, details,
-          standard_fen, amount_due_fen, registered_by)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
+          standard_fen, amount_due_fen, registered_by, registered_at)
+       SELECT *, $13::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::text[], $10::jsonb[], $11::int[], $11::int[], $12::text[])
        ON CONFLICT (id_number, season) WHERE status NOT IN ('CANCELLED', 'REFUNDED') DO NOTHING
        RETURNING id`,
@@ -126,6 +134,7 @@ export class EnrollmentRepository {
         rows.map((r) => JSON.stringify(r.facts)),
         rows.map((r) => r.standardFen),
         rows.map((r) => r.registeredBy),
+        this.clock.now(),
       ],
     );
     return new Set(inserted.map((r) => r.id));
@@ -258,8 +267,8 @@ export class EnrollmentRepository {
   async cancelMany(m: EntityManager, ids: string[], reason: string): Promise<void> {
     if (ids.length === 0) return;
     await m.query(
-      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])`,
-      [ids, reason],
+      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = $3, updated_at = now() WHERE id = ANY($1::uuid[])`,
+      [ids, reason, this.clock.now()],
     );
   }
 
@@ -314,21 +323,22 @@ export class EnrollmentRepository {
 
   async cancel(m: EntityManager, id: string, reason: string): Promise<void> {
     await m.query(
-      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = now(), updated_at = now() WHERE id = $1`,
-      [id, reason],
+      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = $3, updated_at = now() WHERE id = $1`,
+      [id, reason, this.clock.now()],
     );
   }
 
   async addHistory(m: EntityManager, entries: HistoryEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await m.query(
-      `INSERT INTO enrollment.history (enrollment_id, actor, change, details)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])`,
+      `INSERT INTO enrollment.history (enrollment_id, actor, change, details, at)
+       SELECT *, $5::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])`,
       [
         entries.map((e) => e.enrollmentId),
         entries.map((e) => e.actor),
         entries.map((e) => e.change),
         entries.map((e) => JSON.stringify(e.details)),
+        this.clock.now(),
       ],
     );
   }
@@ -448,16 +458,17 @@ export class EnrollmentRepository {
     by: string,
   ): Promise<void> {
     await m.query(
-      `INSERT INTO enrollment.employee_insured (id_number, name, insured_from, insured_to, listed_by)
-       SELECT i, n, f, t, $5::text FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) AS x(i, n, f, t)
+      `INSERT INTO enrollment.employee_insured (id_number, name, insured_from, insured_to, listed_by, listed_at)
+       SELECT i, n, f, t, $5::text, $6::timestamptz FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) AS x(i, n, f, t)
        ON CONFLICT (id_number) DO UPDATE SET name = EXCLUDED.name, insured_from = EXCLUDED.insured_from,
-         insured_to = EXCLUDED.insured_to, listed_by = EXCLUDED.listed_by, listed_at = now()`,
+         insured_to = EXCLUDED.insured_to, listed_by = EXCLUDED.listed_by, listed_at = EXCLUDED.listed_at`,
       [
         rows.map((r) => r.idNumber),
         rows.map((r) => r.name),
         rows.map((r) => r.insuredFrom),
         rows.map((r) => r.insuredTo),
         by,
+        this.clock.now(),
       ],
     );
   }

@@ -161,7 +161,7 @@ describe('enrollment-service: batch imports', () => {
     const lines = report
       .replace(/^\uFEFF/, '')
       .trim()
-      .split('\n');
+      .split('\r\n');
     expect(lines[0]).toBe('line,id_number,code,message');
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 3))).toEqual(
       bad.map((b) => [String(b.line), expect.stringMatching(/^620725\*{8}\d{3}[\dX]$/), b.code]),

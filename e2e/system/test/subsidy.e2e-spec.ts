@@ -37,7 +37,7 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
   const inject = new EventInjector(prefix);
   const mib = TEST_KEYS.mib.key;
 
-  async function upload(key: string, source: string, asOf: string, rows: string[]) {
+  async function upload(key: string, source: string, asOf: string, rows: string[], region?: string) {
     const r = await fetch(`${svc.url}/v1/rosters`, {
       method: 'POST',
       headers: {
@@ -45,6 +45,7 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
         'content-type': 'text/csv',
         'x-roster-source': source,
         'x-as-of': asOf,
+        ...(region ? { 'x-region-code': region } : {}),
       },
       body: [HEADER, ...rows].join('\n') + '\n',
     });
@@ -96,7 +97,8 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
       DATABASE_URL: dbUrl,
       API_KEYS_FILE: writeKeysFile(),
       KAFKA_TOPIC_PREFIX: prefix,
-      CLOCK_START: '2023-10-15T10:00:00+08:00',
+      // After the months matched below have ended (POST /v1/match-runs refuses a month still running).
+      CLOCK_START: '2024-01-05T10:00:00+08:00',
     });
     await waitReady(svc);
     await inject.send(
@@ -185,8 +187,9 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
       status: 200,
       body: { uploadId: up.body.uploadId, sameContentAsEarlierUpload: true, status: 'APPROVED' },
     });
-    const empty = await upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', '2023-10-02', []);
-    expect(empty.body.summary).toMatchObject({ peopleRemoved: 4 });
+    // An empty snapshot names its region, and removes only that region's people of the source.
+    const empty = await upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', '2023-10-02', [], '620725');
+    expect(empty.body.summary).toMatchObject({ peopleRemoved: 3 });
     expect(
       (await decide(empty.body.uploadId, TEST_KEYS.civilAffairsChecker.key, 'reject')).body,
     ).toMatchObject({ status: 'REJECTED' });
@@ -299,7 +302,7 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
       })
     ).text();
     expect(csv).toBe(
-      `funding,id_number,category,amount_fen\nNOT_STATED,${A.slice(0, 6)}********${A.slice(14)},EXTREME_POVERTY,38000\nNOT_STATED,TOTAL 1,,38000\n`,
+      `funding,id_number,category,amount_fen\r\nNOT_STATED,${A.slice(0, 6)}********${A.slice(14)},EXTREME_POVERTY,38000\r\nNOT_STATED,TOTAL 1,,38000\r\n`,
     );
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('花名册');
@@ -331,7 +334,7 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
         headers: { authorization: `Bearer ${mib}` },
       })
     ).text();
-    const lines = file.trim().split('\n');
+    const lines = file.trim().split('\r\n');
     expect(lines[0]).toBe('transfer_id,id_number,region_code,category,amount_fen,route,status');
     expect(lines.at(-1)).toBe('TOTAL,2,,,16000,,');
     expect(file).not.toMatch(/411421\d{12}/);

@@ -337,7 +337,7 @@ describe('tax-collection-feed-service: the daily feed', () => {
         `${svc.url}/v1/collection-roster?region=411421&season=2023&cursor=${cursor}&format=${format}`,
         { headers: { authorization: `Bearer ${tax}` } },
       );
-      return { next: r.headers.get('x-next-cursor')!, lines: (await r.text()).trim().split('\n') };
+      return { next: r.headers.get('x-next-cursor')!, lines: (await r.text()).trim().split(/\r?\n/) };
     };
     const full = await waitFor(
       'roster',

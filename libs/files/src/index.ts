@@ -1,3 +1,5 @@
 export * from './upload-store';
 export * from './tabular-rows';
 export * from './tabular-limits';
+export * from './csv-writer';
+export * from './xlsx-writer';

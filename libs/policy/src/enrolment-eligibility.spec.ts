@@ -1,5 +1,6 @@
-import { addMonths, shanghaiDate } from '@urrbmi/domain';
-import { decideEnrolment, employeeSwitchBenefitStart } from './enrolment-eligibility';
+import fc from 'fast-check';
+import { addDays, addMonths, daysBetween, shanghaiDate } from '@urrbmi/domain';
+import { benefitYearContaining, decideEnrolment, employeeSwitchBenefitStart } from './enrolment-eligibility';
 import { seedPolicy } from './test-policies';
 
 const onInstant = (iso: string) => shanghaiDate(new Date(iso));
@@ -42,7 +43,8 @@ describe('who can enrol when, and from when they are covered', () => {
     expect(decideEnrolment(zj, { date: '2023-03-31', newborn: { birthDate: '2022-12-31' } })).toMatchObject({
       allowed: true,
       basis: 'NEWBORN',
-      benefitStart: '2023-01-01', // born before the period: covered from its start
+      benefitStart: '2022-12-31', // 落地参保: covered from birth, in the 2022 benefit year
+      benefitEnd: '2022-12-31',
     });
     expect(decideEnrolment(zj, { date: '2023-07-30', newborn: { birthDate: '2023-05-01' } })).toMatchObject({
       allowed: true,
@@ -60,7 +62,8 @@ describe('who can enrol when, and from when they are covered', () => {
     expect(decideEnrolment(s21, { date: '2022-02-28', newborn: { birthDate: '2021-11-30' } })).toMatchObject({
       allowed: true,
       basis: 'NEWBORN',
-      benefitStart: '2022-01-01',
+      benefitStart: '2021-11-30',
+      benefitEnd: '2021-12-31',
     });
     expect(decideEnrolment(s21, { date: '2022-03-01', newborn: { birthDate: '2021-11-30' } })).toMatchObject({
       allowed: false,
@@ -73,6 +76,71 @@ describe('who can enrol when, and from when they are covered', () => {
     expect(decideEnrolment(s21, { date: '2022-04-16', newborn: { birthDate: '2022-01-15' } })).toMatchObject({
       allowed: false,
       code: 'NEWBORN_TOO_OLD',
+    });
+  });
+
+  it('落地参保: a newborn is covered from the birth date in the benefit year that contains it (S21 一(三)3, ZJ 三(二)1)', () => {
+    expect(decideEnrolment(s21, { date: '2021-11-10', newborn: { birthDate: '2021-08-15' } })).toEqual({
+      allowed: true,
+      basis: 'NEWBORN',
+      benefitStart: '2021-08-15',
+      benefitEnd: '2021-12-31',
+      waitingMonths: 0,
+      reason:
+        'newborn registered at 87 days old; covered from birth on 2021-08-15 to 2021-12-31, the benefit year containing the birth date (S21 一(三)3 新生儿参保); the 2022-01-01..2022-12-31 benefit year is a separate enrolment',
+    });
+    expect(decideEnrolment(zj, { date: '2022-11-15', newborn: { birthDate: '2022-10-01' } })).toMatchObject({
+      allowed: true,
+      basis: 'NEWBORN',
+      benefitStart: '2022-10-01',
+      benefitEnd: '2022-12-31',
+    });
+    // Born inside the policy's own benefit period: the rest of that period.
+    expect(decideEnrolment(zj, { date: '2023-02-15', newborn: { birthDate: '2023-01-10' } })).toMatchObject({
+      benefitStart: '2023-01-10',
+      benefitEnd: '2023-12-31',
+    });
+  });
+
+  it('a newborn is never uninsured between birth and the end of its benefit year (property)', () => {
+    const policies = [s21, zj];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...policies),
+        fc.integer({ min: 0, max: 700 }),
+        fc.integer({ min: 0, max: 90 }),
+        (policy, bornDaysBeforeEnd, ageDays) => {
+          const birth = addDays(policy.benefitPeriod.to, -bornDaysBeforeEnd);
+          const d = decideEnrolment(policy, { date: addDays(birth, ageDays), newborn: { birthDate: birth } });
+          if (!d.allowed) return d.code === 'NEWBORN_TOO_OLD';
+          const year = benefitYearContaining(policy, birth);
+          return (
+            d.benefitStart === birth &&
+            d.benefitEnd === year.to &&
+            year.from <= birth &&
+            birth <= year.to &&
+            daysBetween(year.from, year.to) >= 364 &&
+            daysBetween(year.from, year.to) <= 365
+          );
+        },
+      ),
+    );
+  });
+
+  it('a policy with a newborn window but no stated benefit start keeps covering from the period, and says so', () => {
+    const unstated = {
+      ...zj,
+      newborn: { ...zj.newborn, benefitsFrom: null, unstated: { benefitsFrom: 'the notice is silent' } },
+    };
+    expect(
+      decideEnrolment(unstated, { date: '2022-11-15', newborn: { birthDate: '2022-10-01' } }),
+    ).toMatchObject({
+      allowed: true,
+      basis: 'NEWBORN',
+      benefitStart: '2023-01-01',
+      reason: expect.stringContaining(
+        "341323-2023 does not state when a newborn's benefits start (the notice is silent)",
+      ),
     });
   });
 

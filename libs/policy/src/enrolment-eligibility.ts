@@ -86,14 +86,25 @@ export function decideEnrolment(policy: RegionSeasonPolicy, req: EnrolmentReques
         `newborn is ${age} days old; ${policy.id} allows newborn registration within ${limit} of birth (${nb.source})`,
       );
     }
-    const start = birth > periodStart ? birth : periodStart;
+    if (nb.benefitsFrom !== 'BIRTH_DATE') {
+      // The policy gives a registration window but not when benefits start: cover from the period.
+      return {
+        allowed: true,
+        basis: 'NEWBORN',
+        benefitStart: birth > periodStart ? birth : periodStart,
+        benefitEnd: end,
+        waitingMonths: 0,
+        reason: `newborn registered at ${age} days old; ${policy.id} does not state when a newborn's benefits start (${nb.unstated?.benefitsFrom ?? nb.source}): covered from ${birth > periodStart ? birth : periodStart}`,
+      };
+    }
+    const year = benefitYearContaining(policy, birth);
     return {
       allowed: true,
       basis: 'NEWBORN',
-      benefitStart: start,
-      benefitEnd: end,
+      benefitStart: birth,
+      benefitEnd: year.to,
       waitingMonths: 0,
-      reason: `newborn registered at ${age} days old; covered from ${start} (${nb.source})`,
+      reason: `newborn registered at ${age} days old; covered from birth on ${birth} to ${year.to}, the benefit year containing the birth date (${nb.source})${year.to < periodStart ? `; the ${periodStart}..${end} benefit year is a separate enrolment` : ''}`,
     };
   }
 
@@ -165,6 +176,28 @@ export function decideEnrolment(policy: RegionSeasonPolicy, req: EnrolmentReques
         ? `late enrolment with a ${waitingMonths}-month waiting period (${late.source})`
         : `late enrolment, covered from the day after payment (${late.source})`,
   };
+}
+
+/**
+ * 落地参保: the benefit year (待遇享受期) that contains `date`. The policy's benefit period repeats
+ * year by year, so a birth before it falls in the same period of an earlier year; a policy that
+ * states no period start counts from the day after its collection window.
+ */
+export function benefitYearContaining(
+  policy: RegionSeasonPolicy,
+  date: string,
+): { from: string; to: string } {
+  let from = policy.benefitPeriod.from ?? addDays(policy.collectionWindow.to, 1);
+  let to = policy.benefitPeriod.to;
+  while (date < from) {
+    from = addMonths(from, -12);
+    to = addMonths(to, -12);
+  }
+  while (date > to) {
+    from = addMonths(from, 12);
+    to = addMonths(to, 12);
+  }
+  return { from, to };
 }
 
 /**

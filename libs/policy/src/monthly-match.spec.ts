@@ -39,7 +39,7 @@ describe('monthly match (当月参保、次月资助)', () => {
       monthlyMatch(s23, '2023-11', [candidate({ identities: certified, alreadyTransferred: true })]),
     ).toEqual({
       transfers: [],
-      skipped: [{ idNumber: ID, reason: 'already transferred this season' }],
+      skipped: [{ idNumber: ID, code: 'ALREADY_TRANSFERRED', reason: 'already transferred this season' }],
     });
     // Removed from the roster in January: nothing is clawed back, nothing new is made.
     const lost = [
@@ -67,6 +67,11 @@ describe('monthly match (当月参保、次月资助)', () => {
       candidate({ idNumber: 'c', paidFen: 20000, paidInFullOn: null, identities: certified }),
     ]);
     expect(r.transfers).toEqual([]);
+    expect(r.skipped.map((s) => s.code)).toEqual([
+      'SUBSIDY_ALREADY_ENJOYED',
+      'NOT_PAID_IN_FULL',
+      'NOT_PAID_IN_FULL',
+    ]);
     expect(r.skipped.map((s) => s.reason)).toEqual([
       'subsidy already enjoyed this season',
       'not paid in full by 2023-11-30',
@@ -95,14 +100,85 @@ describe('monthly match (当月参保、次月资助)', () => {
       candidate({
         idNumber: 'tekun',
         enrolmentRegionCode: '411421',
-        identities: [identity('EXTREME_POVERTY', '411421')],
+        // certified after paying: Minquan's match transfers only REIMBURSE subsidies
+        identities: [identity('EXTREME_POVERTY', '411421', { validFrom: '2023-10-20' })],
       }),
     ]);
     expect(r.transfers.map((t) => [t.idNumber, t.amountFen, t.route, t.transferMonth])).toEqual([
       ['dibao', 8000, 'CIVIL_AFFAIRS_ACCOUNT', '2023-11'],
       ['monitored', 8000, 'TOWNSHIP_GOVERNMENT', '2023-11'],
     ]);
-    expect(r.skipped.map((s) => s.idNumber)).toEqual(['elsewhere', 'tekun']);
+    expect(r.skipped).toEqual([
+      {
+        idNumber: 'elsewhere',
+        code: 'CERTIFIED_ELSEWHERE',
+        reason:
+          '低保对象 (MINIMUM_LIVING) was certified in 620725; 411421-2023 subsidises only identities certified where the person enrols (411421) (MQ 二(二)2)',
+      },
+      {
+        idNumber: 'tekun',
+        code: 'MODE_NOT_TRANSFERRED',
+        reason: 'FULL subsidies are not transferred after payment under 411421-2023 (MQ 二(二)2 — 先征后补)',
+      },
+    ]);
+  });
+
+  it('Shandan 2023: paid 380 in October, certified 特困 in November: the full 380 to the one-card account in December, once (S23 五(二)2)', () => {
+    const tekun = [identity('EXTREME_POVERTY', '620725', { validFrom: '2023-11-05' })];
+    const nov = monthlyMatch(s23, '2023-11', [candidate({ identities: tekun })]);
+    expect(nov.transfers).toEqual([
+      {
+        idNumber: ID,
+        amountFen: 38000,
+        category: 'EXTREME_POVERTY',
+        route: 'ONE_CARD',
+        transferMonth: '2023-12',
+        reason: expect.stringContaining('FULL 38000 fen'),
+      },
+    ]);
+    expect(
+      monthlyMatch(s23, '2023-11', [candidate({ identities: tekun, alreadyTransferred: true })]).transfers,
+    ).toEqual([]);
+    // Certified already when paying in full (proxy paid, or a reduced contribution overpaid):
+    // the subsidy was theirs then; nothing is transferred, whatever order the events came in.
+    expect(
+      monthlyMatch(s23, '2023-11', [
+        candidate({ idNumber: 'proxy', identities: [identity('EXTREME_POVERTY', '620725')] }),
+        candidate({ idNumber: 'dibao', identities: [identity('MINIMUM_LIVING_RURAL_CLASS_1_2', '620725')] }),
+      ]).skipped,
+    ).toEqual([
+      {
+        idNumber: 'proxy',
+        code: 'SUBSIDY_ALREADY_ENJOYED',
+        reason: expect.stringMatching(/^certified before paying in full on 2023-10-15: 特困人员/),
+      },
+      {
+        idNumber: 'dibao',
+        code: 'SUBSIDY_ALREADY_ENJOYED',
+        reason: expect.stringMatching(/^certified before paying in full on 2023-10-15: 农村一、二类低保/),
+      },
+    ]);
+  });
+
+  it('names why nobody was paid: no identity, a category the policy does not know', () => {
+    const mq = seedPolicy('411421-2023');
+    const r = monthlyMatch(mq, '2023-11', [
+      candidate({ idNumber: 'none', enrolmentRegionCode: '411421' }),
+      candidate({
+        idNumber: 'monitored',
+        enrolmentRegionCode: '411421',
+        identities: [identity('MONITORED', '411421')],
+      }),
+    ]);
+    expect(r.skipped).toEqual([
+      { idNumber: 'none', code: 'NO_IDENTITY', reason: 'no identity on any approved roster for this person' },
+      {
+        idNumber: 'monitored',
+        code: 'CATEGORY_NOT_IN_POLICY',
+        reason:
+          '监测人口 (MONITORED) gets no subsidy under 411421-2023: the policy has no rule for this category',
+      },
+    ]);
   });
 
   it('Zhuji makes no transfers after payment', () => {

@@ -1,7 +1,17 @@
 import { addMonthsToMonth, Fen, fen, lastDayOfMonth, YearMonth } from '@urrbmi/domain';
 import { PayoutRoute, SubsidyCategory } from './categories';
 import { RegionSeasonPolicy } from './policy.model';
-import { assessSubsidy, IdentityPeriod } from './subsidy-assessment';
+import { AssessmentReasonCode, assessSubsidy, IdentityPeriod } from './subsidy-assessment';
+
+/** Why the match made no transfer for a person: its own codes, or the assessment's. */
+export type MatchSkipCode =
+  | 'MATCH_NOT_OFFERED'
+  | 'ALREADY_TRANSFERRED'
+  | 'SUBSIDY_ALREADY_ENJOYED'
+  | 'NOT_PAID_IN_FULL'
+  | 'MODE_NOT_TRANSFERRED'
+  | 'NO_TRANSFER_ROUTE'
+  | Exclude<AssessmentReasonCode, 'SUBSIDISED'>;
 
 export interface MatchCandidate {
   idNumber: string;
@@ -29,7 +39,7 @@ export interface OneCardTransferInstruction {
 
 export interface MatchResult {
   transfers: OneCardTransferInstruction[];
-  skipped: { idNumber: string; reason: string }[];
+  skipped: { idNumber: string; code: MatchSkipCode; reason: string }[];
 }
 
 /**
@@ -46,24 +56,48 @@ export function monthlyMatch(
   const out: MatchResult = { transfers: [], skipped: [] };
   if (!rule.enabled) {
     for (const c of candidates)
-      out.skipped.push({ idNumber: c.idNumber, reason: `${policy.id} makes no transfers after payment` });
+      out.skipped.push({
+        idNumber: c.idNumber,
+        code: 'MATCH_NOT_OFFERED',
+        reason: `${policy.id} makes no transfers after payment (${rule.source})`,
+      });
     return out;
   }
   const asOf = lastDayOfMonth(month);
   const transferMonth = addMonthsToMonth(month, rule.transferMonthOffset ?? 1);
   const standard = policy.contribution.individualFen;
   for (const c of candidates) {
-    const skip = (reason: string) => out.skipped.push({ idNumber: c.idNumber, reason });
+    const skip = (code: MatchSkipCode, reason: string) =>
+      out.skipped.push({ idNumber: c.idNumber, code, reason });
     if (c.alreadyTransferred) {
-      skip('already transferred this season');
+      skip('ALREADY_TRANSFERRED', 'already transferred this season');
       continue;
     }
     if (c.subsidyEnjoyedFen > 0) {
-      skip('subsidy already enjoyed this season');
+      skip('SUBSIDY_ALREADY_ENJOYED', 'subsidy already enjoyed this season');
       continue;
     }
     if (c.paidInFullOn === null || c.paidInFullOn > asOf || c.paidFen < standard) {
-      skip(`not paid in full by ${asOf}`);
+      skip('NOT_PAID_IN_FULL', `not paid in full by ${asOf}`);
+      continue;
+    }
+    // Certified already when they paid: the subsidy was theirs then — a proxy payment or a reduced
+    // contribution (an overpayment is refunded, not transferred). Judged from the identity periods
+    // and the payment date, so the order in which rosters and payments arrive does not matter.
+    const atPayment = assessSubsidy(policy, {
+      enrolmentRegionCode: c.enrolmentRegionCode,
+      asOf: c.paidInFullOn,
+      paidInFullOn: c.paidInFullOn,
+      identities: c.identities,
+    });
+    if (
+      atPayment.reasonCode === 'SUBSIDISED' &&
+      (atPayment.mode === 'FULL' || atPayment.mode === 'DIFFERENCE')
+    ) {
+      skip(
+        'SUBSIDY_ALREADY_ENJOYED',
+        `certified before paying in full on ${c.paidInFullOn}: ${atPayment.reason}`,
+      );
       continue;
     }
     const a = assessSubsidy(policy, {
@@ -71,17 +105,22 @@ export function monthlyMatch(
       asOf,
       identities: c.identities,
     });
-    if (a.category === null || a.subsidyFen <= 0 || a.mode === null) {
-      skip(a.reason);
+    if (a.reasonCode !== 'SUBSIDISED' || a.category === null || a.mode === null) {
+      skip(a.reasonCode === 'SUBSIDISED' ? 'CATEGORY_GETS_NOTHING' : a.reasonCode, a.reason);
       continue;
     }
     if (!rule.modes.includes(a.mode)) {
-      skip(`${a.mode} subsidies are not transferred after payment under ${policy.id}`);
+      skip(
+        'MODE_NOT_TRANSFERRED',
+        `${a.mode} subsidies are not transferred after payment under ${policy.id} (${rule.source})`,
+      );
       continue;
     }
-    const route = a.mode === 'DIFFERENCE' ? rule.transferRoute : a.route;
+    // REIMBURSE rules name their own route; FULL (proxy payment) and DIFFERENCE (reduced
+    // contribution) have no route to a person who already paid, so the match's route is used.
+    const route = a.mode === 'REIMBURSE' ? a.route : rule.transferRoute;
     if (!route) {
-      skip(`${policy.id} names no route for ${a.mode} transfers`);
+      skip('NO_TRANSFER_ROUTE', `${policy.id} names no route for ${a.mode} transfers`);
       continue;
     }
     out.transfers.push({

@@ -26,6 +26,22 @@ export class PolicyRegistry {
     return this.byId.get(`${regionCode.slice(0, 6)}-${season}`);
   }
 
+  /**
+   * The region's policy for what happens on `date`: the latest season whose collection has opened
+   * (or states no opening) and whose benefit period has not ended; else the region's latest season.
+   */
+  inForce(regionCode: string, date: string): RegionSeasonPolicy | undefined {
+    const own = this.all()
+      .filter((p) => p.region.code === regionCode.slice(0, 6))
+      .sort((a, b) => b.season - a.season);
+    return (
+      own.find(
+        (p) =>
+          (p.collectionWindow.from === null || p.collectionWindow.from <= date) && date <= p.benefitPeriod.to,
+      ) ?? own[0]
+    );
+  }
+
   get(regionCode: string, season: number): RegionSeasonPolicy {
     const p = this.find(regionCode, season);
     if (!p) throw new UnknownPolicyError(regionCode, season);

@@ -7,6 +7,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Query,
   Req,
   Res,
 } from '@nestjs/common';
@@ -18,14 +19,15 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { CurrentPrincipal, DomainError, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
-import { UploadStore, XLSX_TYPE } from '@urrbmi/files';
+import { csvLine, UploadStore, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
 import { BatchProcessor } from './batch-processor';
 import { BatchRecord, BatchRepository, BatchType } from './batch.repository';
 
@@ -120,24 +122,34 @@ export class BatchController {
 
   @Get(':id/rejects')
   @Roles('mib', 'township', 'ops')
-  @ApiProduces('text/csv')
-  @ApiOperation({ summary: 'Reject report: line,id_number (masked),code,message, as CSV' })
+  @ApiProduces('text/csv', XLSX_TYPE)
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
+  @ApiOperation({
+    summary: 'Reject report: line,id_number (masked),code,message, as CSV (RFC 4180) or XLSX (format=xlsx)',
+  })
   async rejects(
     @Param('id', ParseUUIDPipe) id: string,
-    @Res() res: { setHeader(k: string, v: string): void; write(s: string): boolean; end(): void },
+    @Res() res: Writable & { setHeader(k: string, v: string): void },
+    @Query('format') format = 'csv',
   ) {
+    if (!['csv', 'xlsx'].includes(format)) throw new DomainError('BAD_QUERY', 'format is csv or xlsx', 400);
     const b = await this.batches.find(id);
     if (!b) throw new NotFoundException(`no batch ${id}`);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="rejects-${id}.csv"`);
-    res.write('\uFEFFline,id_number,code,message\n');
-    const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+    const header = ['line', 'id_number', 'code', 'message'];
+    res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
+    res.setHeader('Content-Disposition', `attachment; filename="rejects-${id}.${format}"`);
+    const xlsx = format === 'xlsx' ? new XlsxListWriter(res, 'rejects', header) : undefined;
+    // The BOM lets Excel open the UTF-8 file with its Chinese messages intact.
+    if (!xlsx) res.write('\uFEFF' + csvLine(header));
     for (let after = 0; ;) {
       const page = await this.batches.rejects(id, after, 5000);
       if (page.length === 0) break;
-      res.write(page.map((r) => `${r.line},${r.idNumber ?? ''},${r.code},${quote(r.message)}\n`).join(''));
+      const cells = page.map((r) => [r.line, r.idNumber, r.code, r.message]);
+      if (xlsx) xlsx.add(cells);
+      else if (!res.write(cells.map(csvLine).join(''))) await new Promise<void>((r) => res.once('drain', r));
       after = page[page.length - 1].line;
     }
-    res.end();
+    if (xlsx) await xlsx.finish();
+    else res.end();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '@urrbmi/platform';
 
 export type BatchType = 'REGISTRATIONS' | 'DEATHS';
 export type BatchStatus = 'RECEIVED' | 'PROCESSING' | 'DONE' | 'FAILED';
@@ -57,7 +58,11 @@ function toRecord(r: Record<string, unknown>): BatchRecord {
 
 @Injectable()
 export class BatchRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Submitted and finished times come from the service clock, not the database's. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** Creates the batch unless the same content of the same type exists; returns the one that stands. */
   async createOrFind(
@@ -67,8 +72,8 @@ export class BatchRepository {
     >,
   ): Promise<{ created: boolean; batch: BatchRecord }> {
     const inserted = await this.dataSource.query(
-      `INSERT INTO enrollment.batches (id, sha256, batch_type, file_name, content_type, size_bytes, storage_path, status, submitted_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'RECEIVED', $8)
+      `INSERT INTO enrollment.batches (id, sha256, batch_type, file_name, content_type, size_bytes, storage_path, status, submitted_by, submitted_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'RECEIVED', $8, $9)
        ON CONFLICT (batch_type, sha256) DO NOTHING RETURNING ${COLUMNS}`,
       [
         b.id,
@@ -79,6 +84,7 @@ export class BatchRepository {
         b.sizeBytes,
         b.storagePath,
         `${b.submittedBy}|${b.submitterRole}`,
+        this.clock.now(),
       ],
     );
     if (inserted.length > 0) return { created: true, batch: toRecord(inserted[0]) };
@@ -103,8 +109,8 @@ export class BatchRepository {
 
   async setStatus(id: string, status: BatchStatus, error: string | null = null): Promise<void> {
     await this.dataSource.query(
-      `UPDATE enrollment.batches SET status = $2, error = $3, finished_at = CASE WHEN $2 IN ('DONE', 'FAILED') THEN now() ELSE finished_at END WHERE id = $1`,
-      [id, status, error],
+      `UPDATE enrollment.batches SET status = $2, error = $3, finished_at = CASE WHEN $2 IN ('DONE', 'FAILED') THEN $4::timestamptz ELSE finished_at END WHERE id = $1`,
+      [id, status, error, this.clock.now()],
     );
   }
 

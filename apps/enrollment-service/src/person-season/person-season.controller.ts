@@ -37,6 +37,12 @@ export class PersonSeasonController {
       this.repository.ledgers(this.dataSource, [e.id]),
       this.repository.history(e.id),
     ]);
+    // The latest word of the subsidy service, after payment too (then it changes nothing this
+    // season, but says why — e.g. an identity that began after payment).
+    const assessed = [...history]
+      .reverse()
+      .find((h) => h.change === 'ASSESSED' || h.change === 'ASSESSMENT_AFTER_PAYMENT');
+    const said = assessed?.details as { reasonCode?: string; reason?: string } | undefined;
     return {
       enrollmentId: e.id,
       idNumber: e.idNumber,
@@ -55,6 +61,14 @@ export class PersonSeasonController {
         category: e.subsidyCategory,
         mode: e.subsidyMode,
         reason: e.subsidyReason,
+        latestAssessment: assessed
+          ? {
+              at: assessed.at,
+              change: assessed.change,
+              reasonCode: said?.reasonCode ?? null,
+              reason: said?.reason ?? null,
+            }
+          : null,
       },
       paidFen: e.paidFen,
       paidAs: e.paidAs,

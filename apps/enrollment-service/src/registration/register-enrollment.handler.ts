@@ -19,6 +19,9 @@ export interface RegisteredEnrollment {
   policyId: string;
   amountDueFen: number;
   expectedBenefitStart: string;
+  expectedBenefitEnd: string;
+  /** Why the benefit period is what it is (newborn: from birth; a policy silent on it: said here). */
+  benefitReason: string;
   registeredAt: string;
 }
 
@@ -28,6 +31,9 @@ export interface CheckedRegistration {
   policy: RegionSeasonPolicy;
   facts: EnrolmentFacts;
   expectedBenefitStart: string;
+  /** Optional for registrations made by a payment (续保), which take the policy's period. */
+  expectedBenefitEnd?: string;
+  benefitReason?: string;
 }
 
 /**
@@ -102,6 +108,8 @@ export class RegisterEnrollmentHandler {
       policy,
       facts,
       expectedBenefitStart: decision.benefitStart,
+      expectedBenefitEnd: decision.benefitEnd,
+      benefitReason: decision.reason,
     };
   }
 
@@ -164,6 +172,8 @@ export class RegisterEnrollmentHandler {
         policyId: checked.policy.id,
         amountDueFen: checked.policy.contribution.individualFen,
         expectedBenefitStart: checked.expectedBenefitStart,
+        expectedBenefitEnd: checked.expectedBenefitEnd ?? checked.policy.benefitPeriod.to,
+        benefitReason: checked.benefitReason ?? '',
         registeredAt: event.registeredAt,
       };
     });
@@ -219,7 +229,12 @@ export class RegisterEnrollmentHandler {
         enrollmentId: id,
         actor: holder,
         change: 'REGISTERED',
-        details: { kind: checked.cmd.kind, expectedBenefitStart: checked.expectedBenefitStart },
+        details: {
+          kind: checked.cmd.kind,
+          expectedBenefitStart: checked.expectedBenefitStart,
+          expectedBenefitEnd: checked.expectedBenefitEnd,
+          benefitReason: checked.benefitReason,
+        },
       })),
     );
     await this.outbox.publish(

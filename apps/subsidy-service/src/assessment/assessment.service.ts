@@ -40,9 +40,11 @@ export async function identitiesOf(
 }
 
 /**
- * (Re-)assesses enrolled people who have not paid in full: highest subsidy wins, never two, with the
- * policy of their region and season, on today's identities. A changed (or first) assessment is
- * stored and published as `subsidy.assessed`; after payment nothing changes this season.
+ * (Re-)assesses enrolled people: highest subsidy wins, never two, with the policy of their region
+ * and season. Until they have paid the whole standard they are judged on today's identities; after
+ * that on the day they paid it (no claw-back, no top-up), so only the explanation can change — an
+ * identity that began after payment is named as such (the monthly match decides its transfer).
+ * A changed (or first) assessment is stored and published as `subsidy.assessed`.
  */
 @Injectable()
 export class AssessmentService {
@@ -54,32 +56,39 @@ export class AssessmentService {
 
   async reassess(m: EntityManager, idNumbers: string[], causationId?: string): Promise<number> {
     if (idNumbers.length === 0) return 0;
-    const enrolments: { id_number: string; season: number; region_code: string; old: string | null }[] =
-      await m.query(
-        `SELECT e.id_number, e.season, e.region_code,
-              CASE WHEN a.id_number IS NULL THEN NULL ELSE concat_ws('|', a.category, a.subsidy_fen, a.mode, a.amount_due_fen) END AS old
+    const enrolments: {
+      id_number: string;
+      season: number;
+      region_code: string;
+      paid_in_full_on: string | null;
+      old: string | null;
+    }[] = await m.query(
+      `SELECT e.id_number, e.season, e.region_code, to_char(e.paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on,
+              CASE WHEN a.id_number IS NULL THEN NULL ELSE concat_ws('|', a.category, a.subsidy_fen, a.mode, a.amount_due_fen, a.reason_code) END AS old
          FROM subsidy.enrolments e LEFT JOIN subsidy.assessments a ON a.id_number = e.id_number AND a.season = e.season
-        WHERE e.id_number = ANY($1::text[]) AND e.status <> 'CANCELLED' AND e.paid_in_full_on IS NULL
+        WHERE e.id_number = ANY($1::text[]) AND e.status <> 'CANCELLED'
         ORDER BY e.id_number, e.season FOR UPDATE OF e`,
-        [[...new Set(idNumbers)]],
-      );
+      [[...new Set(idNumbers)]],
+    );
     const identities = await identitiesOf(
       m,
       enrolments.map((e) => e.id_number),
     );
     const today = this.clock.today();
-    const assessedAt = toShanghaiIso(this.clock.now());
+    const now = this.clock.now();
+    const assessedAt = toShanghaiIso(now);
     const changed: SubsidyAssessedV1[] = [];
     for (const e of enrolments) {
       const policy = this.policies.find(e.region_code, e.season);
       if (!policy) continue;
       const a = assessSubsidy(policy, {
         enrolmentRegionCode: e.region_code,
-        asOf: today,
+        asOf: e.paid_in_full_on ?? today,
+        paidInFullOn: e.paid_in_full_on,
         identities: identities.get(e.id_number) ?? [],
       });
-      const now = [a.category ?? '', a.subsidyFen, a.mode ?? '', a.amountDueFen].join('|');
-      if (e.old !== null && e.old === now) continue;
+      const next = [a.category ?? '', a.subsidyFen, a.mode ?? '', a.amountDueFen, a.reasonCode].join('|');
+      if (e.old !== null && e.old === next) continue;
       changed.push({
         idNumber: e.id_number,
         season: e.season,
@@ -91,15 +100,17 @@ export class AssessmentService {
         amountDueFen: a.amountDueFen,
         route: a.route ?? undefined,
         reason: a.reason.slice(0, 500),
+        reasonCode: a.reasonCode,
         assessedAt,
       });
     }
     if (changed.length === 0) return 0;
     await m.query(
-      `INSERT INTO subsidy.assessments AS a (id_number, season, policy_id, category, subsidy_fen, mode, amount_due_fen, route, reason)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[])
+      `INSERT INTO subsidy.assessments AS a (id_number, season, policy_id, category, subsidy_fen, mode, amount_due_fen, route, reason, reason_code, assessed_at)
+       SELECT *, $11::timestamptz FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[])
        ON CONFLICT (id_number, season) DO UPDATE SET policy_id = EXCLUDED.policy_id, category = EXCLUDED.category, subsidy_fen = EXCLUDED.subsidy_fen,
-         mode = EXCLUDED.mode, amount_due_fen = EXCLUDED.amount_due_fen, route = EXCLUDED.route, reason = EXCLUDED.reason, assessed_at = now()`,
+         mode = EXCLUDED.mode, amount_due_fen = EXCLUDED.amount_due_fen, route = EXCLUDED.route, reason = EXCLUDED.reason,
+         reason_code = EXCLUDED.reason_code, assessed_at = EXCLUDED.assessed_at`,
       [
         changed.map((c) => c.idNumber),
         changed.map((c) => c.season),
@@ -110,6 +121,8 @@ export class AssessmentService {
         changed.map((c) => c.amountDueFen),
         changed.map((c) => c.route ?? null),
         changed.map((c) => c.reason),
+        changed.map((c) => c.reasonCode),
+        now,
       ],
     );
     await this.outbox.publish(

@@ -21,7 +21,7 @@ export class AssessmentsController {
       throw new DomainError('INVALID_ID_NUMBER', 'idNumber must be a valid resident ID number', 400);
     const id = idNumber.toUpperCase();
     const [a] = await this.dataSource.query(
-      `SELECT policy_id, category, subsidy_fen, mode, amount_due_fen, route, reason, assessed_at FROM subsidy.assessments WHERE id_number = $1 AND season = $2`,
+      `SELECT policy_id, category, subsidy_fen, mode, amount_due_fen, route, reason, reason_code, assessed_at FROM subsidy.assessments WHERE id_number = $1 AND season = $2`,
       [id, season],
     );
     if (!a) throw new NotFoundException(`no assessment for this person in season ${season}`);
@@ -35,6 +35,7 @@ export class AssessmentsController {
       mode: a.mode,
       amountDueFen: a.amount_due_fen,
       route: a.route,
+      reasonCode: a.reason_code,
       reason: a.reason,
       assessedAt: a.assessed_at,
       identities: (await identitiesOf(manager, [id])).get(id) ?? [],

@@ -1,7 +1,8 @@
-import { Controller, Get, ParseIntPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, ParseIntPipe, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { maskResidentId } from '@urrbmi/domain';
+import { CsvCell, csvDocument, XLSX_TYPE, xlsxBuffer } from '@urrbmi/files';
 import { DomainError, Roles } from '@urrbmi/platform';
 import { PolicyRegistry, ruleFor, SubsidyCategory } from '@urrbmi/policy';
 
@@ -23,7 +24,7 @@ export class ProxyPaymentsController {
   @ApiOperation({ summary: 'Fully subsidised people still to be paid for, per funding source, with totals' })
   @ApiQuery({ name: 'region', example: '620725' })
   @ApiQuery({ name: 'season', example: 2023 })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'] })
   async list(
     @Query('region') region: string,
     @Query('season', ParseIntPipe) season: number,
@@ -57,15 +58,24 @@ export class ProxyPaymentsController {
       });
       byFunding.set(funding, g);
     }
-    if (format === 'csv') {
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      const lines = ['funding,id_number,category,amount_fen'];
+    if (format === 'csv' || format === 'xlsx') {
+      const header = ['funding', 'id_number', 'category', 'amount_fen'];
+      const lines: CsvCell[][] = [];
       for (const g of byFunding.values()) {
         for (const p of g.people as { idNumber: string; category: string; amountFen: number }[])
-          lines.push(`${g.funding},${p.idNumber},${p.category},${p.amountFen}`);
-        lines.push(`${g.funding},TOTAL ${g.count},,${g.totalFen}`);
+          lines.push([g.funding, p.idNumber, p.category, p.amountFen]);
+        lines.push([g.funding, `TOTAL ${g.count}`, null, g.totalFen]);
       }
-      return lines.join('\n') + '\n';
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="proxy-payments-${region}-${season}.${format}"`,
+      );
+      if (format === 'xlsx') {
+        res.setHeader('Content-Type', XLSX_TYPE);
+        return new StreamableFile(await xlsxBuffer('代缴名单', header, lines));
+      }
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      return csvDocument(header, lines);
     }
     return { region, season, policyId: policy.id, fundingSources: [...byFunding.values()] };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOperation,
@@ -23,6 +23,7 @@ import {
 import { DataSource } from 'typeorm';
 import { SubsidyTransferSettled } from '@urrbmi/contracts';
 import { maskResidentId, toShanghaiIso } from '@urrbmi/domain';
+import { CsvCell, csvDocument, XLSX_TYPE, xlsxBuffer } from '@urrbmi/files';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
 import { MonthlyMatchService } from './monthly-match.service';
@@ -92,7 +93,7 @@ export class MatchController {
   })
   @ApiQuery({ name: 'month', example: '2023-12', description: 'the transfer month' })
   @ApiQuery({ name: 'route', required: false, example: 'ONE_CARD' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'] })
   async transfers(
     @Query('month') month: string,
     @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },
@@ -113,17 +114,35 @@ export class MatchController {
         WHERE transfer_month = $1 AND ($2::text IS NULL OR route = $2) ORDER BY route, id_number`,
       [month, route ?? null],
     );
-    if (format === 'csv') {
+    if (format === 'csv' || format === 'xlsx') {
       // The instruction file of a route: one line per transfer and a total line. ID numbers are masked
       // like every export; the transfer id is what the bank's result refers back to.
+      const header = ['transfer_id', 'id_number', 'region_code', 'category', 'amount_fen', 'route', 'status'];
+      const lines: CsvCell[][] = rows.map((r) => [
+        r.id,
+        maskResidentId(r.id_number),
+        r.region_code,
+        r.category,
+        r.amount_fen,
+        r.route,
+        r.status,
+      ]);
+      lines.push([
+        'TOTAL',
+        rows.length,
+        null,
+        null,
+        rows.reduce((s, r) => s + r.amount_fen, 0),
+        route ?? null,
+        null,
+      ]);
+      res.setHeader('Content-Disposition', `attachment; filename="transfers-${month}.${format}"`);
+      if (format === 'xlsx') {
+        res.setHeader('Content-Type', XLSX_TYPE);
+        return new StreamableFile(await xlsxBuffer(month, header, lines));
+      }
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      const lines = ['transfer_id,id_number,region_code,category,amount_fen,route,status'];
-      for (const r of rows)
-        lines.push(
-          `${r.id},${maskResidentId(r.id_number)},${r.region_code},${r.category},${r.amount_fen},${r.route},${r.status}`,
-        );
-      lines.push(`TOTAL,${rows.length},,,${rows.reduce((s, r) => s + r.amount_fen, 0)},${route ?? ''},`);
-      return lines.join('\n') + '\n';
+      return csvDocument(header, lines);
     }
     const routes = new Map<
       string,
@@ -165,7 +184,7 @@ export class MatchController {
         }[],
         number,
       ] = await m.query(
-        `UPDATE subsidy.transfers t SET status = x.s, failure = x.f, settled_at = now(), settled_by = $4
+        `UPDATE subsidy.transfers t SET status = x.s, failure = x.f, settled_at = $5, settled_by = $4
            FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(id, s, f)
           WHERE t.id = x.id AND t.status = 'REQUESTED'
          RETURNING t.id, t.id_number, t.season, t.amount_fen, t.status, t.failure`,
@@ -174,6 +193,7 @@ export class MatchController {
           batch.results.map((r) => r.status),
           batch.results.map((r) => r.failure ?? null),
           by.holder,
+          this.clock.now(),
         ],
       );
       const settledAt = toShanghaiIso(this.clock.now());

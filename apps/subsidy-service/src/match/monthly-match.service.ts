@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { SubsidyTransferRequested } from '@urrbmi/contracts';
-import { lastDayOfMonth, maskResidentId, toShanghaiIso } from '@urrbmi/domain';
+import { addDays, lastDayOfMonth, maskResidentId, toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { Clock } from '@urrbmi/platform';
-import { MatchCandidate, monthlyMatch, PolicyRegistry } from '@urrbmi/policy';
+import { Clock, DomainError } from '@urrbmi/platform';
+import { MatchCandidate, MatchSkipCode, monthlyMatch, PolicyRegistry } from '@urrbmi/policy';
 import { identitiesOf } from '../assessment/assessment.service';
 
 const PAGE = 5000;
@@ -16,6 +16,8 @@ export interface MatchRunResult {
   candidates: number;
   transfersCreated: number;
   skipped: number;
+  /** Who was not paid and why (the first 1,000; ID numbers masked). */
+  skippedPeople: { idNumber: string; code: MatchSkipCode; reason: string }[];
   transfers: {
     transferId: string;
     idNumber: string;
@@ -41,6 +43,16 @@ export class MonthlyMatchService {
 
   async run(month: string, trigger: string): Promise<MatchRunResult> {
     const asOf = lastDayOfMonth(month);
+    // Judged on the month's last day: before it has passed, people certified or paying later in
+    // the month would be missed, and a month is matched once.
+    const today = this.clock.today();
+    if (asOf >= today)
+      throw new DomainError(
+        'MONTH_NOT_ENDED',
+        `month ${month} has not ended by the service clock (today is ${today}); it can be matched from ${addDays(asOf, 1)}`,
+        422,
+        { month, today },
+      );
     return this.dataSource.transaction(async (m) => {
       // One run at a time: concurrent runs would race on the same people.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('subsidy-match'))`);
@@ -50,6 +62,7 @@ export class MonthlyMatchService {
         candidates: 0,
         transfersCreated: 0,
         skipped: 0,
+        skippedPeople: [],
         transfers: [],
       };
       // Keyset pages of candidates: bounded memory whatever the number of enrolments, and three
@@ -77,16 +90,18 @@ export class MonthlyMatchService {
         if (rows.length === 0) break;
         after = [rows[rows.length - 1].id_number, rows[rows.length - 1].season];
         result.candidates += rows.length;
-        const fresh = await this.matchPage(m, month, rows);
+        const { fresh, skipped } = await this.matchPage(m, month, rows);
         result.skipped += rows.length - fresh.length;
+        if (result.skippedPeople.length < 1000)
+          result.skippedPeople.push(...skipped.slice(0, 1000 - result.skippedPeople.length));
         result.transfersCreated += fresh.length;
         if (result.transfers.length < 1000)
           result.transfers.push(...fresh.slice(0, 1000 - result.transfers.length));
       }
       await m.query(
-        `INSERT INTO subsidy.match_runs (month, trigger, transfers_created) VALUES ($1, $2, $3)
-         ON CONFLICT (month) DO UPDATE SET runs = subsidy.match_runs.runs + 1, last_run_at = now(), transfers_created = subsidy.match_runs.transfers_created + EXCLUDED.transfers_created`,
-        [month, trigger, result.transfersCreated],
+        `INSERT INTO subsidy.match_runs (month, trigger, transfers_created, first_run_at, last_run_at) VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (month) DO UPDATE SET runs = subsidy.match_runs.runs + 1, last_run_at = EXCLUDED.last_run_at, transfers_created = subsidy.match_runs.transfers_created + EXCLUDED.transfers_created`,
+        [month, trigger, result.transfersCreated, this.clock.now()],
       );
       return result;
     });
@@ -102,7 +117,7 @@ export class MonthlyMatchService {
       paid_fen: number;
       paid_in_full_on: string;
     }[],
-  ): Promise<MatchRunResult['transfers']> {
+  ): Promise<{ fresh: MatchRunResult['transfers']; skipped: MatchRunResult['skippedPeople'] }> {
     const identities = await identitiesOf(
       m,
       rows.map((r) => r.id_number),
@@ -134,8 +149,11 @@ export class MonthlyMatchService {
       transferMonth: string;
       reason: string;
     }[] = [];
+    const skipped: MatchRunResult['skippedPeople'] = [];
     for (const { region, season, list } of byPolicy.values()) {
-      for (const t of monthlyMatch(this.policies.get(region, season), month, list).transfers) {
+      const matched = monthlyMatch(this.policies.get(region, season), month, list);
+      for (const s of matched.skipped) skipped.push({ ...s, idNumber: maskResidentId(s.idNumber) });
+      for (const t of matched.transfers) {
         created.push({
           id: randomUUID(),
           idNumber: t.idNumber,
@@ -149,10 +167,10 @@ export class MonthlyMatchService {
         });
       }
     }
-    if (created.length === 0) return [];
+    if (created.length === 0) return { fresh: [], skipped };
     const inserted: { id: string }[] = await m.query(
-      `INSERT INTO subsidy.transfers (id, id_number, season, region_code, match_month, transfer_month, amount_fen, category, route, status, reason)
-       SELECT id, i, s, r, $1, tm, a, c, rt, 'REQUESTED', why FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[])
+      `INSERT INTO subsidy.transfers (id, id_number, season, region_code, match_month, transfer_month, amount_fen, category, route, status, reason, created_at)
+       SELECT id, i, s, r, $1, tm, a, c, rt, 'REQUESTED', why, $11::timestamptz FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[])
          AS x(id, i, s, r, tm, a, c, rt, why)
        ON CONFLICT (id_number, season) WHERE status <> 'FAILED' DO NOTHING RETURNING id`,
       [
@@ -166,6 +184,7 @@ export class MonthlyMatchService {
         created.map((c) => c.category),
         created.map((c) => c.route),
         created.map((c) => c.reason),
+        this.clock.now(),
       ],
     );
     const ids = new Set(inserted.map((r) => r.id));
@@ -189,14 +208,17 @@ export class MonthlyMatchService {
         },
       })),
     );
-    return fresh.map((c) => ({
-      transferId: c.id,
-      idNumber: maskResidentId(c.idNumber),
-      amountFen: c.amountFen,
-      category: c.category,
-      route: c.route,
-      transferMonth: c.transferMonth,
-    }));
+    return {
+      skipped,
+      fresh: fresh.map((c) => ({
+        transferId: c.id,
+        idNumber: maskResidentId(c.idNumber),
+        amountFen: c.amountFen,
+        category: c.category,
+        route: c.route,
+        transferMonth: c.transferMonth,
+      })),
+    };
   }
 
   /** Whether month M was matched already (by the scheduler or on demand). */

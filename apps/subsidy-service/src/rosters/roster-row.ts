@@ -29,6 +29,8 @@ export function parseRosterRow(
   v: Record<string, string>,
   source: RosterSource,
   asOf: string,
+  /** The region the snapshot is of (`X-Region-Code`), when the sender named one. */
+  snapshotRegion?: string,
 ): RosterRow | RosterReject {
   const id = (v.id_number ?? '').trim().toUpperCase();
   const reject = (code: string, message: string): RosterReject => ({
@@ -52,6 +54,11 @@ export function parseRosterRow(
   const region = (v.certified_region_code ?? '').trim();
   if (!/^\d{6}$/.test(region))
     return reject('BAD_REGION', 'certified_region_code must be a 6-digit division code');
+  if (snapshotRegion !== undefined && region !== snapshotRegion)
+    return reject(
+      'OTHER_REGION',
+      `certified_region_code ${region} is not the region of this snapshot (X-Region-Code ${snapshotRegion})`,
+    );
   const from = (v.valid_from ?? '').trim() || asOf;
   const to = (v.valid_to ?? '').trim() || null;
   if (!isBusinessDate(from)) return reject('BAD_DATE', 'valid_from must be a date YYYY-MM-DD');

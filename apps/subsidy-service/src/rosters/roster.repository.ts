@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '@urrbmi/platform';
 import { RosterReject, RosterRow } from './roster-row';
 
 export interface RosterUpload {
@@ -18,6 +19,19 @@ export interface RosterUpload {
   rowsStaged: number;
   rowsRejected: number;
   summary: RosterSummary | null;
+  /** The regions this snapshot is of: people of the source certified elsewhere are never touched. */
+  regionCodes: string[];
+  warnings: RosterWarning[];
+}
+
+/** Something approving the snapshot would not do that its sender may expect (it is still staged). */
+export interface RosterWarning {
+  code: 'CATEGORY_NOT_SUBSIDISED' | 'NO_POLICY_FOR_REGION';
+  regionCode: string;
+  category?: string;
+  policyId?: string;
+  rows: number;
+  message: string;
 }
 
 export interface RosterSummary {
@@ -29,7 +43,7 @@ export interface RosterSummary {
 }
 
 const COLUMNS = `id, source, to_char(as_of, 'YYYY-MM-DD') AS as_of, sha256, status, uploaded_by, uploaded_role, uploaded_at, decided_by, decided_at,
-  decision_note, rows_read, rows_staged, rows_rejected, summary`;
+  decision_note, rows_read, rows_staged, rows_rejected, summary, region_codes, warnings`;
 
 function toUpload(r: Record<string, unknown>): RosterUpload {
   return {
@@ -48,13 +62,18 @@ function toUpload(r: Record<string, unknown>): RosterUpload {
     rowsStaged: r.rows_staged as number,
     rowsRejected: r.rows_rejected as number,
     summary: (r.summary as RosterSummary) ?? null,
+    regionCodes: (r.region_codes as string[]) ?? [],
+    warnings: (r.warnings as RosterWarning[]) ?? [],
   };
 }
 
 /** All SQL of roster snapshots and identity periods. */
 @Injectable()
 export class RosterRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async find(
     id: string,
@@ -81,9 +100,9 @@ export class RosterRepository {
     u: Pick<RosterUpload, 'id' | 'source' | 'asOf' | 'sha256' | 'uploadedBy' | 'uploadedRole'>,
   ): Promise<boolean> {
     const rows = await m.query(
-      `INSERT INTO subsidy.roster_uploads (id, source, as_of, sha256, status, uploaded_by, uploaded_role) VALUES ($1, $2, $3, $4, 'STAGED', $5, $6)
+      `INSERT INTO subsidy.roster_uploads (id, source, as_of, sha256, status, uploaded_by, uploaded_role, uploaded_at) VALUES ($1, $2, $3, $4, 'STAGED', $5, $6, $7)
        ON CONFLICT (source, as_of, sha256) DO NOTHING RETURNING id`,
-      [u.id, u.source, u.asOf, u.sha256, u.uploadedBy, u.uploadedRole],
+      [u.id, u.source, u.asOf, u.sha256, u.uploadedBy, u.uploadedRole, this.clock.now()],
     );
     return rows.length > 0;
   }
@@ -136,25 +155,32 @@ export class RosterRepository {
   }
 
   /** What approving the upload would change, against the source's open identity periods. */
-  async summarise(m: EntityManager, uploadId: string, source: string): Promise<RosterSummary> {
+  async summarise(
+    m: EntityManager,
+    uploadId: string,
+    source: string,
+    regionCodes: string[],
+  ): Promise<RosterSummary> {
     const perCategory: { category: string; added: number; removed: number }[] = await m.query(
       `WITH staged AS (SELECT id_number, category, certified_region_code FROM subsidy.roster_rows WHERE upload_id = $1),
-            open AS (SELECT id_number, category, certified_region_code FROM subsidy.identities WHERE source = $2 AND closed_by IS NULL),
+            open AS (SELECT id_number, category, certified_region_code FROM subsidy.identities
+                      WHERE source = $2 AND closed_by IS NULL AND certified_region_code = ANY($3::text[])),
             added AS (SELECT category FROM staged EXCEPT ALL SELECT category FROM staged s WHERE EXISTS (SELECT 1 FROM open o WHERE o.id_number = s.id_number AND o.category = s.category AND o.certified_region_code = s.certified_region_code)),
             removed AS (SELECT o.category FROM open o WHERE NOT EXISTS (SELECT 1 FROM staged s WHERE s.id_number = o.id_number AND s.category = o.category AND s.certified_region_code = o.certified_region_code))
        SELECT category, sum(a)::int AS added, sum(r)::int AS removed FROM (
          SELECT category, 1 AS a, 0 AS r FROM added UNION ALL SELECT category, 0, 1 FROM removed) x GROUP BY category ORDER BY category`,
-      [uploadId, source],
+      [uploadId, source, regionCodes],
     );
     const [people] = await m.query(
       `WITH staged AS (SELECT DISTINCT id_number FROM subsidy.roster_rows WHERE upload_id = $1),
-            open AS (SELECT DISTINCT id_number FROM subsidy.identities WHERE source = $2 AND closed_by IS NULL),
+            open AS (SELECT DISTINCT id_number FROM subsidy.identities WHERE source = $2 AND closed_by IS NULL AND certified_region_code = ANY($3::text[])),
             scat AS (SELECT id_number, string_agg(category || '@' || certified_region_code, ',' ORDER BY category) AS c FROM subsidy.roster_rows WHERE upload_id = $1 GROUP BY 1),
-            ocat AS (SELECT id_number, string_agg(category || '@' || certified_region_code, ',' ORDER BY category) AS c FROM subsidy.identities WHERE source = $2 AND closed_by IS NULL GROUP BY 1)
+            ocat AS (SELECT id_number, string_agg(category || '@' || certified_region_code, ',' ORDER BY category) AS c FROM subsidy.identities
+                      WHERE source = $2 AND closed_by IS NULL AND certified_region_code = ANY($3::text[]) GROUP BY 1)
        SELECT (SELECT count(*) FROM staged s WHERE NOT EXISTS (SELECT 1 FROM open o WHERE o.id_number = s.id_number))::int AS added,
               (SELECT count(*) FROM open o WHERE NOT EXISTS (SELECT 1 FROM staged s WHERE s.id_number = o.id_number))::int AS removed,
               (SELECT count(*) FROM scat JOIN ocat USING (id_number) WHERE scat.c <> ocat.c)::int AS changed`,
-      [uploadId, source],
+      [uploadId, source, regionCodes],
     );
     return {
       byCategory: Object.fromEntries(
@@ -171,26 +197,75 @@ export class RosterRepository {
     uploadId: string,
     counts: { read: number; staged: number; rejected: number },
     summary: RosterSummary,
+    regionCodes: string[],
+    warnings: RosterWarning[],
   ): Promise<void> {
     await m.query(
-      `UPDATE subsidy.roster_uploads SET rows_read = $2, rows_staged = $3, rows_rejected = $4, summary = $5 WHERE id = $1`,
-      [uploadId, counts.read, counts.staged, counts.rejected, JSON.stringify(summary)],
+      `UPDATE subsidy.roster_uploads SET rows_read = $2, rows_staged = $3, rows_rejected = $4, summary = $5, region_codes = $6, warnings = $7
+        WHERE id = $1`,
+      [
+        uploadId,
+        counts.read,
+        counts.staged,
+        counts.rejected,
+        JSON.stringify(summary),
+        regionCodes,
+        JSON.stringify(warnings),
+      ],
     );
   }
 
+  /** Per certified region of the staged rows: each category and how many rows carry it. */
+  async stagedCategories(
+    m: EntityManager,
+    uploadId: string,
+  ): Promise<{ regionCode: string; category: string; rows: number }[]> {
+    const rows: { certified_region_code: string; category: string; n: number }[] = await m.query(
+      `SELECT certified_region_code, category, count(*)::int AS n FROM subsidy.roster_rows WHERE upload_id = $1
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+      [uploadId],
+    );
+    return rows.map((r) => ({ regionCode: r.certified_region_code, category: r.category, rows: r.n }));
+  }
+
   /**
-   * Applies an approved snapshot to the identity periods of its source: people missing from it lose
+   * Serialises approvals of one source: two snapshots approved at once would each close what the
+   * other opens. Held until the approving transaction ends.
+   */
+  async lockSource(m: EntityManager, source: string): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('subsidy-roster:' || $1))`, [source]);
+  }
+
+  /** The newest approved snapshot of the source for any of these regions, if any. */
+  async newestApproved(
+    m: EntityManager,
+    source: string,
+    regionCodes: string[],
+  ): Promise<{ id: string; asOf: string; regionCode: string } | undefined> {
+    const rows: { id: string; as_of: string; region_code: string }[] = await m.query(
+      `SELECT u.id, to_char(u.as_of, 'YYYY-MM-DD') AS as_of, r.region_code
+         FROM subsidy.roster_uploads u, unnest(u.region_codes) AS r(region_code)
+        WHERE u.source = $1 AND u.status = 'APPROVED' AND r.region_code = ANY($2::text[])
+        ORDER BY u.as_of DESC, r.region_code LIMIT 1`,
+      [source, regionCodes],
+    );
+    return rows[0] ? { id: rows[0].id, asOf: rows[0].as_of, regionCode: rows[0].region_code } : undefined;
+  }
+
+  /**
+   * Applies an approved snapshot to the identity periods of its source in its regions (another
+   * region's people of the same source are never touched): people missing from it lose
    * the identity from its date (the period ends the day before); new ones open a period. Returns
    * everyone whose identities changed.
    */
   async apply(m: EntityManager, upload: RosterUpload): Promise<string[]> {
     const [closed]: [{ id_number: string }[], number] = await m.query(
       `UPDATE subsidy.identities i SET valid_to = GREATEST(i.valid_from, $3::date - 1), closed_by = $1
-        WHERE i.source = $2 AND i.closed_by IS NULL
+        WHERE i.source = $2 AND i.closed_by IS NULL AND i.certified_region_code = ANY($4::text[])
           AND NOT EXISTS (SELECT 1 FROM subsidy.roster_rows r WHERE r.upload_id = $1 AND r.id_number = i.id_number
                             AND r.category = i.category AND r.certified_region_code = i.certified_region_code)
        RETURNING i.id_number`,
-      [upload.id, upload.source, upload.asOf],
+      [upload.id, upload.source, upload.asOf, upload.regionCodes],
     );
     const opened: { id_number: string }[] = await m.query(
       `INSERT INTO subsidy.identities (id_number, source, category, certified_region_code, valid_from, valid_to, opened_by)
@@ -211,8 +286,8 @@ export class RosterRepository {
     note: string | null,
   ): Promise<void> {
     await m.query(
-      `UPDATE subsidy.roster_uploads SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4 WHERE id = $1`,
-      [id, status, by, note],
+      `UPDATE subsidy.roster_uploads SET status = $2, decided_by = $3, decided_at = $5, decision_note = $4 WHERE id = $1`,
+      [id, status, by, note, this.clock.now()],
     );
   }
 }

@@ -25,14 +25,15 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { isBusinessDate, maskResidentId } from '@urrbmi/domain';
 import { readTabularRows, TabularRow, UploadStore, XLSX_TYPE } from '@urrbmi/files';
 import { CurrentPrincipal, DomainError, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
-import { ROSTER_SOURCES, RosterSource } from '@urrbmi/policy';
+import { PolicyRegistry, ROSTER_SOURCES, RosterSource } from '@urrbmi/policy';
 import { AssessmentService } from '../assessment/assessment.service';
 import { isRosterReject, parseRosterRow, RosterReject, RosterRow } from './roster-row';
 import { RosterRepository, RosterUpload } from './roster.repository';
+import { rosterWarnings } from './roster-warnings';
 
 const STORAGE_DIR = process.env.ROSTER_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-rosters');
 const MAX_BYTES = Number(process.env.ROSTER_MAX_BYTES ?? 512 * 1024 * 1024);
@@ -67,6 +68,7 @@ export class RostersController {
     private readonly dataSource: DataSource,
     private readonly rosters: RosterRepository,
     private readonly assessment: AssessmentService,
+    private readonly policies: PolicyRegistry,
   ) {}
 
   @Post()
@@ -75,11 +77,19 @@ export class RostersController {
     summary:
       "A department's roster (花名册): a full snapshot of that source as of a date, staged until a second person of the same department approves it",
     description:
-      'CSV (UTF-8 or charset=gbk) or XLSX with columns id_number,name,category,certified_region_code,valid_from,valid_to. Category: a code of libs/policy or its Chinese name.',
+      'CSV (UTF-8 or charset=gbk) or XLSX with columns id_number,name,category,certified_region_code,valid_from,valid_to. Category: a code of libs/policy or its Chinese name. ' +
+      'A snapshot is of one source in the region named by X-Region-Code (rows certified elsewhere are rejected as OTHER_REGION), or, without it, in the regions its rows name: people of that source certified in another region are never touched. ' +
+      "A snapshot older than the newest approved one of the same source and region is refused (409 OLDER_SNAPSHOT); warnings list categories the region's policy does not subsidise.",
   })
   @ApiConsumes('text/csv', XLSX_TYPE)
   @ApiHeader({ name: 'X-Roster-Source', required: true, enum: Object.keys(ROSTER_SOURCES) })
   @ApiHeader({ name: 'X-As-Of', required: true, example: '2023-11-01' })
+  @ApiHeader({
+    name: 'X-Region-Code',
+    required: false,
+    example: '411421',
+    description: 'the region this snapshot is of; needed for an empty snapshot',
+  })
   async upload(
     @Req() req: Readable,
     @Res({ passthrough: true }) res: { status(n: number): void },
@@ -87,6 +97,7 @@ export class RostersController {
     @Headers('content-type') contentType = '',
     @Headers('x-roster-source') source = '',
     @Headers('x-as-of') asOf = '',
+    @Headers('x-region-code') regionHeader?: string,
   ) {
     if (!(source in ROSTER_SOURCES))
       throw new DomainError(
@@ -101,6 +112,8 @@ export class RostersController {
         422,
       );
     if (!isBusinessDate(asOf)) throw new DomainError('BAD_HEADER', 'X-As-Of must be a date YYYY-MM-DD', 400);
+    if (regionHeader !== undefined && !/^\d{6}$/.test(regionHeader))
+      throw new DomainError('BAD_HEADER', 'X-Region-Code must be a 6-digit division code', 400);
     if (!(SOURCES_OF_ROLE[by.baseRole] ?? []).includes(source as RosterSource)) {
       throw new DomainError('NOT_YOUR_SOURCE', `role ${by.role} may not send the ${source} roster`, 403);
     }
@@ -137,7 +150,7 @@ export class RostersController {
         const ok: RosterRow[] = [];
         const bad: RosterReject[] = [];
         for (const row of chunk) {
-          const r = parseRosterRow(row.line, row.values, source as RosterSource, asOf);
+          const r = parseRosterRow(row.line, row.values, source as RosterSource, asOf, regionHeader);
           if (isRosterReject(r)) bad.push(r);
           else ok.push(r);
         }
@@ -162,8 +175,26 @@ export class RostersController {
         if (chunk.length >= CHUNK) await flush();
       }
       await flush();
-      const summary = await this.rosters.summarise(m, id, source);
-      await this.rosters.finishStaging(m, id, { read, staged, rejected }, summary);
+      const stagedCategories = await this.rosters.stagedCategories(m, id);
+      const regionCodes = regionHeader
+        ? [regionHeader]
+        : [...new Set(stagedCategories.map((c) => c.regionCode))];
+      if (regionCodes.length === 0)
+        throw new DomainError(
+          'REGION_REQUIRED',
+          'a snapshot with no valid row must name its region in X-Region-Code (it removes that region’s people of the source)',
+          422,
+        );
+      await this.refuseOlderSnapshot(m, source, regionCodes, asOf);
+      const summary = await this.rosters.summarise(m, id, source, regionCodes);
+      await this.rosters.finishStaging(
+        m,
+        id,
+        { read, staged, rejected },
+        summary,
+        regionCodes,
+        rosterWarnings(this.policies, asOf, stagedCategories),
+      );
     });
     res.status(201);
     return this.view((await this.rosters.find(id))!, false);
@@ -191,7 +222,11 @@ export class RostersController {
     @CurrentPrincipal() by: Principal,
   ) {
     return this.dataSource.transaction(async (m) => {
+      const pending = await this.rosters.find(id, m);
+      if (!pending) throw new NotFoundException(`no roster upload ${id}`);
+      await this.rosters.lockSource(m, pending.source);
       const u = await this.checkDecider(m, id, by);
+      await this.refuseOlderSnapshot(m, u.source, u.regionCodes, u.asOf);
       await this.rosters.decide(m, id, 'APPROVED', by.holder, decision.note ?? null);
       const touched = await this.rosters.apply(m, u);
       const reassessed = await this.assessment.reassess(m, touched);
@@ -217,6 +252,23 @@ export class RostersController {
       await this.rosters.decide(m, id, 'REJECTED', by.holder, decision.note ?? null);
       return this.view((await this.rosters.find(id, m))!, false);
     });
+  }
+
+  /** A snapshot never goes back in time: one older than the newest approved of its source and region is refused. */
+  private async refuseOlderSnapshot(
+    m: EntityManager,
+    source: string,
+    regionCodes: string[],
+    asOf: string,
+  ): Promise<void> {
+    const newest = await this.rosters.newestApproved(m, source, regionCodes);
+    if (newest && newest.asOf > asOf)
+      throw new DomainError(
+        'OLDER_SNAPSHOT',
+        `a ${source} snapshot of region ${newest.regionCode} as of ${newest.asOf} is already approved; this one is as of ${asOf}`,
+        409,
+        { newestUploadId: newest.id, newestAsOf: newest.asOf, regionCode: newest.regionCode },
+      );
   }
 
   private async checkDecider(
@@ -246,7 +298,9 @@ export class RostersController {
       rowsRead: u.rowsRead,
       rowsStaged: u.rowsStaged,
       rowsRejected: u.rowsRejected,
+      regionCodes: u.regionCodes,
       summary: u.summary,
+      warnings: u.warnings,
       sameContentAsEarlierUpload: sameContent,
       rejects: await this.rosters.rejects(u.id, 1000),
     };

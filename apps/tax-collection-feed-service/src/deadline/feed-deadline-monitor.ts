@@ -61,12 +61,12 @@ export class FeedDeadlineMonitor implements OnApplicationBootstrap, OnApplicatio
       if (due.length === 0) return [];
       return await this.dataSource.transaction(async (m) => {
         const raised: { region_code: string; feed_date: string }[] = await m.query(
-          `INSERT INTO tax_feed.late_feeds (region_code, feed_date)
-           SELECT d.r, d.f FROM unnest($1::text[], $2::date[]) AS d(r, f)
+          `INSERT INTO tax_feed.late_feeds (region_code, feed_date, raised_at)
+           SELECT d.r, d.f, $3::timestamptz FROM unnest($1::text[], $2::date[]) AS d(r, f)
             WHERE NOT EXISTS (SELECT 1 FROM tax_feed.feeds x WHERE x.region_code = d.r AND x.feed_date = d.f AND x.status <> 'FAILED')
            ON CONFLICT DO NOTHING
            RETURNING region_code, to_char(feed_date, 'YYYY-MM-DD') AS feed_date`,
-          [due.map((x) => x.region), due.map((x) => x.date)],
+          [due.map((x) => x.region), due.map((x) => x.date), now],
         );
         const raisedAt = toShanghaiIso(now);
         await this.outbox.publish(

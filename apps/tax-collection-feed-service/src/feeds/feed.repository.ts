@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '@urrbmi/platform';
 import { FeedRow, QuarantinedRow } from './feed-row';
 
 export type FeedStatus = 'PROCESSING' | 'ACCEPTED' | 'FAILED';
@@ -68,7 +69,11 @@ function toRecord(r: Record<string, unknown>): FeedRecord {
 /** All SQL of the feed ledger. Bulk paths take arrays and use unnest. */
 @Injectable()
 export class FeedRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Times a clerk sees (received, finished) come from the service clock, not the database's. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async create(
     f: Pick<
@@ -87,8 +92,8 @@ export class FeedRepository {
     >,
   ): Promise<FeedRecord | undefined> {
     const rows = await this.dataSource.query(
-      `INSERT INTO tax_feed.feeds (id, sha256, feed_date, region_code, declared_count, declared_total_fen, content_type, size_bytes, storage_path, status, submitted_by, late)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROCESSING', $10, $11)
+      `INSERT INTO tax_feed.feeds (id, sha256, feed_date, region_code, declared_count, declared_total_fen, content_type, size_bytes, storage_path, status, submitted_by, late, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PROCESSING', $10, $11, $12)
        ON CONFLICT (sha256) DO NOTHING RETURNING ${COLUMNS}`,
       [
         f.id,
@@ -102,6 +107,7 @@ export class FeedRepository {
         f.storagePath,
         f.submittedBy,
         f.late,
+        this.clock.now(),
       ],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
@@ -267,10 +273,11 @@ export class FeedRepository {
     status: FeedStatus,
     error: string | null = null,
   ): Promise<void> {
-    await m.query(`UPDATE tax_feed.feeds SET status = $2, error = $3, finished_at = now() WHERE id = $1`, [
+    await m.query(`UPDATE tax_feed.feeds SET status = $2, error = $3, finished_at = $4 WHERE id = $1`, [
       feedId,
       status,
       error,
+      this.clock.now(),
     ]);
   }
 

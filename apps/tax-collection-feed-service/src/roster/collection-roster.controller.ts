@@ -1,9 +1,23 @@
 import { Controller, Get, ParseIntPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { csvLine, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
 import { DomainError, Roles } from '@urrbmi/platform';
 
 const PAGE = 5000;
+const HEADER = [
+  'id_number',
+  'name',
+  'region_code',
+  'township_code',
+  'village_code',
+  'season',
+  'status',
+  'amount_due_fen',
+  'change_seq',
+];
+const FORMATS = ['csv', 'xlsx', 'ndjson'];
 
 /**
  * The roster the tax bureau collects against (参保人员清册推送): every enrolled person of a region and
@@ -20,7 +34,9 @@ export class CollectionRosterController {
   @Roles('tax', 'mib')
   @ApiOperation({
     summary:
-      'Enrollees with their amount due in fen, as CSV or NDJSON (format=ndjson), incremental by cursor',
+      'Enrollees with their amount due in fen, as CSV (RFC 4180), XLSX (format=xlsx) or NDJSON (format=ndjson), incremental by cursor',
+    description:
+      'CSV quotes a field holding a comma, quote or line break (names such as 欧阳,明 come back exactly) and prefixes a text cell starting with = + - @ with an apostrophe so that a spreadsheet never runs it; XLSX keeps every name exactly, as text.',
   })
   @ApiQuery({ name: 'region', example: '620725' })
   @ApiQuery({ name: 'season', example: 2023 })
@@ -29,18 +45,13 @@ export class CollectionRosterController {
     required: false,
     description: 'X-Next-Cursor of the previous pull; 0 or absent for everything',
   })
-  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'ndjson'] })
-  @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiQuery({ name: 'format', required: false, enum: FORMATS })
+  @ApiProduces('text/csv', XLSX_TYPE, 'application/x-ndjson')
   async roster(
     @Query('region') region: string,
     @Query('season', ParseIntPipe) season: number,
     @Res()
-    res: {
-      setHeader(k: string, v: string): void;
-      write(s: string): boolean;
-      end(): void;
-      once(e: 'drain', f: () => void): void;
-    },
+    res: Writable & { setHeader(k: string, v: string): void },
     @Query('cursor') cursorText = '0',
     @Query('format') format = 'csv',
   ) {
@@ -48,8 +59,8 @@ export class CollectionRosterController {
       throw new DomainError('BAD_QUERY', 'region must be a 6-digit code', 400);
     if (!/^\d{1,18}$/.test(cursorText))
       throw new DomainError('BAD_QUERY', 'cursor must be the X-Next-Cursor of a previous pull', 400);
-    if (!['csv', 'ndjson'].includes(format))
-      throw new DomainError('BAD_QUERY', 'format is csv or ndjson', 400);
+    if (!FORMATS.includes(format))
+      throw new DomainError('BAD_QUERY', `format is one of ${FORMATS.join(', ')}`, 400);
     // Everything up to this change is in this pull; later changes come with the next cursor.
     const [{ upto }] = await this.dataSource.query(
       `SELECT coalesce(max(change_seq), 0)::text AS upto FROM tax_feed.roster WHERE region_code = $1 AND season = $2`,
@@ -57,11 +68,17 @@ export class CollectionRosterController {
     );
     const next = BigInt(upto) > BigInt(cursorText) ? upto : cursorText;
     res.setHeader('X-Next-Cursor', next);
-    res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-    if (format === 'csv')
-      res.write(
-        'id_number,name,region_code,township_code,village_code,season,status,amount_due_fen,change_seq\n',
+    res.setHeader(
+      'Content-Type',
+      format === 'csv' ? 'text/csv; charset=utf-8' : format === 'xlsx' ? XLSX_TYPE : 'application/x-ndjson',
+    );
+    if (format !== 'ndjson')
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="collection-roster-${region}-${season}.${format}"`,
       );
+    const xlsx = format === 'xlsx' ? new XlsxListWriter(res, `${region}-${season}`, HEADER) : undefined;
+    if (format === 'csv') res.write(csvLine(HEADER));
     const write = (s: string) =>
       res.write(s) ? Promise.resolve() : new Promise<void>((r) => res.once('drain', r));
     for (let after = cursorText; ;) {
@@ -73,17 +90,31 @@ export class CollectionRosterController {
         [region, season, after, next],
       );
       if (rows.length === 0) break;
-      await write(
-        rows
-          .map((r) =>
-            format === 'csv'
-              ? `${r.id_number},${String(r.name).replace(/[",\n]/g, ' ')},${r.region_code},${r.township_code ?? ''},${r.village_code ?? ''},${r.season},${r.status},${r.amount_due_fen},${r.change_seq}\n`
-              : `${JSON.stringify({ idNumber: r.id_number, name: r.name, regionCode: r.region_code, townshipCode: r.township_code, villageCode: r.village_code, season: r.season, status: r.status, amountDueFen: r.amount_due_fen, changeSeq: r.change_seq })}\n`,
-          )
-          .join(''),
-      );
+      const cells = rows.map((r) => [
+        r.id_number,
+        r.name,
+        r.region_code,
+        r.township_code,
+        r.village_code,
+        Number(r.season),
+        r.status,
+        Number(r.amount_due_fen),
+        String(r.change_seq),
+      ]);
+      if (xlsx) xlsx.add(cells);
+      else if (format === 'csv') await write(cells.map(csvLine).join(''));
+      else
+        await write(
+          rows
+            .map(
+              (r) =>
+                `${JSON.stringify({ idNumber: r.id_number, name: r.name, regionCode: r.region_code, townshipCode: r.township_code, villageCode: r.village_code, season: r.season, status: r.status, amountDueFen: r.amount_due_fen, changeSeq: r.change_seq })}\n`,
+            )
+            .join(''),
+        );
       after = String(rows[rows.length - 1].change_seq);
     }
-    res.end();
+    if (xlsx) await xlsx.finish();
+    else res.end();
   }
 }

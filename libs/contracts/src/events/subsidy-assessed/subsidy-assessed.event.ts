@@ -46,6 +46,15 @@ export class SubsidyAssessedV1 {
   @MaxLength(500)
   reason!: string;
 
+  /**
+   * Why, as a code (`SUBSIDISED`, `NO_IDENTITY`, `CERTIFIED_ELSEWHERE`, `CATEGORY_NOT_IN_POLICY`,
+   * `IDENTITY_BEGAN_AFTER_PAYMENT`, … — `ASSESSMENT_REASON_CODES` of libs/policy). Optional: producers
+   * before it did not send one.
+   */
+  @IsOptional()
+  @Matches(/^[A-Z_]{3,40}$/)
+  reasonCode?: string;
+
   @Matches(ISO_INSTANT_WITH_OFFSET)
   assessedAt!: string;
 }
