@@ -502,4 +502,79 @@ describe('refund-service: application to payout, with the enrolment updated thro
       details: { code: 'IDEMPOTENCY_KEY_REUSED', info: { refundId: first.body.refundId } },
     });
   });
+
+  it("enters a day's applications from one CSV file, with the same checks per row and a reject list", async () => {
+    const H = shandanId(208, '19800101');
+    await inject.send([payment(H, 'V-H-1', 32000)]);
+    await paymentSeen('V-H-1');
+    const csv = [
+      'voucher_no,id_number,amount_fen,reason,payee_name,payee_bank,payee_account,note',
+      `V-H-1,${H},32000,DUPLICATE_PAYMENT,退费人,农行,6228480123456789012,`,
+      `V-H-1,${H},100,OVERPAYMENT,退费人,农行,6228480123456789012,second row for one voucher`,
+      `V-H-2,620725198001012081,32000,DUPLICATE_PAYMENT,退费人,,6228480123456789012,`,
+      `V-H-3,${H},32000,DUPLICATE_PAYMENT,退费人,,6228480123456789012,unknown voucher`,
+    ].join('\n');
+    const send = async () => {
+      const r = await fetch(`${refund.url}/v1/refunds/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEYS.tax.key}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+      return { status: r.status, body: (await r.json()) as Body };
+    };
+    const first = await send();
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ rows: 4, entered: 2, replayed: 0, rejectedCount: 2 });
+    expect(first.body.refunds).toMatchObject([
+      { line: 2, voucherNo: 'V-H-1', precheckPassed: true },
+      { line: 5, voucherNo: 'V-H-3', precheckPassed: false },
+    ]);
+    expect(first.body.rejected).toEqual([
+      {
+        line: 3,
+        voucherNo: 'V-H-1',
+        idNumber: `${H.slice(0, 6)}********${H.slice(14)}`,
+        code: 'OPEN_REFUND_EXISTS',
+        message: 'voucher V-H-1 already has an open refund',
+      },
+      {
+        line: 4,
+        voucherNo: 'V-H-2',
+        idNumber: '620725********2081',
+        code: 'INVALID_COMMAND',
+        message: 'idNumber must be a valid resident ID number',
+      },
+    ]);
+    // The same file again: nothing entered twice.
+    const again = await send();
+    expect(again.body).toMatchObject({ rows: 4, entered: 0, replayed: 2, rejectedCount: 2 });
+    expect((again.body.refunds as Body[]).map((r) => r.refundId)).toEqual(
+      (first.body.refunds as Body[]).map((r) => r.refundId),
+    );
+  });
+
+  it('documents every route with its bodies and refusals in OpenAPI', async () => {
+    const doc = (await (await fetch(`${refund.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/refunds',
+        '/v1/refunds/batch',
+        '/v1/refunds/{id}',
+        '/v1/refunds/{id}/review',
+        '/v1/refunds/{id}/payout',
+        '/v1/refund-candidates',
+        '/v1/refund-plans',
+        '/v1/refund-plans/{id}',
+        '/v1/refund-plans/{id}/export',
+        '/v1/refund-plans/{id}/funding',
+      ]),
+    );
+    expect(Object.keys(doc.paths['/v1/refunds'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '422']));
+    expect(doc.paths['/v1/refund-plans/{id}/funding'].post.requestBody).toBeDefined();
+    expect(Object.keys(doc.paths['/v1/refunds/{id}/review'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '403', '404', '409', '422']),
+    );
+  });
 });

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiConsumes,
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -11,18 +12,29 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { UploadStore } from '@urrbmi/files';
+import { CurrentPrincipal, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
 import { refundView } from '../refunds/refund-view';
 import { candidatesQuery, listQuery, RefundCandidateFilter, RefundListFilter, RefundQueries } from './refund-queries';
 import { RefundApplicationBody, SubmitRefundApplicationCommand } from './submit-refund-application.command';
 import { SubmitRefundApplicationHandler } from './submit-refund-application.handler';
+import { REFUND_BATCH_COLUMNS, SubmitRefundBatchCommand, SubmitRefundBatchHandler } from './submit-refund-batch';
+
+const STORAGE_DIR = process.env.REFUND_BATCH_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-refund-batches');
+const MAX_BYTES = Number(process.env.REFUND_BATCH_MAX_BYTES ?? 64 * 1024 * 1024);
 
 @ApiTags('refunds')
 @ApiBearerAuth()
 @Controller('v1')
 export class ApplicationsController {
+  private readonly store = new UploadStore(STORAGE_DIR);
+
   constructor(
     private readonly submit: SubmitRefundApplicationHandler,
+    private readonly batch: SubmitRefundBatchHandler,
     private readonly queries: RefundQueries,
   ) {}
 
@@ -48,6 +60,35 @@ export class ApplicationsController {
     const done = await this.submit.execute(SubmitRefundApplicationCommand.of(body, by.holder, key));
     res.setHeader('Idempotent-Replayed', String(done.replayed));
     return refundView(done.refund);
+  }
+
+  @Post('refunds/batch')
+  @HttpCode(200)
+  @Roles('tax')
+  @ApiOperation({
+    summary: "A day's refund applications as one CSV file (UTF-8, or charset=gbk)",
+    description: `Columns ${REFUND_BATCH_COLUMNS.join(',')}. Each row is entered exactly like POST /v1/refunds (same checks and pre-checks); rows that cannot be entered are listed in \`rejected\` with line, code and message. Rows are idempotent by Idempotency-Key (or the file's SHA-256) and line: the same file again enters nothing twice.`,
+  })
+  @ApiConsumes('text/csv')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOkResponse({ description: '`{ rows, entered, replayed, rejectedCount, refunds, rejected }`' })
+  @ApiBadRequestResponse({ description: '`MISSING_COLUMNS`, `EMPTY_FILE`' })
+  async createBatch(
+    @Req() req: Readable,
+    @CurrentPrincipal() by: Principal,
+    @Headers('content-type') contentType = '',
+    @Headers('idempotency-key') key?: string,
+  ) {
+    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, false);
+    return this.batch.execute(
+      SubmitRefundBatchCommand.create({
+        path: stored.path,
+        sha256: stored.sha256,
+        contentType,
+        enteredBy: by.holder,
+        idempotencyKey: key,
+      }),
+    );
   }
 
   @Get('refunds')
