@@ -27,7 +27,14 @@ const EVENTS: SourceEvent[] = [
   { topic: 'payment.recorded', p: paid(ID, 'V-2') },
   {
     topic: 'payment.reversed',
-    p: { ...place, voucherNo: 'R-2', originalVoucherNo: 'V-2', amountFen: -32000, reversedAt: '2021-10-18T10:00:00+08:00', feedId: paid(ID, 'x').feedId },
+    p: {
+      ...place,
+      voucherNo: 'R-2',
+      originalVoucherNo: 'V-2',
+      amountFen: -32000,
+      reversedAt: '2021-10-18T10:00:00+08:00',
+      feedId: paid(ID, 'x').feedId,
+    },
   },
   {
     topic: 'enrollment.registered',
@@ -132,7 +139,12 @@ describe('refund projections (real Postgres)', () => {
       { voucher_no: 'V-2', amount_fen: 32000, reversal_voucher_no: 'R-2' },
     ]);
     expect(expected.enrolments).toMatchObject([
-      { standard_fen: 32000, benefit_start: '2022-02-01', cancel_reason: 'DEATH', township_code: '620725100' },
+      {
+        standard_fen: 32000,
+        benefit_start: '2022-02-01',
+        cancel_reason: 'DEATH',
+        township_code: '620725100',
+      },
     ]);
     await fc.assert(
       fc.asyncProperty(

@@ -22,7 +22,8 @@ import { ReviewRefundHandler } from '../src/review/review-refund.handler';
 /** The refund service's use cases wired by hand on the test database's `refund` schema: no HTTP, no Nest. */
 export async function refundDesk(clockStart = '2022-01-10T10:00:00+08:00') {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: integration tests run under tools/test/global-setup.js');
+  if (!url)
+    throw new Error('DATABASE_URL is not set: integration tests run under tools/test/global-setup.js');
   const ds: DataSource = createServiceDataSource({
     url,
     schema: 'refund',

@@ -1,4 +1,7 @@
-import { RefundApplicationBody, SubmitRefundApplicationCommand } from '../src/applications/submit-refund-application.command';
+import {
+  RefundApplicationBody,
+  SubmitRefundApplicationCommand,
+} from '../src/applications/submit-refund-application.command';
 import { FundRefundPlanCommand } from '../src/funding/fund-refund-plan.command';
 import { SubmitRefundPlanCommand } from '../src/plans/submit-refund-plan.command';
 import { ProjectPaymentsCommand } from '../src/projections/project-payments';
@@ -18,7 +21,9 @@ const body = (idNumber: string, voucherNo: string, amountFen = 32000): RefundApp
 describe('refund use cases (handlers against real Postgres, no HTTP)', () => {
   let desk: RefundDesk;
   const record = (...p: ReturnType<typeof paid>[]) =>
-    desk.ds.transaction((m) => desk.payments.execute(m, ProjectPaymentsCommand.create({ recorded: p, reversed: [] })));
+    desk.ds.transaction((m) =>
+      desk.payments.execute(m, ProjectPaymentsCommand.create({ recorded: p, reversed: [] })),
+    );
   const outboxCount = async (topic: string) =>
     Number((await desk.ds.query(`SELECT count(*) AS n FROM refund.outbox WHERE topic = $1`, [topic]))[0].n);
 
@@ -48,14 +53,16 @@ describe('refund use cases (handlers against real Postgres, no HTTP)', () => {
     expect(() =>
       SubmitRefundApplicationCommand.of({ ...body(personId(3), 'V-1'), amountFen: 0 }, 'tax-li'),
     ).toThrow('amountFen must not be less than 1');
-    expect(() => ReviewRefundCommand.of('not-a-uuid', { decision: 'APPROVE', reason: 'x' } as never, 'mib')).toThrow(
-      'refundId must be a UUID',
-    );
+    expect(() =>
+      ReviewRefundCommand.of('not-a-uuid', { decision: 'APPROVE', reason: 'x' } as never, 'mib'),
+    ).toThrow('refundId must be a UUID');
   });
 
   it('runs the pre-checks again at review: a payment that arrived after the application lets it pass', async () => {
     const id = personId(4);
-    const { refund } = await desk.submit.execute(SubmitRefundApplicationCommand.of(body(id, 'V-LATE'), 'tax-li'));
+    const { refund } = await desk.submit.execute(
+      SubmitRefundApplicationCommand.of(body(id, 'V-LATE'), 'tax-li'),
+    );
     expect(refund.precheck.failures.map((f) => f.code)).toEqual(['UNKNOWN_VOUCHER']);
     expect(refund.season).toBeNull();
     await record(paid(id, 'V-LATE'));
@@ -83,17 +90,24 @@ describe('refund use cases (handlers against real Postgres, no HTTP)', () => {
     const ids: string[] = [];
     for (const v of ['V-1', 'V-2']) {
       const { refund } = await desk.submit.execute(SubmitRefundApplicationCommand.of(body(id, v), 'tax-li'));
-      await desk.review.execute(ReviewRefundCommand.of(refund.id, { decision: 'APPROVE', reason: 'ok' } as never, 'mib'));
+      await desk.review.execute(
+        ReviewRefundCommand.of(refund.id, { decision: 'APPROVE', reason: 'ok' } as never, 'mib'),
+      );
       ids.push(refund.id);
     }
     const plan = await desk.plan.execute(SubmitRefundPlanCommand.of({} as never, 'mib'));
     expect(plan).toMatchObject({ refundCount: 2, totalFen: 64000 });
     const before = await outboxCount('refund.plan.funded');
     await expect(
-      desk.fund.execute(FundRefundPlanCommand.of(plan.planId, { amountFen: 63999, reference: 'CZ-1' } as never, 'fin')),
+      desk.fund.execute(
+        FundRefundPlanCommand.of(plan.planId, { amountFen: 63999, reference: 'CZ-1' } as never, 'fin'),
+      ),
     ).rejects.toMatchObject({ code: 'FUNDING_MISMATCH', status: 422 });
     expect(await outboxCount('refund.plan.funded')).toBe(before);
-    const states = await desk.ds.query(`SELECT DISTINCT state FROM refund.refunds WHERE id = ANY($1::uuid[])`, [ids]);
+    const states = await desk.ds.query(
+      `SELECT DISTINCT state FROM refund.refunds WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
     expect(states).toEqual([{ state: 'PLANNED' }]);
     // Nothing is left to plan: both are in the plan already.
     await expect(desk.plan.execute(SubmitRefundPlanCommand.of({} as never, 'mib'))).rejects.toMatchObject({

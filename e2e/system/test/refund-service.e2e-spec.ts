@@ -128,7 +128,8 @@ describe('refund-service: application to payout, with the enrolment updated thro
   const review = (refundId: string, body: object, key: string = KEYS.mib.key) =>
     call(refund.url, 'POST', `/v1/refunds/${refundId}/review`, key, body);
   const approve = (refundId: string) => review(refundId, { decision: 'APPROVE', reason: '核实无误' });
-  const plan = (refundIds: string[]) => call(refund.url, 'POST', '/v1/refund-plans', KEYS.mib.key, { refundIds });
+  const plan = (refundIds: string[]) =>
+    call(refund.url, 'POST', '/v1/refund-plans', KEYS.mib.key, { refundIds });
   const fund = (planId: string, amountFen: number) =>
     call(refund.url, 'POST', `/v1/refund-plans/${planId}/funding`, KEYS.finance.key, {
       amountFen,
@@ -140,7 +141,10 @@ describe('refund-service: application to payout, with the enrolment updated thro
   beforeAll(async () => {
     const dbUrl = await freshDatabase('refunds');
     const env = { DATABASE_URL: dbUrl, API_KEYS_FILE: keysFile(), KAFKA_TOPIC_PREFIX: prefix };
-    enrollment = spawnService('enrollment-service', 20400, { ...env, CLOCK_START: '2021-10-15T10:00:00+08:00' });
+    enrollment = spawnService('enrollment-service', 20400, {
+      ...env,
+      CLOCK_START: '2021-10-15T10:00:00+08:00',
+    });
     refund = spawnService('refund-service', 20400, { ...env, CLOCK_START: '2022-01-10T10:00:00+08:00' });
     await Promise.all([waitReady(enrollment), waitReady(refund)]);
     db = new Client({ connectionString: dbUrl });
@@ -174,8 +178,8 @@ describe('refund-service: application to payout, with the enrolment updated thro
     const candidates = await waitFor(
       'A among the candidates',
       async () =>
-        (await call(refund.url, 'GET', '/v1/refund-candidates?season=2021&regionCode=620725', KEYS.tax.key)).body
-          .items as Body[],
+        (await call(refund.url, 'GET', '/v1/refund-candidates?season=2021&regionCode=620725', KEYS.tax.key))
+          .body.items as Body[],
       (items) => items?.some((c) => c.idNumber === A),
     );
     expect(candidates.find((c) => c.idNumber === A)).toMatchObject({
@@ -203,7 +207,10 @@ describe('refund-service: application to payout, with the enrolment updated thro
     const b = await apply(application(B, 'V-B-1', 32000, 'TRANSFER_OUT'));
     expect(b.body).toMatchObject({
       state: 'REQUESTED',
-      precheck: { passed: true, notes: ['TRANSFER_OUT: the seeds state no rule; the medical insurance bureau decides'] },
+      precheck: {
+        passed: true,
+        notes: ['TRANSFER_OUT: the seeds state no rule; the medical insurance bureau decides'],
+      },
     });
     const aId = a.body.refundId as string;
     const bId = b.body.refundId as string;
@@ -217,8 +224,20 @@ describe('refund-service: application to payout, with the enrolment updated thro
       refundCount: 2,
       totalFen: 64000,
       totals: [
-        { reason: 'DUPLICATE_PAYMENT', regionCode: '620725', townshipCode: '620725100', count: 1, amountFen: 32000 },
-        { reason: 'TRANSFER_OUT', regionCode: '620725', townshipCode: '620725101', count: 1, amountFen: 32000 },
+        {
+          reason: 'DUPLICATE_PAYMENT',
+          regionCode: '620725',
+          townshipCode: '620725100',
+          count: 1,
+          amountFen: 32000,
+        },
+        {
+          reason: 'TRANSFER_OUT',
+          regionCode: '620725',
+          townshipCode: '620725101',
+          count: 1,
+          amountFen: 32000,
+        },
       ],
     });
     const planId = p.body.planId as string;
@@ -243,16 +262,21 @@ describe('refund-service: application to payout, with the enrolment updated thro
     expect(detail).not.toContain(A);
     expect(detail).toContain(`${A.slice(0, 6)}********${A.slice(14)}`);
 
-    expect((await fund(planId, 64000)).body).toMatchObject({ state: 'FUNDED', funding: { amountFen: 64000 } });
-    expect((await payout(aId, { outcome: 'PAID', bankReference: 'ABC-1' })).body).toMatchObject({ state: 'PAID' });
-    expect((await payout(bId, { outcome: 'PAID', bankReference: 'ABC-2' })).body).toMatchObject({ state: 'PAID' });
+    expect((await fund(planId, 64000)).body).toMatchObject({
+      state: 'FUNDED',
+      funding: { amountFen: 64000 },
+    });
+    expect((await payout(aId, { outcome: 'PAID', bankReference: 'ABC-1' })).body).toMatchObject({
+      state: 'PAID',
+    });
+    expect((await payout(bId, { outcome: 'PAID', bankReference: 'ABC-2' })).body).toMatchObject({
+      state: 'PAID',
+    });
 
     // Every transition with who, when and why.
     const view = (await call(refund.url, 'GET', `/v1/refunds/${aId}`, KEYS.mib.key)).body;
     expect(view).toMatchObject({ state: 'PAID', next: [], planId });
-    expect(
-      (view.transitions as Body[]).map((t) => [t.from, t.to, t.command, t.by, t.reason]),
-    ).toEqual([
+    expect((view.transitions as Body[]).map((t) => [t.from, t.to, t.command, t.by, t.reason])).toEqual([
       [null, 'REQUESTED', 'SUBMIT', 'e2e-tax-li', null],
       ['REQUESTED', 'APPROVED', 'APPROVE', 'e2e-mib-zhao', '核实无误'],
       ['APPROVED', 'PLANNED', 'PLAN', 'e2e-mib-zhao', null],
@@ -279,14 +303,21 @@ describe('refund-service: application to payout, with the enrolment updated thro
       (v) => v.status === 'REFUNDED',
     );
     expect(afterB).toMatchObject({ status: 'REFUNDED', cancelReason: 'TRANSFER_OUT' });
-    expect(afterB.history.map((h) => h.change)).toEqual(['REGISTERED', 'PAID', 'ACTIVE', 'CANCELLED', 'REFUNDED']);
+    expect(afterB.history.map((h) => h.change)).toEqual([
+      'REGISTERED',
+      'PAID',
+      'ACTIVE',
+      'CANCELLED',
+      'REFUNDED',
+    ]);
     expect(afterB.payments.map((x) => [x.kind, x.amountFen])).toEqual([
       ['PAYMENT', 32000],
       ['REFUND', -32000],
     ]);
     // And A is no longer a candidate.
-    const left = (await call(refund.url, 'GET', '/v1/refund-candidates?season=2021&regionCode=620725', KEYS.tax.key))
-      .body.items as Body[];
+    const left = (
+      await call(refund.url, 'GET', '/v1/refund-candidates?season=2021&regionCode=620725', KEYS.tax.key)
+    ).body.items as Body[];
     expect(left.some((c) => c.idNumber === A)).toBe(false);
   });
 
@@ -340,7 +371,10 @@ describe('refund-service: application to payout, with the enrolment updated thro
     expect(unknown.body.precheck).toEqual({
       passed: false,
       failures: [
-        { code: 'UNKNOWN_VOUCHER', message: 'no payment with this voucher has been recorded by the tax bureau' },
+        {
+          code: 'UNKNOWN_VOUCHER',
+          message: 'no payment with this voucher has been recorded by the tax bureau',
+        },
       ],
       notes: [],
     });
@@ -359,7 +393,10 @@ describe('refund-service: application to payout, with the enrolment updated thro
       passed: false,
       failures: [{ code: 'PAYMENT_REVERSED', message: 'the tax bureau reversed this payment' }],
     });
-    const reversedReview = await review(reversed.body.refundId as string, { decision: 'APPROVE', reason: 'ok' });
+    const reversedReview = await review(reversed.body.refundId as string, {
+      decision: 'APPROVE',
+      reason: 'ok',
+    });
     expect(reversedReview.status).toBe(422);
     expect(reversedReview.body).toMatchObject({
       message: 'pre-checks failed: approving needs an override reason',
@@ -371,7 +408,10 @@ describe('refund-service: application to payout, with the enrolment updated thro
     expect(above.body.precheck).toMatchObject({
       passed: false,
       failures: [
-        { code: 'AMOUNT_ABOVE_PAID', message: '32001 fen asked, 32000 fen refundable (paid 32000, refunded 0)' },
+        {
+          code: 'AMOUNT_ABOVE_PAID',
+          message: '32001 fen asked, 32000 fen refundable (paid 32000, refunded 0)',
+        },
       ],
     });
     const aboveId = above.body.refundId as string;
@@ -397,7 +437,11 @@ describe('refund-service: application to payout, with the enrolment updated thro
     });
 
     // The reviewer entered it: the same person holds a tax key and a mib key.
-    const self = await review(aboveId, { decision: 'APPROVE', reason: 'ok', override: 'x' }, KEYS.liAsMib.key);
+    const self = await review(
+      aboveId,
+      { decision: 'APPROVE', reason: 'ok', override: 'x' },
+      KEYS.liAsMib.key,
+    );
     expect(self.status).toBe(403);
     expect(self.body).toMatchObject({
       message: 'e2e-tax-li entered this application and cannot review it',
@@ -428,7 +472,10 @@ describe('refund-service: application to payout, with the enrolment updated thro
       message: `refund ${aboveId}: a PLANNED refund cannot take CONFIRM_PAID (allowed: FUND)`,
       details: { code: 'ILLEGAL_TRANSITION' },
     });
-    expect((await plan([aboveId])).body).toMatchObject({ statusCode: 409, details: { code: 'ILLEGAL_TRANSITION' } });
+    expect((await plan([aboveId])).body).toMatchObject({
+      statusCode: 409,
+      details: { code: 'ILLEGAL_TRANSITION' },
+    });
 
     // Funding that does not match the plan total.
     const mismatch = await fund(p, 32000);
@@ -448,14 +495,20 @@ describe('refund-service: application to payout, with the enrolment updated thro
     });
 
     // Roles: finance does not enter applications, tax does not review.
-    expect((await call(refund.url, 'POST', '/v1/refunds', KEYS.finance.key, application(E, 'V-X', 1, 'OTHER'))).status).toBe(
-      403,
-    );
+    expect(
+      (await call(refund.url, 'POST', '/v1/refunds', KEYS.finance.key, application(E, 'V-X', 1, 'OTHER')))
+        .status,
+    ).toBe(403);
     expect((await review(unknownId, { decision: 'REJECT', reason: 'x' }, KEYS.tax.key)).status).toBe(403);
 
     // Nothing the refusals touched moved; lists filter by state, reason and township.
     const requested = (
-      await call(refund.url, 'GET', '/v1/refunds?state=REQUESTED&reason=DOUBLE_COVER&townshipCode=620725100', KEYS.mib.key)
+      await call(
+        refund.url,
+        'GET',
+        '/v1/refunds?state=REQUESTED&reason=DOUBLE_COVER&townshipCode=620725100',
+        KEYS.mib.key,
+      )
     ).body;
     expect(requested).toMatchObject({ total: 1, items: [{ refundId: doubleCover.body.refundId }] });
     expect(
@@ -571,7 +624,9 @@ describe('refund-service: application to payout, with the enrolment updated thro
         '/v1/refund-plans/{id}/funding',
       ]),
     );
-    expect(Object.keys(doc.paths['/v1/refunds'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '422']));
+    expect(Object.keys(doc.paths['/v1/refunds'].post.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '409', '422']),
+    );
     expect(doc.paths['/v1/refund-plans/{id}/funding'].post.requestBody).toBeDefined();
     expect(Object.keys(doc.paths['/v1/refunds/{id}/review'].post.responses)).toEqual(
       expect.arrayContaining(['200', '403', '404', '409', '422']),

@@ -69,7 +69,9 @@ describe('refund events', () => {
     planId,
     refundCount: 1,
     totalFen: 32000,
-    totals: [{ reason: 'DOUBLE_COVER', regionCode: '620725', townshipCode: '620725100', count: 1, amountFen: 32000 }],
+    totals: [
+      { reason: 'DOUBLE_COVER', regionCode: '620725', townshipCode: '620725100', count: 1, amountFen: 32000 },
+    ],
     refundIds: ['5b0f3e1c-7c55-4c1d-9a71-0e7c3a0e9a10'],
     submittedBy: 'mib-clerk',
     submittedAt: '2022-01-10T10:00:00+08:00',

@@ -1,10 +1,5 @@
 import fc from 'fast-check';
-import {
-  overpaymentFen,
-  REFUND_REASONS,
-  refundAdmissibility,
-  refundPrechecks,
-} from './refund-admissibility';
+import { overpaymentFen, REFUND_REASONS, refundAdmissibility, refundPrechecks } from './refund-admissibility';
 import { seedPolicy } from './test-policies';
 
 describe('refund admissibility', () => {
@@ -49,7 +44,10 @@ describe('refund pre-checks', () => {
 
   it('names each failure with its own message', () => {
     expect(refundPrechecks({ ...base, payment: null, policy: undefined }).failures).toEqual([
-      { code: 'UNKNOWN_VOUCHER', message: 'no payment with this voucher has been recorded by the tax bureau' },
+      {
+        code: 'UNKNOWN_VOUCHER',
+        message: 'no payment with this voucher has been recorded by the tax bureau',
+      },
     ]);
     expect(refundPrechecks({ ...base, payment: { ...paid, reversed: true } }).failures).toEqual([
       { code: 'PAYMENT_REVERSED', message: 'the tax bureau reversed this payment' },
@@ -66,7 +64,9 @@ describe('refund pre-checks', () => {
     expect(refundPrechecks({ ...base, idNumber: '11010519491231002X' }).failures.map((f) => f.code)).toEqual([
       'ID_NUMBER_MISMATCH',
     ]);
-    expect(refundPrechecks({ ...base, policy: undefined }).failures.map((f) => f.code)).toEqual(['NO_POLICY']);
+    expect(refundPrechecks({ ...base, policy: undefined }).failures.map((f) => f.code)).toEqual([
+      'NO_POLICY',
+    ]);
   });
 
   it('refuses a double-cover refund once the benefit period started, and notes reasons left to review', () => {
@@ -106,7 +106,11 @@ describe('refund pre-checks', () => {
             requestedFen: c.requestedFen,
             refundedFen: c.refundedFen,
             payment: c.known
-              ? { idNumber: c.sameId ? ID : '11010519491231002X', amountFen: c.amountFen, reversed: c.reversed }
+              ? {
+                  idNumber: c.sameId ? ID : '11010519491231002X',
+                  amountFen: c.amountFen,
+                  reversed: c.reversed,
+                }
               : null,
           });
           const admissible = refundAdmissibility(s21, c.reason, c.date).decision !== 'INADMISSIBLE';
@@ -124,18 +128,20 @@ describe('refund pre-checks', () => {
 
 describe('over-payment', () => {
   it('is what was paid beyond the amount due (the standard for a proxy-paid person), never negative', () => {
-    expect(overpaymentFen({ paidFen: 76000, amountDueFen: 38000, standardFen: 38000, subsidyMode: null })).toBe(
-      38000,
+    expect(
+      overpaymentFen({ paidFen: 76000, amountDueFen: 38000, standardFen: 38000, subsidyMode: null }),
+    ).toBe(38000);
+    expect(overpaymentFen({ paidFen: 38000, amountDueFen: 0, standardFen: 38000, subsidyMode: 'FULL' })).toBe(
+      0,
     );
-    expect(overpaymentFen({ paidFen: 38000, amountDueFen: 0, standardFen: 38000, subsidyMode: 'FULL' })).toBe(0);
     expect(
       overpaymentFen({ paidFen: 38000, amountDueFen: 7000, standardFen: 38000, subsidyMode: 'DIFFERENCE' }),
     ).toBe(31000);
     fc.assert(
       fc.property(fc.integer({ min: -50000, max: 200000 }), fc.integer({ min: 0, max: 50000 }), (paid, due) =>
-        expect(overpaymentFen({ paidFen: paid, amountDueFen: due, standardFen: due, subsidyMode: null })).toBe(
-          Math.max(0, paid - due),
-        ),
+        expect(
+          overpaymentFen({ paidFen: paid, amountDueFen: due, standardFen: due, subsidyMode: null }),
+        ).toBe(Math.max(0, paid - due)),
       ),
     );
   });

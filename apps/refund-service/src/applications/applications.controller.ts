@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -18,10 +30,20 @@ import { Readable } from 'node:stream';
 import { UploadStore } from '@urrbmi/files';
 import { CurrentPrincipal, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
 import { refundView } from '../refunds/refund-view';
-import { candidatesQuery, listQuery, RefundCandidateFilter, RefundListFilter, RefundQueries } from './refund-queries';
+import {
+  candidatesQuery,
+  listQuery,
+  RefundCandidateFilter,
+  RefundListFilter,
+  RefundQueries,
+} from './refund-queries';
 import { RefundApplicationBody, SubmitRefundApplicationCommand } from './submit-refund-application.command';
 import { SubmitRefundApplicationHandler } from './submit-refund-application.handler';
-import { REFUND_BATCH_COLUMNS, SubmitRefundBatchCommand, SubmitRefundBatchHandler } from './submit-refund-batch';
+import {
+  REFUND_BATCH_COLUMNS,
+  SubmitRefundBatchCommand,
+  SubmitRefundBatchHandler,
+} from './submit-refund-batch';
 
 const STORAGE_DIR = process.env.REFUND_BATCH_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-refund-batches');
 const MAX_BYTES = Number(process.env.REFUND_BATCH_MAX_BYTES ?? 64 * 1024 * 1024);
@@ -46,11 +68,19 @@ export class ApplicationsController {
     description:
       'Stored with its automatic pre-checks (payment recorded, same payer, not reversed, not refunded, amount within what was paid, the policy admits the reason on the day) and published as refund.requested. A failed pre-check does not refuse the application: the medical insurance bureau sees it and needs an override reason to approve. The same Idempotency-Key with the same body returns the first refund (header Idempotent-Replayed: true).',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key and body give the same refund' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'the same key and body give the same refund',
+  })
   @ApiCreatedResponse({ description: 'the refund, state REQUESTED, with `precheck`' })
   @ApiBadRequestResponse({ description: 'invalid body: every problem in `details`' })
-  @ApiConflictResponse({ description: '`OPEN_REFUND_EXISTS`: the voucher has an open refund (`details.info.refundId`)' })
-  @ApiUnprocessableEntityResponse({ description: '`IDEMPOTENCY_KEY_REUSED`: the key was used for another application' })
+  @ApiConflictResponse({
+    description: '`OPEN_REFUND_EXISTS`: the voucher has an open refund (`details.info.refundId`)',
+  })
+  @ApiUnprocessableEntityResponse({
+    description: '`IDEMPOTENCY_KEY_REUSED`: the key was used for another application',
+  })
   async create(
     @Body() body: RefundApplicationBody,
     @CurrentPrincipal() by: Principal,
@@ -93,8 +123,12 @@ export class ApplicationsController {
 
   @Get('refunds')
   @Roles('mib', 'tax', 'finance', 'ops', 'township')
-  @ApiOperation({ summary: 'Refunds by state, reason, region, township, date entered, voucher, person or plan' })
-  @ApiOkResponse({ description: '`{ total, limit, offset, items }`, newest first; township keys see their own township' })
+  @ApiOperation({
+    summary: 'Refunds by state, reason, region, township, date entered, voucher, person or plan',
+  })
+  @ApiOkResponse({
+    description: '`{ total, limit, offset, items }`, newest first; township keys see their own township',
+  })
   list(@Query() filter: RefundListFilter, @CurrentPrincipal() by: Principal) {
     return this.queries.list(listQuery(filter, by));
   }
@@ -102,7 +136,9 @@ export class ApplicationsController {
   @Get('refunds/:id')
   @Roles('mib', 'tax', 'finance', 'ops', 'township')
   @ApiOperation({ summary: 'One refund with every transition: who, when, why' })
-  @ApiOkResponse({ description: 'the refund, its pre-checks, the commands it can take next, and its transitions' })
+  @ApiOkResponse({
+    description: 'the refund, its pre-checks, the commands it can take next, and its transitions',
+  })
   @ApiNotFoundResponse({ description: 'no such refund' })
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() by: Principal) {
     return this.queries.get(id, by);
@@ -111,9 +147,12 @@ export class ApplicationsController {
   @Get('refund-candidates')
   @Roles('tax', 'mib', 'ops')
   @ApiOperation({
-    summary: 'Refund candidates for the tax intake: OVERPAID enrolments and paid-then-cancelled ones (多缴、注销)',
+    summary:
+      'Refund candidates for the tax intake: OVERPAID enrolments and paid-then-cancelled ones (多缴、注销)',
   })
-  @ApiOkResponse({ description: 'each with what was paid, what is refundable, a suggested reason and voucher' })
+  @ApiOkResponse({
+    description: 'each with what was paid, what is refundable, a suggested reason and voucher',
+  })
   candidates(@Query() filter: RefundCandidateFilter) {
     return this.queries.candidates(candidatesQuery(filter));
   }

@@ -119,7 +119,11 @@ export class RefundCandidateFilter extends Command {
 
 export class ListRefundCandidatesQuery extends RefundCandidateFilter {}
 
-const SUGGESTED_BY_CANCEL = { DEATH: 'DEATH', TRANSFER_OUT: 'TRANSFER_OUT', EMPLOYEE_INSURANCE: 'DOUBLE_COVER' } as const;
+const SUGGESTED_BY_CANCEL = {
+  DEATH: 'DEATH',
+  TRANSFER_OUT: 'TRANSFER_OUT',
+  EMPLOYEE_INSURANCE: 'DOUBLE_COVER',
+} as const;
 
 /** The read side of refunds: one refund with its transitions, lists, and candidates for the tax desk. */
 @Injectable()

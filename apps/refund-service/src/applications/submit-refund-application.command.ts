@@ -4,12 +4,16 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLen
 import { IsResidentId, REFUND_APPLICATION_REASONS, RefundApplicationReason } from '@urrbmi/contracts';
 import { Command } from '../shared/command';
 
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+const upper = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** `POST /v1/refunds` body: one application as the tax bureau accepted it (退费申请). */
 export class RefundApplicationBody extends Command {
-  @ApiProperty({ example: 'V202110150001', description: 'the tax voucher (完税凭证号) of the payment to refund' })
+  @ApiProperty({
+    example: 'V202110150001',
+    description: 'the tax voucher (完税凭证号) of the payment to refund',
+  })
   @MaxLength(64)
   @MinLength(1)
   @IsString()
@@ -49,7 +53,10 @@ export class RefundApplicationBody extends Command {
   @IsString()
   payeeBank?: string;
 
-  @ApiProperty({ example: '6228480123456789012', description: 'bank or one-card (一卡通) account, digits only' })
+  @ApiProperty({
+    example: '6228480123456789012',
+    description: 'bank or one-card (一卡通) account, digits only',
+  })
   @Matches(/^\d{8,34}$/, { message: 'payeeAccount must be 8 to 34 digits' })
   @Transform(trimmed)
   payeeAccount!: string;
@@ -71,7 +78,11 @@ export class SubmitRefundApplicationCommand extends RefundApplicationBody {
   @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'Idempotency-Key must be 1 to 200 printable ASCII characters' })
   idempotencyKey?: string;
 
-  static of(body: RefundApplicationBody, enteredBy: string, idempotencyKey?: string): SubmitRefundApplicationCommand {
+  static of(
+    body: RefundApplicationBody,
+    enteredBy: string,
+    idempotencyKey?: string,
+  ): SubmitRefundApplicationCommand {
     return SubmitRefundApplicationCommand.create({ ...body, enteredBy, idempotencyKey });
   }
 }

@@ -19,7 +19,16 @@ export interface SubmittedApplication {
 
 function requestHash(cmd: SubmitRefundApplicationCommand): string {
   const { voucherNo, idNumber, amountFen, reason, payeeName, payeeBank, payeeAccount, note } = cmd;
-  const canonical = JSON.stringify([voucherNo, idNumber, amountFen, reason, payeeName, payeeBank ?? null, payeeAccount, note ?? null]);
+  const canonical = JSON.stringify([
+    voucherNo,
+    idNumber,
+    amountFen,
+    reason,
+    payeeName,
+    payeeBank ?? null,
+    payeeAccount,
+    note ?? null,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 

@@ -66,8 +66,13 @@ export class SubmitRefundBatchHandler {
 
   async execute(cmd: SubmitRefundBatchCommand) {
     const key = cmd.idempotencyKey ?? `file:${cmd.sha256}`;
-    const refunds: { line: number; refundId: string; voucherNo: string; precheckPassed: boolean; replayed: boolean }[] =
-      [];
+    const refunds: {
+      line: number;
+      refundId: string;
+      voucherNo: string;
+      precheckPassed: boolean;
+      replayed: boolean;
+    }[] = [];
     const rejected: BatchRowReject[] = [];
     let rows = 0;
     let header = true;
@@ -81,7 +86,11 @@ export class SubmitRefundBatchHandler {
         header = false;
       }
       if (++rows > (cmd.maxRows ?? MAX_ROWS))
-        throw new DomainError('TOO_MANY_ROWS', `a refund batch holds at most ${cmd.maxRows ?? MAX_ROWS} rows`, 413);
+        throw new DomainError(
+          'TOO_MANY_ROWS',
+          `a refund batch holds at most ${cmd.maxRows ?? MAX_ROWS} rows`,
+          413,
+        );
       const v = row.values;
       try {
         const body = {

@@ -57,7 +57,9 @@ export class FundRefundPlanHandler {
         fundedBy: cmd.fundedBy,
         fundedAt: toShanghaiIso(now),
       };
-      await this.outbox.publish(m, [{ type: RefundPlanFunded.type, version: RefundPlanFunded.version, payload }]);
+      await this.outbox.publish(m, [
+        { type: RefundPlanFunded.type, version: RefundPlanFunded.version, payload },
+      ]);
       return planView({
         ...plan,
         state: t.to,

@@ -117,7 +117,14 @@ export class Refunds1764100001000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['refund_plan_items', 'refund_plans', 'refund_transitions', 'refunds', 'enrolments', 'payments'])
+    for (const t of [
+      'refund_plan_items',
+      'refund_plans',
+      'refund_transitions',
+      'refunds',
+      'enrolments',
+      'payments',
+    ])
       await q.query(`DROP TABLE refund.${t}`);
   }
 }

@@ -23,12 +23,19 @@ export class PayoutsController {
   @Roles('mib')
   @ApiOperation({ summary: 'Confirm the payout of a funded refund: paid, or failed with the bank’s reason' })
   @ApiOkResponse({
-    description: 'PAID (refund.paid is published: the enrolment is updated) or PAYOUT_FAILED (can be planned again)',
+    description:
+      'PAID (refund.paid is published: the enrolment is updated) or PAYOUT_FAILED (can be planned again)',
   })
   @ApiBadRequestResponse({ description: 'failureReason missing for FAILED' })
   @ApiNotFoundResponse({ description: 'no such refund' })
-  @ApiConflictResponse({ description: '`ILLEGAL_TRANSITION`: the refund is not FUNDED (e.g. paying an unfunded refund)' })
-  confirm(@Param('id', ParseUUIDPipe) id: string, @Body() body: PayoutBody, @CurrentPrincipal() by: Principal) {
+  @ApiConflictResponse({
+    description: '`ILLEGAL_TRANSITION`: the refund is not FUNDED (e.g. paying an unfunded refund)',
+  })
+  confirm(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: PayoutBody,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.handler.execute(ConfirmPayoutCommand.of(id, body, by.holder));
   }
 }

@@ -14,9 +14,23 @@ export async function planWorkbook(plan: RefundPlan, items: PlanItem[]): Promise
   totals.addRow(['报送 submitted', toShanghaiIso(plan.submittedAt), plan.submittedBy]);
   totals.addRow(['状态 state', plan.state, plan.fundingReference ?? '']);
   totals.addRow([]);
-  totals.addRow(['退费原因 reason', '区县 region', '乡镇 township', '笔数 count', '金额(元) yuan', '金额(分) fen']);
+  totals.addRow([
+    '退费原因 reason',
+    '区县 region',
+    '乡镇 township',
+    '笔数 count',
+    '金额(元) yuan',
+    '金额(分) fen',
+  ]);
   for (const t of plan.totals)
-    totals.addRow([t.reason, t.regionCode, t.townshipCode ?? '', t.count, formatYuan(fen(t.amountFen)), t.amountFen]);
+    totals.addRow([
+      t.reason,
+      t.regionCode,
+      t.townshipCode ?? '',
+      t.count,
+      formatYuan(fen(t.amountFen)),
+      t.amountFen,
+    ]);
   totals.addRow(['合计 total', '', '', plan.refundCount, formatYuan(fen(plan.totalFen)), plan.totalFen]);
   const detail = wb.addWorksheet('明细 Refunds');
   detail.addRow([

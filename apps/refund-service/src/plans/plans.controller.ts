@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -29,9 +39,15 @@ export class PlansController {
   @HttpCode(201)
   @Roles('mib')
   @ApiOperation({ summary: 'Bundle approved refunds into a refund funding plan for finance (退费用款计划)' })
-  @ApiCreatedResponse({ description: 'the plan with totals by reason and township; refund.plan.submitted is published' })
-  @ApiNotFoundResponse({ description: '`REFUND_NOT_FOUND`: some refundIds do not exist (`details.info.missing`)' })
-  @ApiConflictResponse({ description: '`ILLEGAL_TRANSITION`: a refund is not approved, or is in another plan' })
+  @ApiCreatedResponse({
+    description: 'the plan with totals by reason and township; refund.plan.submitted is published',
+  })
+  @ApiNotFoundResponse({
+    description: '`REFUND_NOT_FOUND`: some refundIds do not exist (`details.info.missing`)',
+  })
+  @ApiConflictResponse({
+    description: '`ILLEGAL_TRANSITION`: a refund is not approved, or is in another plan',
+  })
   @ApiUnprocessableEntityResponse({ description: '`NOTHING_TO_PLAN`: no approved refund is waiting' })
   create(@Body() body: RefundPlanBody, @CurrentPrincipal() by: Principal) {
     return this.submit.execute(SubmitRefundPlanCommand.of(body, by.holder));
@@ -51,7 +67,9 @@ export class PlansController {
   @Header('content-type', XLSX_TYPE)
   @Header('content-disposition', 'attachment; filename="refund-plan.xlsx"')
   @ApiProduces(XLSX_TYPE)
-  @ApiOperation({ summary: 'The plan as XLSX: totals by reason and township, and every refund (ID numbers masked)' })
+  @ApiOperation({
+    summary: 'The plan as XLSX: totals by reason and township, and every refund (ID numbers masked)',
+  })
   @ApiOkResponse({ description: 'the workbook' })
   @ApiNotFoundResponse({ description: 'no such plan' })
   async export(@Param('id', ParseUUIDPipe) id: string) {

@@ -60,7 +60,16 @@ export class PlansRepository {
     await m.query(
       `INSERT INTO refund.refund_plans (id, state, refund_count, total_fen, totals, note, submitted_by, submitted_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [plan.id, plan.state, plan.refundCount, plan.totalFen, JSON.stringify(plan.totals), plan.note, plan.submittedBy, plan.submittedAt],
+      [
+        plan.id,
+        plan.state,
+        plan.refundCount,
+        plan.totalFen,
+        JSON.stringify(plan.totals),
+        plan.note,
+        plan.submittedBy,
+        plan.submittedAt,
+      ],
     );
     await m.query(
       `INSERT INTO refund.refund_plan_items (plan_id, refund_id, amount_fen, reason, region_code, township_code)

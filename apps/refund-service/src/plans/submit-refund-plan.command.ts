@@ -1,5 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { REGION_CODE } from '@urrbmi/contracts';
 import { Command } from '../shared/command';
 
@@ -7,7 +16,8 @@ import { Command } from '../shared/command';
 export class RefundPlanBody extends Command {
   @ApiPropertyOptional({
     type: [String],
-    description: 'the refunds to bundle; when absent, every approved refund and every failed payout waiting for a plan',
+    description:
+      'the refunds to bundle; when absent, every approved refund and every failed payout waiting for a plan',
   })
   @IsOptional()
   @IsUUID('all', { each: true })

@@ -38,7 +38,9 @@ export class SubmitRefundPlanHandler {
         const found = new Set(refunds.map((r) => r.id));
         const missing = wanted.filter((id) => !found.has(id));
         if (missing.length)
-          throw new DomainError('REFUND_NOT_FOUND', `${missing.length} refunds do not exist`, 404, { missing });
+          throw new DomainError('REFUND_NOT_FOUND', `${missing.length} refunds do not exist`, 404, {
+            missing,
+          });
       } else {
         refunds = await this.refunds.lockPlannable(m, cmd.regionCode, MAX_REFUNDS_PER_PLAN);
       }
@@ -63,7 +65,13 @@ export class SubmitRefundPlanHandler {
       await this.transitions.apply(
         m,
         refunds,
-        { command: 'PLAN', actor: cmd.submittedBy, at: now, reason: cmd.note ?? null, details: { planId: plan.id } },
+        {
+          command: 'PLAN',
+          actor: cmd.submittedBy,
+          at: now,
+          reason: cmd.note ?? null,
+          details: { planId: plan.id },
+        },
         { planId: plan.id },
       );
       const payload: RefundPlanSubmittedV1 = {

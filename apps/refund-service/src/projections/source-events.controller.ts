@@ -24,12 +24,18 @@ export class SourceEventsController {
 
   @EventPattern(Topics.PaymentRecorded)
   onPaymentRecorded(@Payload() events: ConsumedEvent<PaymentRecordedV1>[], @Ctx() ctx: BatchContext) {
-    return this.payments.execute(ctx.manager, ProjectPaymentsCommand.create({ recorded: payloads(events), reversed: [] }));
+    return this.payments.execute(
+      ctx.manager,
+      ProjectPaymentsCommand.create({ recorded: payloads(events), reversed: [] }),
+    );
   }
 
   @EventPattern(Topics.PaymentReversed)
   onPaymentReversed(@Payload() events: ConsumedEvent<PaymentReversedV1>[], @Ctx() ctx: BatchContext) {
-    return this.payments.execute(ctx.manager, ProjectPaymentsCommand.create({ recorded: [], reversed: payloads(events) }));
+    return this.payments.execute(
+      ctx.manager,
+      ProjectPaymentsCommand.create({ recorded: [], reversed: payloads(events) }),
+    );
   }
 
   @EventPattern(Topics.EnrollmentRegistered)

@@ -44,7 +44,13 @@ export class RefundEvents {
     await this.outbox.publish(m, [{ type: RefundRequested.type, version: RefundRequested.version, payload }]);
   }
 
-  async approved(m: EntityManager, r: Refund, by: string, at: Date, override: string | undefined): Promise<void> {
+  async approved(
+    m: EntityManager,
+    r: Refund,
+    by: string,
+    at: Date,
+    override: string | undefined,
+  ): Promise<void> {
     const payload: RefundApprovedV1 = {
       refundId: r.id,
       voucherNo: r.voucherNo,

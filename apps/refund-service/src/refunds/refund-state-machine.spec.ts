@@ -87,7 +87,10 @@ describe('refund state machine', () => {
 
   it('funds a plan once', () => {
     expect(planTransition('SUBMITTED', 'FUND')).toEqual({ ok: true, to: 'FUNDED' });
-    expect(planTransition('FUNDED', 'FUND')).toEqual({ ok: false, message: 'a FUNDED plan cannot take FUND' });
+    expect(planTransition('FUNDED', 'FUND')).toEqual({
+      ok: false,
+      message: 'a FUNDED plan cannot take FUND',
+    });
   });
 });
 
@@ -111,14 +114,17 @@ describe('review guard', () => {
   });
 
   it('approves a failed pre-check only with an override reason, and never an unrecorded voucher', () => {
-    expect(reviewGuard({ ...base, precheckPassed: false })).toMatchObject({ ok: false, code: 'PRECHECK_FAILED' });
+    expect(reviewGuard({ ...base, precheckPassed: false })).toMatchObject({
+      ok: false,
+      code: 'PRECHECK_FAILED',
+    });
     expect(reviewGuard({ ...base, precheckPassed: false, override: '  ' })).toMatchObject({
       code: 'PRECHECK_FAILED',
     });
     expect(reviewGuard({ ...base, precheckPassed: false, override: 'bank confirmed' })).toEqual({ ok: true });
-    expect(
-      reviewGuard({ ...base, precheckPassed: false, paymentKnown: false, override: 'x' }),
-    ).toMatchObject({ code: 'PAYMENT_NOT_RECORDED' });
+    expect(reviewGuard({ ...base, precheckPassed: false, paymentKnown: false, override: 'x' })).toMatchObject(
+      { code: 'PAYMENT_NOT_RECORDED' },
+    );
     expect(reviewGuard({ ...base, decision: 'REJECT', precheckPassed: false, paymentKnown: false })).toEqual({
       ok: true,
     });

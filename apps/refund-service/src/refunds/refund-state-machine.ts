@@ -18,7 +18,14 @@ export const REFUND_STATES = [
 ] as const;
 export type RefundState = (typeof REFUND_STATES)[number];
 
-export const REFUND_COMMANDS = ['APPROVE', 'REJECT', 'PLAN', 'FUND', 'CONFIRM_PAID', 'CONFIRM_FAILED'] as const;
+export const REFUND_COMMANDS = [
+  'APPROVE',
+  'REJECT',
+  'PLAN',
+  'FUND',
+  'CONFIRM_PAID',
+  'CONFIRM_FAILED',
+] as const;
 export type RefundCommand = (typeof REFUND_COMMANDS)[number];
 
 const TRANSITIONS: Record<RefundState, Partial<Record<RefundCommand, RefundState>>> = {

@@ -23,15 +23,23 @@ export class ReviewController {
   @HttpCode(200)
   @Roles('mib')
   @ApiOperation({ summary: 'Approve or reject a refund application (医保审核)' })
-  @ApiOkResponse({ description: 'the refund, APPROVED or REJECTED; refund.approved / refund.rejected is published' })
-  @ApiForbiddenResponse({ description: '`REVIEWER_IS_ENTRANT`: whoever entered the application cannot review it' })
+  @ApiOkResponse({
+    description: 'the refund, APPROVED or REJECTED; refund.approved / refund.rejected is published',
+  })
+  @ApiForbiddenResponse({
+    description: '`REVIEWER_IS_ENTRANT`: whoever entered the application cannot review it',
+  })
   @ApiNotFoundResponse({ description: 'no such refund' })
   @ApiConflictResponse({ description: '`ILLEGAL_TRANSITION`: the refund was reviewed already' })
   @ApiUnprocessableEntityResponse({
     description:
       '`PRECHECK_FAILED`: approving a failed pre-check needs `override` (`details.info.precheck`); `PAYMENT_NOT_RECORDED`: the voucher is not among the recorded payments',
   })
-  review(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReviewBody, @CurrentPrincipal() by: Principal) {
+  review(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReviewBody,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.handler.execute(ReviewRefundCommand.of(id, body, by.holder));
   }
 }

@@ -2,7 +2,10 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min
 import { defineEvent, ISO_INSTANT_WITH_OFFSET } from '../../envelope';
 import { Topics } from '../../topics';
 import { IsResidentId, REGION_CODE, TOWNSHIP_CODE } from '../../validators';
-import { REFUND_APPLICATION_REASONS, RefundApplicationReason } from '../refund-requested/refund-requested.event';
+import {
+  REFUND_APPLICATION_REASONS,
+  RefundApplicationReason,
+} from '../refund-requested/refund-requested.event';
 
 /** 退费审核通过: the medical insurance bureau approved the refund. Key: resident ID number. */
 export class RefundApprovedV1 {

@@ -16,7 +16,10 @@ import {
 import { defineEvent, ISO_INSTANT_WITH_OFFSET } from '../../envelope';
 import { Topics } from '../../topics';
 import { REGION_CODE, TOWNSHIP_CODE } from '../../validators';
-import { REFUND_APPLICATION_REASONS, RefundApplicationReason } from '../refund-requested/refund-requested.event';
+import {
+  REFUND_APPLICATION_REASONS,
+  RefundApplicationReason,
+} from '../refund-requested/refund-requested.event';
 
 /** One line of a plan's totals: refunds of one reason in one township. */
 export class RefundPlanTotal {
