@@ -598,6 +598,10 @@ describe('refund-service: application to payout, with the enrolment updated thro
         message: 'idNumber must be a valid resident ID number',
       },
     ]);
+    const template = await fetch(`${refund.url}/v1/templates/refund-batch`, {
+      headers: { authorization: `Bearer ${KEYS.tax.key}` },
+    });
+    expect((await template.text()).split('\n')[0]).toBe(csv.split('\n')[0]);
     // The same file again: nothing entered twice.
     const again = await send();
     expect(again.body).toMatchObject({ rows: 4, entered: 0, replayed: 2, rejectedCount: 2 });

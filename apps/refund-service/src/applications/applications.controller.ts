@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Header,
   Headers,
   HttpCode,
   Param,
@@ -21,6 +22,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -41,6 +43,7 @@ import { RefundApplicationBody, SubmitRefundApplicationCommand } from './submit-
 import { SubmitRefundApplicationHandler } from './submit-refund-application.handler';
 import {
   REFUND_BATCH_COLUMNS,
+  refundBatchTemplate,
   SubmitRefundBatchCommand,
   SubmitRefundBatchHandler,
 } from './submit-refund-batch';
@@ -119,6 +122,17 @@ export class ApplicationsController {
         idempotencyKey: key,
       }),
     );
+  }
+
+  @Get('templates/refund-batch')
+  @Roles('tax', 'mib')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="refund-batch.csv"')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'Template of the refund batch file: its header and one example row' })
+  @ApiOkResponse({ description: 'CSV' })
+  template() {
+    return refundBatchTemplate();
   }
 
   @Get('refunds')

@@ -17,6 +17,11 @@ export const REFUND_BATCH_COLUMNS = [
   'payee_account',
   'note',
 ] as const;
+/** What `GET /v1/templates/refund-batch` serves: the header and one example row. */
+export function refundBatchTemplate(): string {
+  return `${REFUND_BATCH_COLUMNS.join(',')}\nV202110150001,620725199001011234,32000,DUPLICATE_PAYMENT,张三,中国农业银行山丹县支行,6228480123456789012,同一凭证重复缴费\n`;
+}
+
 const REQUIRED = ['voucher_no', 'id_number', 'amount_fen', 'reason', 'payee_name', 'payee_account'];
 const MAX_ROWS = 20_000;
 
