@@ -114,4 +114,59 @@ describe('refund use cases (handlers against real Postgres, no HTTP)', () => {
       code: 'NOTHING_TO_PLAN',
     });
   });
+
+  it('judges double cover on the day the tax bureau accepted the application, and sees a reversal made since', async () => {
+    const december = await refundDesk('2021-12-28T10:00:00+08:00');
+    try {
+      const id = personId(6);
+      await record(paid(id, 'V-DC-1'), paid(id, 'V-DC-2'), paid(id, 'V-R-1'));
+      const dc = { ...body(id, 'V-DC-1'), reason: 'DOUBLE_COVER' } as RefundApplicationBody;
+      // Accepted on 28 December, reviewed on 10 January: admissible (S21: before the benefit period).
+      const early = await december.submit.execute(SubmitRefundApplicationCommand.of(dc, 'tax-li'));
+      expect(early.refund.precheck.passed).toBe(true);
+      expect(
+        await desk.review.execute(
+          ReviewRefundCommand.of(early.refund.id, { decision: 'APPROVE', reason: 'ok' } as never, 'mib'),
+        ),
+      ).toMatchObject({ state: 'APPROVED', precheck: { passed: true } });
+      // Accepted on 10 January: refused by the policy.
+      const late = await desk.submit.execute(
+        SubmitRefundApplicationCommand.of({ ...dc, voucherNo: 'V-DC-2' } as RefundApplicationBody, 'tax-li'),
+      );
+      expect(late.refund.precheck.failures.map((f) => f.code)).toEqual(['NOT_ADMISSIBLE']);
+      // Entered while the payment stood; reversed before review: the reviewer sees it.
+      const r = await desk.submit.execute(SubmitRefundApplicationCommand.of(body(id, 'V-R-1'), 'tax-li'));
+      expect(r.refund.precheck.passed).toBe(true);
+      await desk.ds.transaction((m) =>
+        desk.payments.execute(
+          m,
+          ProjectPaymentsCommand.create({
+            recorded: [],
+            reversed: [
+              {
+                voucherNo: 'R-R-1',
+                originalVoucherNo: 'V-R-1',
+                idNumber: id,
+                regionCode: '620725',
+                season: 2021,
+                amountFen: -32000,
+                reversedAt: '2022-01-02T10:00:00+08:00',
+                feedId: paid(id, 'x').feedId,
+              },
+            ],
+          }),
+        ),
+      );
+      await expect(
+        desk.review.execute(
+          ReviewRefundCommand.of(r.refund.id, { decision: 'APPROVE', reason: 'ok' } as never, 'mib'),
+        ),
+      ).rejects.toMatchObject({
+        code: 'PRECHECK_FAILED',
+        details: { precheck: { failures: [{ code: 'PAYMENT_REVERSED' }] } },
+      });
+    } finally {
+      await december.ds.destroy();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '@urrbmi/persistence';
 import { refundPaidReasonOf } from '@urrbmi/contracts';
 import { shanghaiDate } from '@urrbmi/domain';
 import { Clock, DomainError } from '@urrbmi/platform';
@@ -50,7 +51,7 @@ export class SubmitRefundApplicationHandler {
 
   execute(cmd: SubmitRefundApplicationCommand): Promise<SubmittedApplication> {
     const hash = requestHash(cmd);
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       const replay = async (): Promise<SubmittedApplication | undefined> => {
         if (!cmd.idempotencyKey) return undefined;
         const seen = await this.refunds.findByIdempotencyKey(m, cmd.enteredBy, cmd.idempotencyKey);

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '@urrbmi/persistence';
 import { RefundPlanFunded, RefundPlanFundedV1 } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
@@ -27,7 +28,7 @@ export class FundRefundPlanHandler {
   ) {}
 
   execute(cmd: FundRefundPlanCommand): Promise<PlanView> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       const plan = await this.plans.lock(m, cmd.planId);
       if (!plan) throw new NotFoundException(`no refund plan ${cmd.planId}`);
       const t = planTransition(plan.state, 'FUND');

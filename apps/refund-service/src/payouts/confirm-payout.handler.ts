@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '@urrbmi/persistence';
 import { Clock } from '@urrbmi/platform';
 import { PlansRepository } from '../plans/plans.repository';
 import { RefundEvents } from '../refunds/refund-events';
@@ -24,7 +25,7 @@ export class ConfirmPayoutHandler {
   ) {}
 
   execute(cmd: ConfirmPayoutCommand): Promise<RefundView> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       const [r] = await this.refunds.lock(m, [cmd.refundId]);
       if (!r) throw new NotFoundException(`no refund ${cmd.refundId}`);
       const now = this.clock.now();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '@urrbmi/persistence';
 import { RefundPlanSubmitted, RefundPlanSubmittedV1 } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
@@ -30,7 +31,7 @@ export class SubmitRefundPlanHandler {
   ) {}
 
   execute(cmd: SubmitRefundPlanCommand): Promise<PlanView> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       let refunds;
       if (cmd.refundIds) {
         const wanted = [...new Set(cmd.refundIds)];

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '@urrbmi/persistence';
 import { refundPaidReasonOf } from '@urrbmi/contracts';
-import { shanghaiDate } from '@urrbmi/domain';
 import { Clock, DomainError } from '@urrbmi/platform';
 import { PolicyRegistry, refundPrechecks } from '@urrbmi/policy';
 import { ProjectionsRepository } from '../projections/projections.repository';
@@ -15,7 +15,8 @@ import { ReviewRefundCommand } from './review-refund.command';
 
 /**
  * 医保审核: approves or rejects an application. The pre-checks run again on today's facts (the
- * payment may have arrived, or been reversed, since intake) and are stored with the decision.
+ * payment may have arrived, or been reversed, since intake), judged on the day the application was
+ * accepted, and are stored with the decision.
  */
 @Injectable()
 export class ReviewRefundHandler {
@@ -30,7 +31,7 @@ export class ReviewRefundHandler {
   ) {}
 
   execute(cmd: ReviewRefundCommand): Promise<RefundView> {
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       const [r] = await this.refunds.lock(m, [cmd.refundId]);
       if (!r) throw new NotFoundException(`no refund ${cmd.refundId}`);
       this.transitions.check([r], cmd.decision);
@@ -40,7 +41,8 @@ export class ReviewRefundHandler {
       const precheck = refundPrechecks({
         policy: payment ? this.policies.find(payment.regionCode, payment.season) : undefined,
         reason: refundPaidReasonOf(r.reason),
-        date: shanghaiDate(now),
+        // The policy judges the application on the day the tax bureau accepted it, not the day of review.
+        date: r.enteredOn,
         idNumber: r.idNumber,
         requestedFen: r.amountFen,
         payment: known
