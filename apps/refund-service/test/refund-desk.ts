@@ -18,6 +18,7 @@ import { RefundEvents } from '../src/refunds/refund-events';
 import { RefundTransitions } from '../src/refunds/refund-transitions';
 import { RefundsRepository } from '../src/refunds/refunds.repository';
 import { ReviewRefundHandler } from '../src/review/review-refund.handler';
+import { WithdrawRefundHandler } from '../src/review/withdraw-refund.handler';
 
 /** The refund service's use cases wired by hand on the test database's `refund` schema: no HTTP, no Nest. */
 export async function refundDesk(clockStart = '2022-01-10T10:00:00+08:00') {
@@ -48,7 +49,8 @@ export async function refundDesk(clockStart = '2022-01-10T10:00:00+08:00') {
     enrolments: new ProjectEnrolmentsHandler(projections),
     submit: new SubmitRefundApplicationHandler(ds, refunds, projections, events, policies, clock),
     review: new ReviewRefundHandler(ds, refunds, projections, transitions, events, policies, clock),
-    plan: new SubmitRefundPlanHandler(ds, refunds, plans, transitions, outbox, clock),
+    plan: new SubmitRefundPlanHandler(ds, refunds, projections, plans, transitions, outbox, clock),
+    withdraw: new WithdrawRefundHandler(ds, refunds, transitions, events, clock),
     fund: new FundRefundPlanHandler(ds, plans, refunds, transitions, outbox, clock),
     payout: new ConfirmPayoutHandler(ds, refunds, plans, transitions, events, clock),
     async reset() {

@@ -6,6 +6,7 @@ import { FundRefundPlanCommand } from '../src/funding/fund-refund-plan.command';
 import { SubmitRefundPlanCommand } from '../src/plans/submit-refund-plan.command';
 import { ProjectPaymentsCommand } from '../src/projections/project-payments';
 import { ReviewRefundCommand } from '../src/review/review-refund.command';
+import { WithdrawRefundCommand } from '../src/review/withdraw-refund.command';
 import { paid, personId, RefundDesk, refundDesk } from './refund-desk';
 
 const body = (idNumber: string, voucherNo: string, amountFen = 32000): RefundApplicationBody =>
@@ -168,5 +169,63 @@ describe('refund use cases (handlers against real Postgres, no HTTP)', () => {
     } finally {
       await december.ds.destroy();
     }
+  });
+
+  it('refuses to plan a refund whose payment was reversed since approval; withdrawn, it frees its voucher', async () => {
+    const id = personId(7);
+    await record(paid(id, 'V-W-1'));
+    const { refund } = await desk.submit.execute(
+      SubmitRefundApplicationCommand.of(body(id, 'V-W-1'), 'tax-li'),
+    );
+    await desk.review.execute(
+      ReviewRefundCommand.of(refund.id, { decision: 'APPROVE', reason: 'ok' } as never, 'mib'),
+    );
+    await desk.ds.transaction((m) =>
+      desk.payments.execute(
+        m,
+        ProjectPaymentsCommand.create({
+          recorded: [],
+          reversed: [
+            {
+              voucherNo: 'R-W-1',
+              originalVoucherNo: 'V-W-1',
+              idNumber: id,
+              regionCode: '620725',
+              season: 2021,
+              amountFen: -32000,
+              reversedAt: '2022-01-09T10:00:00+08:00',
+              feedId: paid(id, 'x').feedId,
+            },
+          ],
+        }),
+      ),
+    );
+    await expect(
+      desk.plan.execute(SubmitRefundPlanCommand.of({ refundIds: [refund.id] } as never, 'mib')),
+    ).rejects.toMatchObject({
+      code: 'PAYMENT_REVERSED_SINCE_APPROVAL',
+      status: 409,
+      details: { refundIds: [refund.id] },
+    });
+    expect(Number((await desk.ds.query(`SELECT count(*) AS n FROM refund.refund_plans`))[0].n)).toBe(0);
+    await expect(
+      desk.withdraw.execute(WithdrawRefundCommand.of(refund.id, { reason: 'x' } as never, 'tax-li')),
+    ).rejects.toMatchObject({ code: 'REVIEWER_IS_ENTRANT' });
+    const withdrawn = await desk.withdraw.execute(
+      WithdrawRefundCommand.of(refund.id, { reason: '该笔缴费已被税务冲正' } as never, 'mib-zhao'),
+    );
+    expect(withdrawn).toMatchObject({ state: 'REJECTED', next: [] });
+    expect(withdrawn.transitions!.map((t) => [t.command, t.to, t.by, t.reason])).toEqual([
+      ['SUBMIT', 'REQUESTED', 'tax-li', null],
+      ['APPROVE', 'APPROVED', 'mib', 'ok'],
+      ['WITHDRAW', 'REJECTED', 'mib-zhao', '该笔缴费已被税务冲正'],
+    ]);
+    expect(await outboxCount('refund.rejected')).toBe(1);
+    // Withdrawing twice is a transition out of order; the voucher takes a new application.
+    await expect(
+      desk.withdraw.execute(WithdrawRefundCommand.of(refund.id, { reason: 'x' } as never, 'mib-zhao')),
+    ).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION', status: 409 });
+    const again = await desk.submit.execute(SubmitRefundApplicationCommand.of(body(id, 'V-W-1'), 'tax-li'));
+    expect(again.refund.precheck.failures.map((f) => f.code)).toEqual(['PAYMENT_REVERSED']);
   });
 });

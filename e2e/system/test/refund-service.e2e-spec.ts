@@ -330,7 +330,7 @@ describe('refund-service: application to payout, with the enrolment updated thro
     const first = (await plan([c])).body.planId as string;
     await fund(first, 32000);
     const failed = await payout(c, { outcome: 'FAILED', failureReason: '账户已销户' });
-    expect(failed.body).toMatchObject({ state: 'PAYOUT_FAILED', planId: null, next: ['PLAN'] });
+    expect(failed.body).toMatchObject({ state: 'PAYOUT_FAILED', planId: null, next: ['WITHDRAW', 'PLAN'] });
     expect((await payout(c, { outcome: 'FAILED' })).body).toMatchObject({
       statusCode: 400,
       details: expect.arrayContaining(['failureReason is required when the payout FAILED']),
@@ -462,7 +462,7 @@ describe('refund-service: application to payout, with the enrolment updated thro
     // A transition out of order: reviewing twice, paying an unfunded refund, funding twice.
     expect((await approve(aboveId)).body).toMatchObject({
       statusCode: 409,
-      message: `refund ${aboveId}: a APPROVED refund cannot take APPROVE (allowed: PLAN)`,
+      message: `refund ${aboveId}: a APPROVED refund cannot take APPROVE (allowed: WITHDRAW, PLAN)`,
       details: { code: 'ILLEGAL_TRANSITION' },
     });
     const p = (await plan([aboveId])).body.planId as string;
@@ -621,6 +621,7 @@ describe('refund-service: application to payout, with the enrolment updated thro
         '/v1/refunds/{id}',
         '/v1/refunds/{id}/review',
         '/v1/refunds/{id}/payout',
+        '/v1/refunds/{id}/withdraw',
         '/v1/refund-candidates',
         '/v1/refund-plans',
         '/v1/refund-plans/{id}',

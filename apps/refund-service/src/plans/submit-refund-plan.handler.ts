@@ -6,6 +6,7 @@ import { RefundPlanSubmitted, RefundPlanSubmittedV1 } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock, DomainError } from '@urrbmi/platform';
+import { ProjectionsRepository } from '../projections/projections.repository';
 import { RefundTransitions } from '../refunds/refund-transitions';
 import { RefundsRepository } from '../refunds/refunds.repository';
 import { planTotals } from './plan-totals';
@@ -24,6 +25,7 @@ export class SubmitRefundPlanHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly refunds: RefundsRepository,
+    private readonly projections: ProjectionsRepository,
     private readonly plans: PlansRepository,
     private readonly transitions: RefundTransitions,
     private readonly outbox: OutboxWriter,
@@ -47,6 +49,22 @@ export class SubmitRefundPlanHandler {
       }
       if (refunds.length === 0)
         throw new DomainError('NOTHING_TO_PLAN', 'no approved refund is waiting for a plan', 422);
+      // A payment reversed after its refund was approved is never planned without a fresh decision
+      // (unless the approval overrode that very failure): withdraw the refund first.
+      const reversed = await this.projections.reversedVouchers(
+        m,
+        refunds.map((r) => r.voucherNo),
+      );
+      const unsafe = refunds.filter(
+        (r) => reversed.has(r.voucherNo) && !r.precheck.failures.some((f) => f.code === 'PAYMENT_REVERSED'),
+      );
+      if (unsafe.length)
+        throw new DomainError(
+          'PAYMENT_REVERSED_SINCE_APPROVAL',
+          `${unsafe.length} refunds are for payments reversed since their approval: withdraw them first`,
+          409,
+          { refundIds: unsafe.map((r) => r.id) },
+        );
       const now = this.clock.now();
       const plan: RefundPlan = {
         id: randomUUID(),

@@ -173,6 +173,16 @@ export class ProjectionsRepository {
     );
   }
 
+  /** Which of these vouchers the tax bureau has reversed. */
+  async reversedVouchers(m: EntityManager, voucherNos: string[]): Promise<Set<string>> {
+    if (voucherNos.length === 0) return new Set();
+    const rows: { voucher_no: string }[] = await m.query(
+      `SELECT voucher_no FROM refund.payments WHERE voucher_no = ANY($1::text[]) AND reversed_at IS NOT NULL`,
+      [voucherNos],
+    );
+    return new Set(rows.map((r) => r.voucher_no));
+  }
+
   async payment(m: EntityManager, voucherNo: string): Promise<PaymentFact | undefined> {
     const rows: Record<string, unknown>[] = await m.query(
       `SELECT p.voucher_no, p.id_number, p.season, p.region_code, p.amount_fen, p.reversed_at IS NOT NULL AS reversed,

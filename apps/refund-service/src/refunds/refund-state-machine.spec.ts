@@ -20,6 +20,8 @@ const LEGAL: [RefundState, RefundCommand, RefundState][] = [
   ['FUNDED', 'CONFIRM_PAID', 'PAID'],
   ['FUNDED', 'CONFIRM_FAILED', 'PAYOUT_FAILED'],
   ['PAYOUT_FAILED', 'PLAN', 'PLANNED'],
+  ['APPROVED', 'WITHDRAW', 'REJECTED'],
+  ['PAYOUT_FAILED', 'WITHDRAW', 'REJECTED'],
 ];
 
 describe('refund state machine', () => {
@@ -34,6 +36,10 @@ describe('refund state machine', () => {
   );
 
   it('says what is allowed instead, or that the refund is final', () => {
+    expect(transition('APPROVED', 'APPROVE')).toMatchObject({
+      ok: false,
+      message: 'a APPROVED refund cannot take APPROVE (allowed: WITHDRAW, PLAN)',
+    });
     expect(transition('PLANNED', 'CONFIRM_PAID')).toMatchObject({
       ok: false,
       message: 'a PLANNED refund cannot take CONFIRM_PAID (allowed: FUND)',
@@ -68,12 +74,18 @@ describe('refund state machine', () => {
           expect(lastPlan).toBeGreaterThan(0);
           expect(taken.slice(lastPlan)).toEqual(['PLAN', 'FUND', 'CONFIRM_PAID']);
         }
-        // Rejected means never approved, planned, funded or paid.
-        if (state === 'REJECTED') expect(taken).toEqual(['REJECT']);
-        if (taken.includes('REJECT')) expect(state).toBe('REJECTED');
+        // Rejected: at review, or an approval withdrawn before any money moved for it.
+        if (state === 'REJECTED') {
+          expect(['REJECT', 'WITHDRAW']).toContain(taken[taken.length - 1]);
+          expect(taken).not.toContain('CONFIRM_PAID');
+          if (taken[taken.length - 1] === 'WITHDRAW')
+            expect(['APPROVE', 'CONFIRM_FAILED']).toContain(taken[taken.length - 2]);
+          else expect(taken).toEqual(['REJECT']);
+        }
+        if (taken.includes('REJECT') || taken.includes('WITHDRAW')) expect(state).toBe('REJECTED');
         // Paid at most once; nothing follows a final state.
         expect(taken.filter((c) => c === 'CONFIRM_PAID').length).toBeLessThanOrEqual(1);
-        const finalAt = taken.findIndex((c) => c === 'CONFIRM_PAID' || c === 'REJECT');
+        const finalAt = taken.findIndex((c) => c === 'CONFIRM_PAID' || c === 'REJECT' || c === 'WITHDRAW');
         if (finalAt >= 0) expect(finalAt).toBe(taken.length - 1);
         // Every funding follows a planning, every planning an approval or a failed payout.
         taken.forEach((c, i) => {

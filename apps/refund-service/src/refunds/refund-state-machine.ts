@@ -3,9 +3,10 @@
  * Every use case that moves a refund asks `transition`; nothing else decides which move is legal.
  *
  *   REQUESTED --APPROVE--> APPROVED --PLAN--> PLANNED --FUND--> FUNDED --CONFIRM_PAID--> PAID
- *       |                                        ^                 |
- *       +--REJECT--> REJECTED                    +------PLAN-------+--CONFIRM_FAILED--> PAYOUT_FAILED
- *                                                (a failed payout is planned again)
+ *   REQUESTED --REJECT--> REJECTED
+ *   FUNDED --CONFIRM_FAILED--> PAYOUT_FAILED --PLAN--> PLANNED   (a failed payout is planned again)
+ *   APPROVED | PAYOUT_FAILED --WITHDRAW--> REJECTED   (before money moved: the payment was reversed
+ *                                                      since, the account is closed for good, …)
  */
 export const REFUND_STATES = [
   'REQUESTED',
@@ -21,6 +22,7 @@ export type RefundState = (typeof REFUND_STATES)[number];
 export const REFUND_COMMANDS = [
   'APPROVE',
   'REJECT',
+  'WITHDRAW',
   'PLAN',
   'FUND',
   'CONFIRM_PAID',
@@ -30,12 +32,12 @@ export type RefundCommand = (typeof REFUND_COMMANDS)[number];
 
 const TRANSITIONS: Record<RefundState, Partial<Record<RefundCommand, RefundState>>> = {
   REQUESTED: { APPROVE: 'APPROVED', REJECT: 'REJECTED' },
-  APPROVED: { PLAN: 'PLANNED' },
+  APPROVED: { PLAN: 'PLANNED', WITHDRAW: 'REJECTED' },
   REJECTED: {},
   PLANNED: { FUND: 'FUNDED' },
   FUNDED: { CONFIRM_PAID: 'PAID', CONFIRM_FAILED: 'PAYOUT_FAILED' },
   PAID: {},
-  PAYOUT_FAILED: { PLAN: 'PLANNED' },
+  PAYOUT_FAILED: { PLAN: 'PLANNED', WITHDRAW: 'REJECTED' },
 };
 
 /** States a refund stays in for good; while in any other, its voucher has an open refund. */
@@ -75,7 +77,7 @@ export function planTransition(
 }
 
 export interface ReviewDecision {
-  decision: 'APPROVE' | 'REJECT';
+  decision: 'APPROVE' | 'REJECT' | 'WITHDRAW';
   reviewer: string;
   enteredBy: string;
   /** Why the reviewer approves although a pre-check failed. */
@@ -100,7 +102,7 @@ export function reviewGuard(r: ReviewDecision): ReviewGuard {
       status: 403,
       message: `${r.reviewer} entered this application and cannot review it`,
     };
-  if (r.decision === 'REJECT') return { ok: true };
+  if (r.decision !== 'APPROVE') return { ok: true };
   if (!r.paymentKnown)
     return {
       ok: false,
