@@ -24,6 +24,7 @@ export class Refunds1764100001000 implements MigrationInterface {
       reversed_at timestamptz
     )`);
     await q.query(`CREATE INDEX payments_person_season ON refund.payments (id_number, season)`);
+    await q.query(`CREATE INDEX payments_season_region ON refund.payments (season, region_code)`);
     // One row per enrolment, from enrollment.registered / activated / cancelled in any order.
     await q.query(`CREATE TABLE refund.enrolments (
       enrollment_id uuid PRIMARY KEY,
@@ -42,6 +43,7 @@ export class Refunds1764100001000 implements MigrationInterface {
       cancelled_at timestamptz
     )`);
     await q.query(`CREATE INDEX enrolments_person_season ON refund.enrolments (id_number, season)`);
+    await q.query(`CREATE INDEX enrolments_season_region ON refund.enrolments (season, region_code)`);
     await q.query(`CREATE TABLE refund.refunds (
       id uuid PRIMARY KEY,
       voucher_no text NOT NULL,
