@@ -15,6 +15,7 @@ import { ProjectEnrolmentsHandler } from '../src/projections/project-enrolments'
 import { ProjectPaymentsHandler } from '../src/projections/project-payments';
 import { ProjectionsRepository } from '../src/projections/projections.repository';
 import { RefundEvents } from '../src/refunds/refund-events';
+import { RefundPrechecks } from '../src/refunds/refund-prechecks';
 import { RefundTransitions } from '../src/refunds/refund-transitions';
 import { RefundsRepository } from '../src/refunds/refunds.repository';
 import { ReviewRefundHandler } from '../src/review/review-refund.handler';
@@ -41,14 +42,15 @@ export async function refundDesk(clockStart = '2022-01-10T10:00:00+08:00') {
   const plans = new PlansRepository(ds);
   const transitions = new RefundTransitions(refunds);
   const events = new RefundEvents(outbox);
+  const prechecks = new RefundPrechecks(projections, refunds, policies);
   return {
     ds,
     projections,
     refunds,
     payments: new ProjectPaymentsHandler(projections),
     enrolments: new ProjectEnrolmentsHandler(projections),
-    submit: new SubmitRefundApplicationHandler(ds, refunds, projections, events, policies, clock),
-    review: new ReviewRefundHandler(ds, refunds, projections, transitions, events, policies, clock),
+    submit: new SubmitRefundApplicationHandler(ds, refunds, prechecks, events, clock),
+    review: new ReviewRefundHandler(ds, refunds, prechecks, transitions, events, clock),
     plan: new SubmitRefundPlanHandler(ds, refunds, projections, plans, transitions, outbox, clock),
     withdraw: new WithdrawRefundHandler(ds, refunds, transitions, events, clock),
     fund: new FundRefundPlanHandler(ds, plans, refunds, transitions, outbox, clock),

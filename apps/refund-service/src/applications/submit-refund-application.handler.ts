@@ -2,13 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
-import { refundPaidReasonOf } from '@urrbmi/contracts';
 import { shanghaiDate } from '@urrbmi/domain';
 import { Clock, DomainError } from '@urrbmi/platform';
-import { PolicyRegistry, refundPrechecks } from '@urrbmi/policy';
-import { ProjectionsRepository } from '../projections/projections.repository';
 import { Refund } from '../refunds/refund.model';
 import { RefundEvents } from '../refunds/refund-events';
+import { RefundPrechecks } from '../refunds/refund-prechecks';
 import { RefundsRepository } from '../refunds/refunds.repository';
 import { SubmitRefundApplicationCommand } from './submit-refund-application.command';
 
@@ -43,9 +41,8 @@ export class SubmitRefundApplicationHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly refunds: RefundsRepository,
-    private readonly projections: ProjectionsRepository,
+    private readonly prechecks: RefundPrechecks,
     private readonly events: RefundEvents,
-    private readonly policies: PolicyRegistry,
     private readonly clock: Clock,
   ) {}
 
@@ -78,21 +75,7 @@ export class SubmitRefundApplicationHandler {
 
       const now = this.clock.now();
       const today = shanghaiDate(now);
-      const payment = await this.projections.payment(m, cmd.voucherNo);
-      const known = payment && payment.amountFen !== null ? payment : undefined;
-      const precheck = refundPrechecks({
-        policy: payment ? this.policies.find(payment.regionCode, payment.season) : undefined,
-        reason: refundPaidReasonOf(cmd.reason),
-        date: today,
-        idNumber: cmd.idNumber,
-        requestedFen: cmd.amountFen,
-        payment: known
-          ? { idNumber: known.idNumber, amountFen: known.amountFen!, reversed: known.reversed }
-          : payment?.reversed
-            ? { idNumber: payment.idNumber, amountFen: 0, reversed: true }
-            : null,
-        refundedFen: await this.refunds.paidBackOnVoucher(m, cmd.voucherNo),
-      });
+      const { precheck, payment } = await this.prechecks.run(m, { ...cmd, date: today });
       const refund: Refund = {
         id: randomUUID(),
         voucherNo: cmd.voucherNo,

@@ -1,12 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
-import { refundPaidReasonOf } from '@urrbmi/contracts';
 import { Clock, DomainError } from '@urrbmi/platform';
-import { PolicyRegistry, refundPrechecks } from '@urrbmi/policy';
-import { ProjectionsRepository } from '../projections/projections.repository';
 import { Refund } from '../refunds/refund.model';
 import { RefundEvents } from '../refunds/refund-events';
+import { RefundPrechecks } from '../refunds/refund-prechecks';
 import { reviewGuard } from '../refunds/refund-state-machine';
 import { RefundTransitions } from '../refunds/refund-transitions';
 import { refundView, RefundView } from '../refunds/refund-view';
@@ -23,10 +21,9 @@ export class ReviewRefundHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly refunds: RefundsRepository,
-    private readonly projections: ProjectionsRepository,
+    private readonly prechecks: RefundPrechecks,
     private readonly transitions: RefundTransitions,
     private readonly events: RefundEvents,
-    private readonly policies: PolicyRegistry,
     private readonly clock: Clock,
   ) {}
 
@@ -36,29 +33,15 @@ export class ReviewRefundHandler {
       if (!r) throw new NotFoundException(`no refund ${cmd.refundId}`);
       this.transitions.check([r], cmd.decision);
       const now = this.clock.now();
-      const payment = await this.projections.payment(m, r.voucherNo);
-      const known = payment && payment.amountFen !== null ? payment : undefined;
-      const precheck = refundPrechecks({
-        policy: payment ? this.policies.find(payment.regionCode, payment.season) : undefined,
-        reason: refundPaidReasonOf(r.reason),
-        // The policy judges the application on the day the tax bureau accepted it, not the day of review.
-        date: r.enteredOn,
-        idNumber: r.idNumber,
-        requestedFen: r.amountFen,
-        payment: known
-          ? { idNumber: known.idNumber, amountFen: known.amountFen!, reversed: known.reversed }
-          : payment?.reversed
-            ? { idNumber: payment.idNumber, amountFen: 0, reversed: true }
-            : null,
-        refundedFen: await this.refunds.paidBackOnVoucher(m, r.voucherNo, r.id),
-      });
+      // Judged on the day the tax bureau accepted the application, not the day of review.
+      const { precheck, payment } = await this.prechecks.run(m, { ...r, date: r.enteredOn, refundId: r.id });
       const guard = reviewGuard({
         decision: cmd.decision,
         reviewer: cmd.reviewer,
         enteredBy: r.enteredBy,
         override: cmd.override,
         precheckPassed: precheck.passed,
-        paymentKnown: payment !== undefined,
+        paymentKnown: payment?.amountFen != null,
       });
       if (!guard.ok) throw new DomainError(guard.code, guard.message, guard.status, { precheck });
       const place = payment
