@@ -1,12 +1,19 @@
 import { ServiceDefinition } from '@urrbmi/platform';
+import { ApplicationsModule } from './applications/applications.module';
+import { FundingModule } from './funding/funding.module';
+import { Refunds1764100001000 } from './migrations/1764100001000-refunds';
+import { PayoutsModule } from './payouts/payouts.module';
+import { PlansModule } from './plans/plans.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { ReviewModule } from './review/review.module';
 
-/** Boots with its schema, health, metrics and the event backbone; its features come with issue on refunds. */
 export const refundService: ServiceDefinition = {
   name: 'refund-service',
   title: 'Refund service (退费)',
-  description: 'Refund applications, review, refund funding plans, finance funding and payouts.',
+  description:
+    'Refund applications from the tax bureau, review by the medical insurance bureau, refund funding plans, finance funding and payouts.',
   defaultPort: 3104,
   schema: 'refund',
-  migrations: [],
-  imports: [],
+  migrations: [Refunds1764100001000],
+  imports: [ProjectionsModule, ApplicationsModule, ReviewModule, PlansModule, FundingModule, PayoutsModule],
 };

@@ -1,4 +1,5 @@
 import { contractCatalog } from './contract-catalog';
+import { refundPaidReasonOf } from './events/refund-paid/refund-paid.event';
 import { EnrollmentRegistered } from './events/enrollment-registered/enrollment-registered.event';
 
 const payload = {
@@ -58,5 +59,36 @@ describe('event catalog', () => {
     expect(() => catalog.parse(envelope({ ...payload, season: '2023' }))).toThrow(
       'season must be an integer number',
     );
+  });
+});
+
+describe('refund events', () => {
+  const catalog = contractCatalog();
+  const planId = '3f6d1d0e-2b7e-4a51-9d0e-0c1f5c9b7a11';
+  const submitted = {
+    planId,
+    refundCount: 1,
+    totalFen: 32000,
+    totals: [
+      { reason: 'DOUBLE_COVER', regionCode: '620725', townshipCode: '620725100', count: 1, amountFen: 32000 },
+    ],
+    refundIds: ['5b0f3e1c-7c55-4c1d-9a71-0e7c3a0e9a10'],
+    submittedBy: 'mib-clerk',
+    submittedAt: '2022-01-10T10:00:00+08:00',
+  };
+
+  it('keys plan events by plan id and validates their totals line by line', () => {
+    expect(catalog.preparePayload('refund.plan.submitted', 1, submitted).key).toBe(planId);
+    expect(() =>
+      catalog.preparePayload('refund.plan.submitted', 1, {
+        ...submitted,
+        totals: [{ ...submitted.totals[0], amountFen: 0 }],
+      }),
+    ).toThrow('totals.0.amountFen: amountFen must not be less than 1');
+  });
+
+  it('maps the application reason DOUBLE_COVER to refund.paid v1 DOUBLE_COVER_EMPLOYEE', () => {
+    expect(refundPaidReasonOf('DOUBLE_COVER')).toBe('DOUBLE_COVER_EMPLOYEE');
+    expect(refundPaidReasonOf('DEATH')).toBe('DEATH');
   });
 });

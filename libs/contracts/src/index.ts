@@ -15,3 +15,8 @@ export { contractCatalog } from './contract-catalog';
 export * from './events/subsidy-transfer-requested/subsidy-transfer-requested.event';
 export * from './events/subsidy-transfer-settled/subsidy-transfer-settled.event';
 export * from './files/daily-feed';
+export * from './events/refund-requested/refund-requested.event';
+export * from './events/refund-approved/refund-approved.event';
+export * from './events/refund-rejected/refund-rejected.event';
+export * from './events/refund-plan-submitted/refund-plan-submitted.event';
+export * from './events/refund-plan-funded/refund-plan-funded.event';

@@ -40,9 +40,22 @@ export class RefundPaidV1 {
   paidAt!: string;
 }
 
+export type RefundPaidReason = (typeof REFUND_PAID_REASONS)[number];
+
 export const RefundPaid = defineEvent({
   type: Topics.RefundPaid,
   version: 1,
   payloadClass: RefundPaidV1,
   keyOf: (p) => p.idNumber,
 });
+
+/**
+ * refund.paid v1 names double cover `DOUBLE_COVER_EMPLOYEE` (the other scheme is always employee
+ * insurance); the refund API and the newer refund events say `DOUBLE_COVER`. Mapped here rather than
+ * versioning the event: the meaning is the same and consumers of v1 keep working.
+ */
+export function refundPaidReasonOf(
+  reason: 'DUPLICATE_PAYMENT' | 'DOUBLE_COVER' | 'DEATH' | 'TRANSFER_OUT' | 'OVERPAYMENT' | 'OTHER',
+): RefundPaidReason {
+  return reason === 'DOUBLE_COVER' ? 'DOUBLE_COVER_EMPLOYEE' : reason;
+}

@@ -1,0 +1,173 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { UploadStore } from '@urrbmi/files';
+import { CurrentPrincipal, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
+import { refundView } from '../refunds/refund-view';
+import {
+  candidatesQuery,
+  listQuery,
+  RefundCandidateFilter,
+  RefundListFilter,
+  RefundQueries,
+} from './refund-queries';
+import { RefundApplicationBody, SubmitRefundApplicationCommand } from './submit-refund-application.command';
+import { SubmitRefundApplicationHandler } from './submit-refund-application.handler';
+import {
+  REFUND_BATCH_COLUMNS,
+  refundBatchTemplate,
+  SubmitRefundBatchCommand,
+  SubmitRefundBatchHandler,
+} from './submit-refund-batch';
+
+const STORAGE_DIR = process.env.REFUND_BATCH_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-refund-batches');
+const MAX_BYTES = Number(process.env.REFUND_BATCH_MAX_BYTES ?? 64 * 1024 * 1024);
+
+@ApiTags('refunds')
+@ApiBearerAuth()
+@Controller('v1')
+export class ApplicationsController {
+  private readonly store = new UploadStore(STORAGE_DIR);
+
+  constructor(
+    private readonly submit: SubmitRefundApplicationHandler,
+    private readonly batch: SubmitRefundBatchHandler,
+    private readonly queries: RefundQueries,
+  ) {}
+
+  @Post('refunds')
+  @HttpCode(201)
+  @Roles('tax')
+  @ApiOperation({
+    summary: 'Enter a refund application the tax bureau accepted (受理退费申请)',
+    description:
+      'Stored with its automatic pre-checks (payment recorded, same payer, not reversed, not refunded, amount within what was paid, the policy admits the reason on the day) and published as refund.requested. A failed pre-check does not refuse the application: the medical insurance bureau sees it and needs an override reason to approve. The same Idempotency-Key with the same body returns the first refund (header Idempotent-Replayed: true).',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'the same key and body give the same refund',
+  })
+  @ApiCreatedResponse({ description: 'the refund, state REQUESTED, with `precheck`' })
+  @ApiBadRequestResponse({ description: 'invalid body: every problem in `details`' })
+  @ApiConflictResponse({
+    description: '`OPEN_REFUND_EXISTS`: the voucher has an open refund (`details.info.refundId`)',
+  })
+  @ApiUnprocessableEntityResponse({
+    description: '`IDEMPOTENCY_KEY_REUSED`: the key was used for another application',
+  })
+  async create(
+    @Body() body: RefundApplicationBody,
+    @CurrentPrincipal() by: Principal,
+    @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
+    @Headers('idempotency-key') key?: string,
+  ) {
+    const done = await this.submit.execute(SubmitRefundApplicationCommand.of(body, by.holder, key));
+    res.setHeader('Idempotent-Replayed', String(done.replayed));
+    return refundView(done.refund);
+  }
+
+  @Post('refunds/batch')
+  @HttpCode(200)
+  @Roles('tax')
+  @ApiOperation({
+    summary: "A day's refund applications as one CSV file (UTF-8, or charset=gbk)",
+    description: `Columns ${REFUND_BATCH_COLUMNS.join(',')}. Each row is entered exactly like POST /v1/refunds (same checks and pre-checks); rows that cannot be entered are listed in \`rejected\` with line, code and message. Rows are idempotent by Idempotency-Key (or the file's SHA-256) and line: the same file again enters nothing twice.`,
+  })
+  @ApiConsumes('text/csv')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOkResponse({ description: '`{ rows, entered, replayed, rejectedCount, refunds, rejected }`' })
+  @ApiBadRequestResponse({ description: '`MISSING_COLUMNS`, `EMPTY_FILE`' })
+  async createBatch(
+    @Req() req: Readable,
+    @CurrentPrincipal() by: Principal,
+    @Headers('content-type') contentType = '',
+    @Headers('idempotency-key') key?: string,
+  ) {
+    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, false);
+    return this.batch.execute(
+      SubmitRefundBatchCommand.create({
+        path: stored.path,
+        sha256: stored.sha256,
+        contentType,
+        enteredBy: by.holder,
+        idempotencyKey: key,
+      }),
+    );
+  }
+
+  @Get('templates/refund-batch')
+  @Roles('tax', 'mib')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="refund-batch.csv"')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'Template of the refund batch file: its header and one example row' })
+  @ApiOkResponse({ description: 'CSV' })
+  template() {
+    return refundBatchTemplate();
+  }
+
+  @Get('refunds')
+  @Roles('mib', 'tax', 'finance', 'ops', 'township')
+  @ApiOperation({
+    summary: 'Refunds by state, reason, region, township, date entered, voucher, person or plan',
+  })
+  @ApiOkResponse({
+    description: '`{ total, limit, offset, items }`, newest first; township keys see their own township',
+  })
+  list(@Query() filter: RefundListFilter, @CurrentPrincipal() by: Principal) {
+    return this.queries.list(listQuery(filter, by));
+  }
+
+  @Get('refunds/:id')
+  @Roles('mib', 'tax', 'finance', 'ops', 'township')
+  @ApiOperation({ summary: 'One refund with every transition: who, when, why' })
+  @ApiOkResponse({
+    description: 'the refund, its pre-checks, the commands it can take next, and its transitions',
+  })
+  @ApiNotFoundResponse({ description: 'no such refund' })
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() by: Principal) {
+    return this.queries.get(id, by);
+  }
+
+  @Get('refund-candidates')
+  @Roles('tax', 'mib', 'ops')
+  @ApiOperation({
+    summary:
+      'Refund candidates for the tax intake: OVERPAID enrolments and paid-then-cancelled ones (多缴、注销)',
+  })
+  @ApiOkResponse({
+    description: 'each with what was paid, what is refundable, a suggested reason and voucher',
+  })
+  candidates(@Query() filter: RefundCandidateFilter) {
+    return this.queries.candidates(candidatesQuery(filter));
+  }
+}
