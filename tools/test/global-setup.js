@@ -81,6 +81,9 @@ module.exports = async () => {
   process.env.DATABASE_URL = dbUrl;
   // Every run gets its own topic namespace, so a broker reused from `npm start` leaks nothing in.
   process.env.KAFKA_TOPIC_PREFIX = `test${Date.now().toString(36)}.`;
+  // Every test file provisions the whole contract under its own prefix: three partitions each keep a
+  // full run within the file handles one local broker may hold (each partition keeps its log open).
+  process.env.KAFKA_PARTITIONS ??= '3';
   process.env.URRBMI_STARTED_KAFKA = startedKafka ? '1' : '';
   globalThis.__urrbmiTestEnv = true;
   console.log(

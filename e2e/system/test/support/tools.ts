@@ -10,7 +10,7 @@ export function requireTool(name: string, debianPackage: string): string {
   const where = found.stdout.trim();
   if (found.status !== 0 || !where)
     throw new Error(
-      `${name} is not installed. Install it with tools/lib/ensure-tools.sh (apt-get install ${debianPackage}); npm test does so itself.`,
+      `${name} is not installed, so this check cannot run. Install it with tools/lib/ensure-tools.sh (apt-get install ${debianPackage}); npm test does so itself.`,
     );
   return where;
 }
@@ -28,3 +28,5 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+export { REPO_ROOT } from './services';

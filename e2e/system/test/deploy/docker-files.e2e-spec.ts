@@ -7,8 +7,8 @@ import {
   dockerignoreProblems,
   importsOutsideDependencies,
   parseDockerfile,
-} from './support/docker-checks';
-import { REPO_ROOT, requireTool } from './support/tools';
+} from '../support/docker-checks';
+import { REPO_ROOT, requireTool } from '../support/tools';
 
 // No Docker engine and no hadolint here (Debian does not package it): the Dockerfile and the
 // compose file are checked structurally; e2e/system/test/deployment-image.e2e-spec.ts builds and
@@ -88,7 +88,7 @@ describe('docker/docker-compose.yml', () => {
 describe('the tools the deployment checks need', () => {
   it('fail the test with the way to install them when missing, rather than skipping it', () => {
     expect(() => requireTool('no-such-tool-urrbmi', 'no-such-package')).toThrow(
-      'no-such-tool-urrbmi is not installed, so the deployment files cannot be checked. Install it with tools/lib/ensure-tools.sh (apt-get install no-such-package); npm test does so itself.',
+      'no-such-tool-urrbmi is not installed, so this check cannot run. Install it with tools/lib/ensure-tools.sh (apt-get install no-such-package); npm test does so itself.',
     );
     expect(requireTool('kubectl', 'kubectl')).toMatch(/kubectl$/);
   });

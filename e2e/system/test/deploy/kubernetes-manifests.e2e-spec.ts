@@ -10,8 +10,8 @@ import {
   renderOverlay,
   Resource,
   validateWithModels,
-} from './support/kubernetes-checks';
-import { REPO_ROOT } from './support/tools';
+} from '../support/kubernetes-checks';
+import { REPO_ROOT } from '../support/tools';
 
 const K8S = path.join(REPO_ROOT, 'k8s');
 const OVERLAYS: Overlay[] = ['county', 'province'];
