@@ -17,5 +17,6 @@ export const enrollmentService: ServiceDefinition = {
     EnrolmentBatches1763800003000,
     RefundLedger1763800004000,
   ],
+  fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
   imports: [RegistrationModule],
 };

@@ -15,5 +15,6 @@ export const refundService: ServiceDefinition = {
   defaultPort: 3104,
   schema: 'refund',
   migrations: [Refunds1764100001000],
+  fileKinds: ['refund-batch'],
   imports: [ProjectionsModule, ApplicationsModule, ReviewModule, PlansModule, FundingModule, PayoutsModule],
 };

@@ -18,5 +18,6 @@ export const subsidyService: ServiceDefinition = {
     MatchCandidatesIndex1763800022000,
     SnapshotRegionsReasonCodes1763800027000,
   ],
+  fileKinds: ['roster'],
   imports: [SubsidyModule],
 };

@@ -11,5 +11,6 @@ export const taxCollectionFeedService: ServiceDefinition = {
   defaultPort: 3103,
   schema: 'tax_feed',
   migrations: [FeedLedger1763800010000, CollectionRoster1763800011000],
+  fileKinds: ['daily-feed'],
   imports: [FeedsModule],
 };

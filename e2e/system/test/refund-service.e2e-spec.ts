@@ -601,7 +601,7 @@ describe('refund-service: application to payout, with the enrolment updated thro
     const template = await fetch(`${refund.url}/v1/templates/refund-batch`, {
       headers: { authorization: `Bearer ${KEYS.tax.key}` },
     });
-    expect((await template.text()).split('\n')[0]).toBe(csv.split('\n')[0]);
+    expect((await template.text()).replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toBe(csv.split('\n')[0]);
     // The same file again: nothing entered twice.
     const again = await send();
     expect(again.body).toMatchObject({ rows: 4, entered: 0, replayed: 2, rejectedCount: 2 });

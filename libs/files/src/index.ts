@@ -3,3 +3,4 @@ export * from './tabular-rows';
 export * from './tabular-limits';
 export * from './csv-writer';
 export * from './xlsx-writer';
+export * from './file-template';

@@ -6,7 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource, MigrationInterface } from 'typeorm';
-import { contractCatalog, EventCatalog, ServiceName } from '@urrbmi/contracts';
+import { contractCatalog, EventCatalog, FileKind, ServiceName } from '@urrbmi/contracts';
 import {
   BatchKafkaTransport,
   EventBackbone,
@@ -24,6 +24,7 @@ import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { HealthController } from './health/health.controller';
 import { applyHttpHygiene } from './http/http-hygiene';
 import { HttpMetrics } from './http/http-metrics';
+import { templatesController } from './http/templates.controller';
 import { UploadThrottlerGuard } from './http/upload-throttler.guard';
 import { MetricsController } from './health/metrics.controller';
 import { ReadinessProbe } from './health/readiness';
@@ -44,6 +45,8 @@ export interface ServiceDefinition {
   imports: ModuleImport[];
   /** Event catalog; the whole contract by default. */
   catalog?: EventCatalog;
+  /** Uploads this service takes: each gets `GET /v1/templates/{kind}`. */
+  fileKinds?: readonly FileKind[];
 }
 
 export interface RunningService {
@@ -212,6 +215,7 @@ export async function startService(
       }),
       ...def.imports,
     ],
+    controllers: def.fileKinds?.length ? [templatesController(def.fileKinds)] : [],
   })
   class AppModule {}
 

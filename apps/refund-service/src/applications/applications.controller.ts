@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  Header,
   Headers,
   HttpCode,
   Param,
@@ -22,7 +21,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -43,7 +41,6 @@ import { RefundApplicationBody, SubmitRefundApplicationCommand } from './submit-
 import { SubmitRefundApplicationHandler } from './submit-refund-application.handler';
 import {
   REFUND_BATCH_COLUMNS,
-  refundBatchTemplate,
   SubmitRefundBatchCommand,
   SubmitRefundBatchHandler,
 } from './submit-refund-batch';
@@ -122,17 +119,6 @@ export class ApplicationsController {
         idempotencyKey: key,
       }),
     );
-  }
-
-  @Get('templates/refund-batch')
-  @Roles('tax', 'mib')
-  @Header('content-type', 'text/csv; charset=utf-8')
-  @Header('content-disposition', 'attachment; filename="refund-batch.csv"')
-  @ApiProduces('text/csv')
-  @ApiOperation({ summary: 'Template of the refund batch file: its header and one example row' })
-  @ApiOkResponse({ description: 'CSV' })
-  template() {
-    return refundBatchTemplate();
   }
 
   @Get('refunds')

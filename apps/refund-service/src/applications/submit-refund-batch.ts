@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { FILE_FORMATS, fileColumns } from '@urrbmi/contracts';
 import { maskResidentId } from '@urrbmi/domain';
 import { readTabularRows } from '@urrbmi/files';
 import { DomainError } from '@urrbmi/platform';
@@ -7,22 +8,9 @@ import { Command } from '../shared/command';
 import { RefundApplicationBody, SubmitRefundApplicationCommand } from './submit-refund-application.command';
 import { SubmitRefundApplicationHandler } from './submit-refund-application.handler';
 
-export const REFUND_BATCH_COLUMNS = [
-  'voucher_no',
-  'id_number',
-  'amount_fen',
-  'reason',
-  'payee_name',
-  'payee_bank',
-  'payee_account',
-  'note',
-] as const;
-/** What `GET /v1/templates/refund-batch` serves: the header and one example row. */
-export function refundBatchTemplate(): string {
-  return `${REFUND_BATCH_COLUMNS.join(',')}\nV202110150001,620725199001011234,32000,DUPLICATE_PAYMENT,张三,中国农业银行山丹县支行,6228480123456789012,同一凭证重复缴费\n`;
-}
-
-const REQUIRED = ['voucher_no', 'id_number', 'amount_fen', 'reason', 'payee_name', 'payee_account'];
+/** The columns of the refund batch file (libs/contracts, the same as its template). */
+export const REFUND_BATCH_COLUMNS = FILE_FORMATS['refund-batch'].columns.map((c) => c.name);
+const REQUIRED = fileColumns('refund-batch').required;
 const MAX_ROWS = 20_000;
 
 /** A day's applications as one stored file. */
