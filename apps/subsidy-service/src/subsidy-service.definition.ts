@@ -2,6 +2,7 @@ import { ServiceDefinition } from '@urrbmi/platform';
 import { Subsidy1763800020000 } from './migrations/1763800020000-subsidy';
 import { MatchRunsSettlement1763800021000 } from './migrations/1763800021000-match-runs-settlement';
 import { MatchCandidatesIndex1763800022000 } from './migrations/1763800022000-match-candidates-index';
+import { EnrolmentStanding1764230020000 } from './migrations/1764230020000-enrolment-standing';
 import { SubsidyModule } from './subsidy.module';
 
 export const subsidyService: ServiceDefinition = {
@@ -11,6 +12,11 @@ export const subsidyService: ServiceDefinition = {
     'Roster snapshots per source with maker-checker, identity periods, highest-wins assessment, monthly match and one-card transfers.',
   defaultPort: 3102,
   schema: 'subsidy',
-  migrations: [Subsidy1763800020000, MatchRunsSettlement1763800021000, MatchCandidatesIndex1763800022000],
+  migrations: [
+    Subsidy1763800020000,
+    MatchRunsSettlement1763800021000,
+    MatchCandidatesIndex1763800022000,
+    EnrolmentStanding1764230020000,
+  ],
   imports: [SubsidyModule],
 };

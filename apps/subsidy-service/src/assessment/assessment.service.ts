@@ -59,7 +59,7 @@ export class AssessmentService {
         `SELECT e.id_number, e.season, e.region_code,
               CASE WHEN a.id_number IS NULL THEN NULL ELSE concat_ws('|', a.category, a.subsidy_fen, a.mode, a.amount_due_fen) END AS old
          FROM subsidy.enrolments e LEFT JOIN subsidy.assessments a ON a.id_number = e.id_number AND a.season = e.season
-        WHERE e.id_number = ANY($1::text[]) AND e.status <> 'CANCELLED' AND e.paid_in_full_on IS NULL
+        WHERE e.id_number = ANY($1::text[]) AND e.status NOT IN ('CANCELLED', 'REFUNDED') AND e.paid_in_full_on IS NULL
         ORDER BY e.id_number, e.season FOR UPDATE OF e`,
         [[...new Set(idNumbers)]],
       );
