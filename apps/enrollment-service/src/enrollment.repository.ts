@@ -365,7 +365,7 @@ export class EnrollmentRepository {
       `INSERT INTO enrollment.assessments (id_number, season, assessed_at, policy_id, category, subsidy_fen, mode, amount_due_fen, reason, event_id)
        SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::text[], $10::uuid[])
        ON CONFLICT (id_number, season, assessed_at) DO NOTHING
-       RETURNING id_number, season, (extract(epoch FROM assessed_at) * 1000)::bigint::text AS at`,
+       RETURNING id_number, season, floor(extract(epoch FROM assessed_at) * 1000)::bigint::text AS at`,
       [
         rows.map((r) => r.idNumber),
         rows.map((r) => r.season),

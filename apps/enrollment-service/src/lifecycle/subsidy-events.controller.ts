@@ -42,16 +42,24 @@ export class SubsidyEventsController {
         eventId: e.envelope.eventId,
       })),
     );
-    const applied = payloads.filter((p) =>
-      fresh.has(`${p.idNumber}:${p.season}:${new Date(p.assessedAt).getTime()}`),
+    // The assessments new to this service, once each, per person and season.
+    const applied = new Map<string, Map<number, SubsidyAssessedV1>>();
+    for (const p of payloads) {
+      const at = new Date(p.assessedAt).getTime();
+      if (!fresh.has(`${p.idNumber}:${p.season}:${at}`)) continue;
+      const key = `${p.idNumber}:${p.season}`;
+      applied.set(key, (applied.get(key) ?? new Map()).set(at, p));
+    }
+    if (applied.size === 0) return;
+    const records = await this.repository.lockLive(
+      m,
+      [...applied.values()].map((byInstant) => [...byInstant.values()][0]),
     );
-    if (applied.length === 0) return;
-    const records = await this.repository.lockLive(m, applied);
     const standings = await this.state.recompute(m, records, 'subsidy-service', 'subsidy.assessed');
     const history: HistoryEntry[] = [];
     for (const r of records) {
       const s = standings.get(r.id)!;
-      for (const a of applied.filter((p) => p.idNumber === r.idNumber && p.season === r.season)) {
+      for (const a of applied.get(`${r.idNumber}:${r.season}`)?.values() ?? []) {
         const at = new Date(a.assessedAt).getTime();
         if (s.ignoredAssessments.some((i) => i.assessedAt.getTime() === at)) {
           history.push({
