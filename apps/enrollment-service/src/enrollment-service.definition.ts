@@ -3,6 +3,7 @@ import { Enrollments1763800001000 } from './migrations/1763800001000-enrollments
 import { EnrolmentLifecycle1763800002000 } from './migrations/1763800002000-enrolment-lifecycle';
 import { EnrolmentBatches1763800003000 } from './migrations/1763800003000-enrolment-batches';
 import { RefundLedger1763800004000 } from './migrations/1763800004000-refund-ledger';
+import { StandingVersions1764230000000 } from './migrations/1764230000000-standing-versions';
 import { RegistrationModule } from './registration/registration.module';
 
 export const enrollmentService: ServiceDefinition = {
@@ -16,6 +17,7 @@ export const enrollmentService: ServiceDefinition = {
     EnrolmentLifecycle1763800002000,
     EnrolmentBatches1763800003000,
     RefundLedger1763800004000,
+    StandingVersions1764230000000,
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
   imports: [RegistrationModule],

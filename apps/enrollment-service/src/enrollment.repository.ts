@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@urrbmi/platform';
-import { EnrolmentFacts } from './standing/payment-standing';
+import { AssessmentFact, EnrolmentFacts } from './standing/payment-standing';
 
 /** An enrolment row as the service works with it. */
 export interface EnrollmentRecord {
@@ -32,12 +32,16 @@ export interface EnrollmentRecord {
   cancelReason: string | null;
   registeredBy: string;
   registeredAt: Date;
+  /** Bumped at every change of standing; published as `enrollment.standing`'s standingVersion. */
+  standingVersion: number;
+  paidInFullOn: string | null;
 }
 
 const COLUMNS = `id, id_number, name, season, region_code, township_code, village_code, kind, status, policy_id, details,
   standard_fen, amount_due_fen, subsidy_fen, subsidy_category, subsidy_mode, subsidy_reason, paid_fen, paid_as,
   payment_flag, to_char(benefit_start, 'YYYY-MM-DD') AS benefit_start, to_char(benefit_end, 'YYYY-MM-DD') AS benefit_end,
-  waiting_months, double_cover, cancel_reason, registered_by, registered_at`;
+  waiting_months, double_cover, cancel_reason, registered_by, registered_at, standing_version,
+  to_char(paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on`;
 
 type Row = Record<string, unknown>;
 
@@ -70,6 +74,8 @@ function toRecord(r: Row): EnrollmentRecord {
     cancelReason: (r.cancel_reason as string) ?? null,
     registeredBy: r.registered_by as string,
     registeredAt: r.registered_at as Date,
+    standingVersion: r.standing_version as number,
+    paidInFullOn: (r.paid_in_full_on as string) ?? null,
   };
 }
 
@@ -256,7 +262,7 @@ export class EnrollmentRepository {
   async markRefunded(m: EntityManager, keys: { idNumber: string; season: number }[]): Promise<string[]> {
     if (keys.length === 0) return [];
     const [rows]: [{ id: string }[], number] = await m.query(
-      `UPDATE enrollment.enrollments SET status = 'REFUNDED', updated_at = now()
+      `UPDATE enrollment.enrollments SET status = 'REFUNDED', standing_version = standing_version + 1, updated_at = now()
         WHERE status = 'CANCELLED' AND (id_number, season) IN (SELECT * FROM unnest($1::text[], $2::int[]))
         RETURNING id`,
       [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
@@ -267,7 +273,8 @@ export class EnrollmentRepository {
   async cancelMany(m: EntityManager, ids: string[], reason: string): Promise<void> {
     if (ids.length === 0) return;
     await m.query(
-      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = $3, updated_at = now() WHERE id = ANY($1::uuid[])`,
+      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = $3,
+          standing_version = standing_version + 1, paid_in_full_on = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`,
       [ids, reason, this.clock.now()],
     );
   }
@@ -290,6 +297,8 @@ export class EnrollmentRepository {
       | 'benefitStart'
       | 'benefitEnd'
       | 'waitingMonths'
+      | 'standingVersion'
+      | 'paidInFullOn'
     >[],
   ): Promise<void> {
     if (rows.length === 0) return;
@@ -298,10 +307,10 @@ export class EnrollmentRepository {
           status = u.status, amount_due_fen = u.due, subsidy_fen = u.subsidy, subsidy_category = u.category,
           subsidy_mode = u.mode, subsidy_reason = u.reason, paid_fen = u.paid, paid_as = u.paid_as,
           payment_flag = u.flag, benefit_start = u.bstart, benefit_end = u.bend, waiting_months = u.waiting,
-          updated_at = now()
+          standing_version = u.version, paid_in_full_on = u.paid_on, updated_at = now()
         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[],
-                    $9::text[], $10::text[], $11::date[], $12::date[], $13::int[])
-          AS u(id, status, due, subsidy, category, mode, reason, paid, paid_as, flag, bstart, bend, waiting)
+                    $9::text[], $10::text[], $11::date[], $12::date[], $13::int[], $14::int[], $15::date[])
+          AS u(id, status, due, subsidy, category, mode, reason, paid, paid_as, flag, bstart, bend, waiting, version, paid_on)
        WHERE e.id = u.id`,
       [
         rows.map((r) => r.id),
@@ -317,13 +326,112 @@ export class EnrollmentRepository {
         rows.map((r) => r.benefitStart),
         rows.map((r) => r.benefitEnd),
         rows.map((r) => r.waitingMonths),
+        rows.map((r) => r.standingVersion),
+        rows.map((r) => r.paidInFullOn),
       ],
     );
   }
 
+  /**
+   * Sets the registration instant to the one `enrollment.registered` carries, so that
+   * `enrollment.standing` can carry the same instant (consumers order enrolments by it).
+   */
+  async stampRegisteredAt(m: EntityManager, ids: string[], at: string): Promise<void> {
+    if (ids.length === 0) return;
+    await m.query(
+      `UPDATE enrollment.enrollments SET registered_at = $2::timestamptz WHERE id = ANY($1::uuid[])`,
+      [ids, at],
+    );
+  }
+
+  async findByIds(m: EntityManager, ids: string[]): Promise<EnrollmentRecord[]> {
+    if (ids.length === 0) return [];
+    const rows: Row[] = await m.query(
+      `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Keeps assessments not received before (per person, season and instant); returns the keys kept. */
+  async insertAssessments(
+    m: EntityManager,
+    rows: {
+      idNumber: string;
+      season: number;
+      assessedAt: string;
+      policyId: string;
+      category: string | null;
+      subsidyFen: number;
+      mode: string | null;
+      amountDueFen: number;
+      reason: string;
+      eventId: string;
+    }[],
+  ): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted: { id_number: string; season: number; at: string }[] = await m.query(
+      `INSERT INTO enrollment.assessments (id_number, season, assessed_at, policy_id, category, subsidy_fen, mode, amount_due_fen, reason, event_id)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::text[], $10::uuid[])
+       ON CONFLICT (id_number, season, assessed_at) DO NOTHING
+       RETURNING id_number, season, floor(extract(epoch FROM assessed_at) * 1000)::bigint::text AS at`,
+      [
+        rows.map((r) => r.idNumber),
+        rows.map((r) => r.season),
+        rows.map((r) => r.assessedAt),
+        rows.map((r) => r.policyId),
+        rows.map((r) => r.category),
+        rows.map((r) => r.subsidyFen),
+        rows.map((r) => r.mode),
+        rows.map((r) => r.amountDueFen),
+        rows.map((r) => r.reason),
+        rows.map((r) => r.eventId),
+      ],
+    );
+    return new Set(inserted.map((r) => `${r.id_number}:${r.season}:${r.at}`));
+  }
+
+  /** Every assessment received for these people and seasons, in the order they were made. */
+  async assessmentsOf(
+    m: EntityManager,
+    keys: { idNumber: string; season: number }[],
+  ): Promise<Map<string, AssessmentFact[]>> {
+    const out = new Map<string, AssessmentFact[]>();
+    if (keys.length === 0) return out;
+    const rows: {
+      id_number: string;
+      season: number;
+      assessed_at: Date;
+      category: string | null;
+      subsidy_fen: number;
+      mode: string | null;
+      amount_due_fen: number;
+      reason: string;
+    }[] = await m.query(
+      `SELECT id_number, season, assessed_at, category, subsidy_fen, mode, amount_due_fen, reason FROM enrollment.assessments
+        WHERE (id_number, season) IN (SELECT * FROM unnest($1::text[], $2::int[])) ORDER BY assessed_at`,
+      [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
+    );
+    for (const r of rows) {
+      const key = `${r.id_number}:${r.season}`;
+      const list = out.get(key) ?? [];
+      list.push({
+        assessedAt: r.assessed_at,
+        amountDueFen: r.amount_due_fen,
+        subsidyFen: r.subsidy_fen,
+        mode: r.mode,
+        category: r.category,
+        reason: r.reason,
+      });
+      out.set(key, list);
+    }
+    return out;
+  }
+
   async cancel(m: EntityManager, id: string, reason: string): Promise<void> {
     await m.query(
-      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = $3, updated_at = now() WHERE id = $1`,
+      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = $3,
+          standing_version = standing_version + 1, paid_in_full_on = NULL, updated_at = now() WHERE id = $1`,
       [id, reason, this.clock.now()],
     );
   }

@@ -3,6 +3,7 @@ import { Subsidy1763800020000 } from './migrations/1763800020000-subsidy';
 import { MatchRunsSettlement1763800021000 } from './migrations/1763800021000-match-runs-settlement';
 import { MatchCandidatesIndex1763800022000 } from './migrations/1763800022000-match-candidates-index';
 import { SnapshotRegionsReasonCodes1763800027000 } from './migrations/1763800027000-snapshot-regions-reason-codes';
+import { EnrolmentStanding1764230020000 } from './migrations/1764230020000-enrolment-standing';
 import { SubsidyModule } from './subsidy.module';
 
 export const subsidyService: ServiceDefinition = {
@@ -17,6 +18,7 @@ export const subsidyService: ServiceDefinition = {
     MatchRunsSettlement1763800021000,
     MatchCandidatesIndex1763800022000,
     SnapshotRegionsReasonCodes1763800027000,
+    EnrolmentStanding1764230020000,
   ],
   fileKinds: ['roster'],
   imports: [SubsidyModule],

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AssessmentService } from './assessment/assessment.service';
 import { AssessmentsController } from './assessment/assessments.controller';
 import { EnrolmentEventsController } from './assessment/enrolment-events.controller';
+import { EnrolmentRepository } from './assessment/enrolment.repository';
 import { ProxyPaymentsController } from './assessment/proxy-payments.controller';
 import { MatchController } from './match/match.controller';
 import { MonthlyMatchScheduler } from './match/monthly-match.scheduler';
@@ -17,6 +18,12 @@ import { RostersController } from './rosters/rosters.controller';
     ProxyPaymentsController,
     EnrolmentEventsController,
   ],
-  providers: [RosterRepository, AssessmentService, MonthlyMatchService, MonthlyMatchScheduler],
+  providers: [
+    EnrolmentRepository,
+    RosterRepository,
+    AssessmentService,
+    MonthlyMatchService,
+    MonthlyMatchScheduler,
+  ],
 })
 export class SubsidyModule {}

@@ -2,6 +2,7 @@ import { ServiceDefinition } from '@urrbmi/platform';
 import { FeedsModule } from './feeds/feeds.module';
 import { FeedLedger1763800010000 } from './migrations/1763800010000-feed-ledger';
 import { CollectionRoster1763800011000 } from './migrations/1763800011000-collection-roster';
+import { RosterFactOrder1764230010000 } from './migrations/1764230010000-roster-fact-order';
 
 export const taxCollectionFeedService: ServiceDefinition = {
   name: 'tax-collection-feed-service',
@@ -10,7 +11,7 @@ export const taxCollectionFeedService: ServiceDefinition = {
     'Daily feed batches, payments ledger unique by tax voucher, quarantine, deadline monitor, reconciliation.',
   defaultPort: 3103,
   schema: 'tax_feed',
-  migrations: [FeedLedger1763800010000, CollectionRoster1763800011000],
+  migrations: [FeedLedger1763800010000, CollectionRoster1763800011000, RosterFactOrder1764230010000],
   fileKinds: ['daily-feed'],
   imports: [FeedsModule],
 };

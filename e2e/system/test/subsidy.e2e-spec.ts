@@ -55,9 +55,11 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
     api(svc.url, 'POST', `/v1/rosters/${id}/${what}`, key, {});
   const assessment = async (id: string) =>
     (await api(svc.url, 'GET', `/v1/assessments/${id}/2023`, mib)).body as Record<string, unknown>;
+  const enrolments = new Map<string, string>();
+  const enrollmentIdOf = (id: string) => enrolments.get(id) ?? enrolments.set(id, randomUUID()).get(id)!;
   const register = (id: string, region: string) =>
     inject.envelope('enrollment.registered', {
-      enrollmentId: randomUUID(),
+      enrollmentId: enrollmentIdOf(id),
       idNumber: id,
       name: '参保人',
       season: 2023,
@@ -67,17 +69,25 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
       amountDueFen: 38000,
       registeredAt: '2023-10-15T10:00:00+08:00',
     });
+  // Paid in full, as enrollment-service judges it and publishes it (the one source of that fact).
   const paid = (id: string, region: string, paidAt: string) =>
-    inject.envelope('payment.recorded', {
-      voucherNo: `S-${randomUUID()}`,
+    inject.envelope('enrollment.standing', {
+      enrollmentId: enrollmentIdOf(id),
       idNumber: id,
-      name: '参保人',
-      regionCode: region,
       season: 2023,
-      amountFen: 38000,
-      channel: 'WECHAT',
-      paidAt,
-      feedId: randomUUID(),
+      regionCode: region,
+      registeredAt: '2023-10-15T10:00:00+08:00',
+      standingVersion: 1,
+      status: 'ACTIVE',
+      amountDueFen: 38000,
+      paidFen: 38000,
+      subsidyEnjoyedFen: 0,
+      paidAs: 'PAID',
+      paidInFullOn: paidAt.slice(0, 10),
+      benefitStart: '2024-01-01',
+      benefitEnd: '2024-12-31',
+      cause: 'payment.recorded',
+      changedAt: paidAt,
     });
   const matchRun = async (month: string) =>
     (await api(svc.url, 'POST', '/v1/match-runs', mib, { month })).body as Record<string, unknown> & {

@@ -60,6 +60,30 @@ describe('event catalog', () => {
       'season must be an integer number',
     );
   });
+
+  it('keys enrollment.standing by the resident ID number and refuses a standing without a version', () => {
+    const standing = {
+      enrollmentId: payload.enrollmentId,
+      idNumber: payload.idNumber,
+      season: 2023,
+      regionCode: '110105',
+      registeredAt: payload.registeredAt,
+      standingVersion: 2,
+      status: 'REGISTERED',
+      amountDueFen: 38000,
+      paidFen: 0,
+      subsidyEnjoyedFen: 0,
+      cause: 'payment.reversed',
+      changedAt: '2023-10-17T11:00:00.000+08:00',
+    };
+    expect(catalog.preparePayload('enrollment.standing', 1, standing).key).toBe('11010519491231002X');
+    expect(() =>
+      catalog.preparePayload('enrollment.standing', 1, { ...standing, standingVersion: 0 }),
+    ).toThrow('standingVersion must not be less than 1');
+    expect(() => catalog.preparePayload('enrollment.standing', 1, { ...standing, status: 'PAID' })).toThrow(
+      /status must be one of the following values/,
+    );
+  });
 });
 
 describe('refund events', () => {

@@ -1,6 +1,7 @@
 import { EventCatalog } from './catalog';
 import { EnrollmentActivated } from './events/enrollment-activated/enrollment-activated.event';
 import { EnrollmentCancelled } from './events/enrollment-cancelled/enrollment-cancelled.event';
+import { EnrollmentStanding } from './events/enrollment-standing/enrollment-standing.event';
 import { EnrollmentRegistered } from './events/enrollment-registered/enrollment-registered.event';
 import { FeedAccepted } from './events/feed-accepted/feed-accepted.event';
 import { FeedLate } from './events/feed-late/feed-late.event';
@@ -22,6 +23,7 @@ export function contractCatalog(): EventCatalog {
     EnrollmentRegistered,
     EnrollmentActivated,
     EnrollmentCancelled,
+    EnrollmentStanding,
     PaymentRecorded,
     PaymentReversed,
     SubsidyAssessed,

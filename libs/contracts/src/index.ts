@@ -5,6 +5,7 @@ export * from './validators';
 export * from './events/enrollment-registered/enrollment-registered.event';
 export * from './events/enrollment-activated/enrollment-activated.event';
 export * from './events/enrollment-cancelled/enrollment-cancelled.event';
+export * from './events/enrollment-standing/enrollment-standing.event';
 export * from './events/payment-recorded/payment-recorded.event';
 export * from './events/payment-reversed/payment-reversed.event';
 export * from './events/subsidy-assessed/subsidy-assessed.event';

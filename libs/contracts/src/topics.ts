@@ -6,6 +6,7 @@ export const Topics = {
   EnrollmentRegistered: 'enrollment.registered',
   EnrollmentActivated: 'enrollment.activated',
   EnrollmentCancelled: 'enrollment.cancelled',
+  EnrollmentStanding: 'enrollment.standing',
   SubsidyAssessed: 'subsidy.assessed',
   SubsidyTransferRequested: 'subsidy.transfer.requested',
   SubsidyTransferSettled: 'subsidy.transfer.settled',

@@ -9,6 +9,7 @@ import { CheckpointMovedError, claimCheckpoint } from '@urrbmi/persistence';
 import { isValidResidentId, maskResidentId, maskResidentIdsInText, toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
+import { EnrolmentStateService } from '../standing/enrolment-state.service';
 import { EnrollmentRepository } from '../enrollment.repository';
 import { CheckedRegistration, RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
 import { RegisterEnrollmentCommand } from '../registration/register-enrollment.command';
@@ -70,6 +71,7 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
     private readonly logger: StructuredLogger,
+    private readonly standing: EnrolmentStateService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -341,6 +343,16 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
           cancelledAt: at,
         },
       })),
+    );
+    await this.standing.publishStanding(
+      m,
+      await this.enrollments.findByIds(
+        m,
+        records.map((r) => r.id),
+      ),
+      'cancellation',
+      undefined,
+      batch.id,
     );
     return { accepted: cancelled.length, rejects };
   }

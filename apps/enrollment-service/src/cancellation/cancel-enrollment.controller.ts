@@ -14,6 +14,7 @@ import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { assertAreaVisible, Clock, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
 import { EnrollmentRepository } from '../enrollment.repository';
+import { EnrolmentStateService } from '../standing/enrolment-state.service';
 
 export class CancelEnrollmentCommand {
   @ApiProperty({ enum: CANCEL_REASONS, example: 'TRANSFER_OUT', description: '转出 / 死亡 / 转职工医保' })
@@ -38,6 +39,7 @@ export class CancelEnrollmentController {
     private readonly repository: EnrollmentRepository,
     private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
+    private readonly standing: EnrolmentStateService,
   ) {}
 
   @Post(':id/cancel')
@@ -87,6 +89,7 @@ export class CancelEnrollmentController {
           },
         },
       ]);
+      await this.standing.publishStanding(m, await this.repository.findByIds(m, [id]), 'cancellation');
       return { enrollmentId: id, status: 'CANCELLED', reason: cmd.reason, effectiveDate, paidFen: e.paidFen };
     });
   }

@@ -59,6 +59,7 @@ export class RefundEventsController {
       m,
       refunded.map((id) => ({ enrollmentId: id, actor: 'refund-service', change: 'REFUNDED', details: {} })),
     );
+    await this.state.publishStanding(m, await this.repository.findByIds(m, refunded), 'refund.paid');
     await this.state.recompute(m, await this.repository.lockLive(m, keys), 'refund-service', 'refund.paid');
   }
 

@@ -210,6 +210,11 @@ export class RegisterEnrollmentHandler {
     correlationId?: string,
   ): Promise<EnrollmentRegisteredV1[]> {
     const registeredAt = toShanghaiIso(this.clock.now());
+    await this.repository.stampRegisteredAt(
+      m,
+      rows.map((r) => r.id),
+      registeredAt,
+    );
     const payloads: EnrollmentRegisteredV1[] = rows.map(({ id, checked: { cmd, policy } }) => ({
       enrollmentId: id,
       idNumber: cmd.idNumber,

@@ -1,5 +1,6 @@
 import { loadPolicies } from '@urrbmi/policy';
-import { paymentStanding } from './payment-standing';
+import fc from 'fast-check';
+import { AssessmentFact, paymentStanding } from './payment-standing';
 
 const policies = loadPolicies();
 const s23 = policies.get('620725-2023')!;
@@ -81,5 +82,107 @@ describe('payment standing', () => {
         [self(35000, '2023-03-15T09:00:00+08:00')],
       ),
     ).toMatchObject({ benefitStart: '2023-09-16', waitingMonths: 6 });
+  });
+
+  describe('with assessments, folded by the instants of the facts', () => {
+    const standard = { amountDueFen: 38000, subsidyMode: null, standardFen: 38000 };
+    const assessed = (iso: string, mode: string | null, subsidyFen: number): AssessmentFact => ({
+      assessedAt: at(iso),
+      amountDueFen: mode === 'FULL' ? 0 : 38000 - (mode === 'DIFFERENCE' ? subsidyFen : 0),
+      subsidyFen,
+      mode,
+      category: mode ? 'SOME_CATEGORY' : null,
+      reason: `${mode} ${subsidyFen}`,
+    });
+    const none = assessed('2023-10-15T11:00:00+08:00', null, 0);
+    const difference = assessed('2023-10-15T12:00:00+08:00', 'DIFFERENCE', 31000);
+
+    it('applies the latest assessment made before the person paid in full, whatever order they are given in', () => {
+      const ledger = [self(7000, '2023-10-16T10:00:00+08:00')];
+      for (const list of [
+        [none, difference],
+        [difference, none],
+      ])
+        expect(paymentStanding(s23, {}, standard, ledger, list)).toMatchObject({
+          status: 'ACTIVE',
+          paidFen: 7000,
+          paidInFullOn: '2023-10-16',
+          terms: { amountDueFen: 7000, subsidyFen: 31000, subsidyMode: 'DIFFERENCE' },
+        });
+    });
+
+    it('ignores an assessment made after the person paid in full (no claw-back, no top-up)', () => {
+      const late = assessed('2023-10-20T10:00:00+08:00', 'FULL', 38000);
+      const s = paymentStanding(s23, {}, standard, [self(38000, '2023-10-16T10:00:00+08:00')], [late]);
+      expect(s).toMatchObject({
+        status: 'ACTIVE',
+        flag: null,
+        terms: { amountDueFen: 38000, subsidyFen: 0 },
+      });
+      expect(s.ignoredAssessments).toEqual([late]);
+    });
+
+    it('applies again an assessment made after a reversal re-opened the enrolment', () => {
+      const ledger = [
+        self(38000, '2023-10-16T10:00:00+08:00'),
+        self(-38000, '2023-10-17T10:00:00+08:00'),
+        self(7000, '2023-10-19T10:00:00+08:00'),
+      ];
+      const after = assessed('2023-10-18T10:00:00+08:00', 'DIFFERENCE', 31000);
+      expect(paymentStanding(s23, {}, standard, ledger, [after])).toMatchObject({
+        status: 'ACTIVE',
+        paidFen: 7000,
+        paidInFullOn: '2023-10-19',
+        terms: { amountDueFen: 7000 },
+      });
+    });
+
+    it('completes on the date of the payment when a later assessment lowers the amount due', () => {
+      const early = self(7000, '2023-10-14T10:00:00+08:00');
+      expect(paymentStanding(s23, {}, standard, [early], [difference])).toMatchObject({
+        status: 'ACTIVE',
+        paidInFullOn: '2023-10-14',
+      });
+    });
+
+    it('gives the same standing for any order of the same facts (property)', () => {
+      const instant = fc
+        .integer({ min: 0, max: 60 })
+        .map((d) => new Date(Date.UTC(2023, 8, 15) + d * 86_400_000));
+      const entry = fc.record({
+        amountFen: fc.constantFrom(7000, 38000, -7000, -38000, 20000),
+        paidAt: instant,
+        channel: fc.constant('WECHAT'),
+      });
+      const assessment = fc.record({
+        assessedAt: instant,
+        mode: fc.constantFrom(null, 'DIFFERENCE', 'REIMBURSE'),
+        subsidyFen: fc.constantFrom(0, 31000, 8000),
+      });
+      // Distinct instants: the ledger's own order (paid_at, voucher_no) settles ties, not arrival.
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(entry, { maxLength: 6, selector: (e) => e.paidAt.getTime() }),
+          fc.uniqueArray(assessment, { maxLength: 4, selector: (a) => a.assessedAt.getTime() }),
+          fc.array(fc.integer(), { minLength: 10, maxLength: 10 }),
+          (ledger, raw, keys) => {
+            const list = raw.map((a) => ({
+              ...a,
+              amountDueFen: a.mode === 'DIFFERENCE' ? 38000 - a.subsidyFen : 38000,
+              category: a.mode,
+              reason: String(a.mode),
+            }));
+            const shuffle = <T>(xs: T[]) =>
+              xs
+                .map((x, i) => ({ x, k: keys[i] }))
+                .sort((a, b) => a.k - b.k)
+                .map((p) => p.x);
+            expect(paymentStanding(s23, {}, standard, shuffle(ledger), shuffle(list))).toEqual(
+              paymentStanding(s23, {}, standard, ledger, list),
+            );
+          },
+        ),
+      );
+    });
   });
 });

@@ -17,6 +17,25 @@ export interface LedgerEntry {
 
 export type PaymentFlag = 'UNDERPAID' | 'OVERPAID' | 'PAID_OUTSIDE_WINDOW';
 
+/** One assessment the subsidy service made (subsidy.assessed), at the instant it made it. */
+export interface AssessmentFact {
+  assessedAt: Date;
+  amountDueFen: number;
+  subsidyFen: number;
+  mode: string | null;
+  category: string | null;
+  reason: string;
+}
+
+/** What the person owes and why: the registration's standard, or the assessment in force. */
+export interface Terms {
+  amountDueFen: number;
+  subsidyFen: number;
+  subsidyMode: string | null;
+  subsidyCategory: string | null;
+  subsidyReason: string | null;
+}
+
 export interface Standing {
   status: 'REGISTERED' | 'ACTIVE';
   paidFen: number;
@@ -25,35 +44,97 @@ export interface Standing {
   benefitStart: string | null;
   benefitEnd: string | null;
   waitingMonths: number;
+  /** Asia/Shanghai date the amount due was complete, when ACTIVE. */
+  paidInFullOn: string | null;
+  /** The assessment in force, when the standing was judged with assessments. */
+  terms: Terms | null;
+  /** Assessments made after the person had paid in full: noted, not applied (no claw-back, no top-up). */
+  ignoredAssessments: AssessmentFact[];
   reason: string;
 }
 
+function termsOf(a: AssessmentFact): Terms {
+  return {
+    amountDueFen: a.amountDueFen,
+    subsidyFen: a.subsidyFen,
+    subsidyMode: a.mode,
+    subsidyCategory: a.category,
+    subsidyReason: a.reason,
+  };
+}
+
 /**
- * Where an enrolment stands given every payment and reversal so far: active with its benefit period
- * once the expected amount is in (the person's amount due, or the whole standard paid by proxy for a
- * fully subsidised person), judged on the Shanghai date the last needed payment arrived. Under- and
- * over-payments and payments outside the window are flagged, never silently accepted.
+ * Where an enrolment stands given every payment, reversal, refund and assessment so far, folded in
+ * the order the facts happened (payment and reversal instants, assessment instants), never in the
+ * order they arrived: the same facts give the same standing whatever the interleaving.
+ *
+ * Active with its benefit period once the expected amount is in (the person's amount due, or the
+ * whole standard paid by proxy for a fully subsidised person), judged on the Shanghai date the last
+ * needed payment arrived. An assessment applies until the person has paid in full; one made after
+ * that changes nothing this season (no claw-back, no top-up), unless a reversal re-opens the
+ * enrolment before it. Under- and over-payments and payments outside the window are flagged, never
+ * silently accepted. Without `assessments`, `expected` is taken as in force throughout.
  */
 export function paymentStanding(
   policy: RegionSeasonPolicy,
   facts: EnrolmentFacts,
   expected: { amountDueFen: number; subsidyMode: string | null; standardFen: number },
   ledger: LedgerEntry[],
+  assessments?: AssessmentFact[],
 ): Standing {
   const paid = ledger.reduce((s, e) => s + e.amountFen, 0);
-  const target = expected.subsidyMode === 'FULL' ? expected.standardFen : expected.amountDueFen;
-  const none = { benefitStart: null, benefitEnd: null, waitingMonths: 0, paidAs: null };
-  if (paid <= 0)
-    return { status: 'REGISTERED', paidFen: Math.max(0, paid), flag: null, reason: 'nothing paid', ...none };
-  // The date the running total first reached the target, with reversals in time order.
-  const ordered = [...ledger].sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime());
+  const folded = assessments !== undefined && assessments.length > 0;
+  let terms: Terms | null = folded
+    ? {
+        amountDueFen: expected.standardFen,
+        subsidyFen: 0,
+        subsidyMode: null,
+        subsidyCategory: null,
+        subsidyReason: null,
+      }
+    : null;
+  const targetOf = (mode: string | null, due: number) => (mode === 'FULL' ? expected.standardFen : due);
+  let target = folded
+    ? targetOf(null, expected.standardFen)
+    : targetOf(expected.subsidyMode, expected.amountDueFen);
+  // Facts in time order; at the same instant an assessment counts before a payment.
+  const timeline = [
+    ...(assessments ?? []).map((a) => ({ at: a.assessedAt.getTime(), order: 0, a, e: undefined })),
+    ...ledger.map((e) => ({ at: e.paidAt.getTime(), order: 1, a: undefined, e })),
+  ].sort((x, y) => x.at - y.at || x.order - y.order);
   let running = 0;
   let completedAt: Date | undefined;
-  for (const e of ordered) {
+  let lastPaymentAt: Date | undefined;
+  const ignoredAssessments: AssessmentFact[] = [];
+  for (const f of timeline) {
+    if (f.a) {
+      if (completedAt !== undefined) {
+        ignoredAssessments.push(f.a);
+        continue;
+      }
+      terms = termsOf(f.a);
+      target = targetOf(f.a.mode, f.a.amountDueFen);
+      // A lower amount due may complete what was paid already: complete on that payment's date.
+      if (running > 0 && running >= target) completedAt = lastPaymentAt ?? f.a.assessedAt;
+      continue;
+    }
+    const e = f.e!;
     running += e.amountFen;
+    if (e.amountFen > 0) lastPaymentAt = e.paidAt;
     if (running >= target && completedAt === undefined) completedAt = e.paidAt;
     if (running < target) completedAt = undefined;
   }
+  const none = {
+    benefitStart: null,
+    benefitEnd: null,
+    waitingMonths: 0,
+    paidAs: null,
+    paidInFullOn: null,
+    terms,
+    ignoredAssessments,
+  };
+  if (paid <= 0)
+    return { status: 'REGISTERED', paidFen: Math.max(0, paid), flag: null, reason: 'nothing paid', ...none };
   if (paid < target || completedAt === undefined) {
     return {
       status: 'REGISTERED',
@@ -89,6 +170,9 @@ export function paymentStanding(
     benefitStart: decision.benefitStart,
     benefitEnd: decision.benefitEnd,
     waitingMonths: decision.waitingMonths,
+    paidInFullOn: date,
+    terms,
+    ignoredAssessments,
     reason: `paid ${paid} of ${target} fen by ${date}; ${decision.reason}`,
   };
 }

@@ -66,7 +66,7 @@ export class AssessmentService {
       `SELECT e.id_number, e.season, e.region_code, to_char(e.paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on,
               CASE WHEN a.id_number IS NULL THEN NULL ELSE concat_ws('|', a.category, a.subsidy_fen, a.mode, a.amount_due_fen, a.reason_code) END AS old
          FROM subsidy.enrolments e LEFT JOIN subsidy.assessments a ON a.id_number = e.id_number AND a.season = e.season
-        WHERE e.id_number = ANY($1::text[]) AND e.status <> 'CANCELLED'
+        WHERE e.id_number = ANY($1::text[]) AND e.status NOT IN ('CANCELLED', 'REFUNDED')
         ORDER BY e.id_number, e.season FOR UPDATE OF e`,
       [[...new Set(idNumbers)]],
     );

@@ -1,17 +1,22 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { EnrollmentCancelledV1, EnrollmentRegisteredV1, PaymentRecordedV1, Topics } from '@urrbmi/contracts';
-import { shanghaiDate } from '@urrbmi/domain';
+import { EnrollmentRegisteredV1, EnrollmentStandingV1, Topics } from '@urrbmi/contracts';
 import { BatchContext, ConsumedEvent } from '@urrbmi/messaging';
-import { PolicyRegistry } from '@urrbmi/policy';
 import { AssessmentService } from './assessment.service';
+import { EnrolmentRepository } from './enrolment.repository';
 
-/** What the subsidy service needs to know of enrolments and payments, kept set-based per batch. */
+/**
+ * What the subsidy service needs to know of enrolments, kept set-based per batch: who is enrolled
+ * (enrollment.registered) and how each enrolment stands (enrollment.standing: paid in full on which
+ * date, undone by a reversal or refund, cancelled). "Paid in full" is enrollment-service's judgement,
+ * never re-derived here from payments, so a payment arriving before the registration, a reversal or
+ * a refund counts exactly as it does there.
+ */
 @Controller()
 export class EnrolmentEventsController {
   constructor(
     private readonly assessment: AssessmentService,
-    private readonly policies: PolicyRegistry,
+    private readonly enrolments: EnrolmentRepository,
   ) {}
 
   @EventPattern(Topics.EnrollmentRegistered)
@@ -20,17 +25,20 @@ export class EnrolmentEventsController {
     @Ctx() ctx: BatchContext,
   ): Promise<void> {
     const ps = events.map((e) => e.envelope.payload);
-    await ctx.manager.query(
-      `INSERT INTO subsidy.enrolments (id_number, season, region_code, enrollment_id, status)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::uuid[], $5::text[])
-       ON CONFLICT (id_number, season) DO UPDATE SET region_code = EXCLUDED.region_code, enrollment_id = EXCLUDED.enrollment_id, status = 'REGISTERED'`,
-      [
-        ps.map((p) => p.idNumber),
-        ps.map((p) => p.season),
-        ps.map((p) => p.regionCode),
-        ps.map((p) => p.enrollmentId),
-        ps.map(() => 'REGISTERED'),
-      ],
+    await this.enrolments.apply(
+      ctx.manager,
+      ps.map((p) => ({
+        idNumber: p.idNumber,
+        season: p.season,
+        regionCode: p.regionCode,
+        enrollmentId: p.enrollmentId,
+        registeredAt: p.registeredAt,
+        version: 0,
+        status: 'REGISTERED',
+        paidFen: 0,
+        paidInFullOn: null,
+        subsidyEnjoyedFen: 0,
+      })),
     );
     await this.assessment.reassess(
       ctx.manager,
@@ -38,44 +46,31 @@ export class EnrolmentEventsController {
     );
   }
 
-  @EventPattern(Topics.EnrollmentCancelled)
-  async onCancelled(
-    @Payload() events: ConsumedEvent<EnrollmentCancelledV1>[],
+  @EventPattern(Topics.EnrollmentStanding)
+  async onStanding(
+    @Payload() events: ConsumedEvent<EnrollmentStandingV1>[],
     @Ctx() ctx: BatchContext,
   ): Promise<void> {
     const ps = events.map((e) => e.envelope.payload);
-    await ctx.manager.query(
-      `UPDATE subsidy.enrolments e SET status = 'CANCELLED' FROM unnest($1::uuid[]) AS x(id) WHERE e.enrollment_id = x.id`,
-      [ps.map((p) => p.enrollmentId)],
+    await this.enrolments.apply(
+      ctx.manager,
+      ps.map((p) => ({
+        idNumber: p.idNumber,
+        season: p.season,
+        regionCode: p.regionCode,
+        enrollmentId: p.enrollmentId,
+        registeredAt: p.registeredAt,
+        version: p.standingVersion,
+        status: p.status,
+        paidFen: p.paidFen,
+        paidInFullOn: p.status === 'ACTIVE' ? (p.paidInFullOn ?? null) : null,
+        subsidyEnjoyedFen: p.subsidyEnjoyedFen,
+      })),
     );
-  }
-
-  @EventPattern(Topics.PaymentRecorded)
-  async onPayment(
-    @Payload() events: ConsumedEvent<PaymentRecordedV1>[],
-    @Ctx() ctx: BatchContext,
-  ): Promise<void> {
-    const ps = events.map((e) => e.envelope.payload);
-    // Per payment in order: the running total, and the Shanghai date it first reached the standard.
-    await ctx.manager.query(
-      `WITH p AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::date[], $5::int[], $6::int[]) AS x(i, s, a, d, std, o))
-       UPDATE subsidy.enrolments e SET
-          paid_fen = e.paid_fen + t.total,
-          paid_in_full_on = COALESCE(e.paid_in_full_on, (
-            SELECT min(q.d) FROM (SELECT p2.d, e.paid_fen + sum(p2.a) OVER (ORDER BY p2.o) AS running, p2.std
-                                    FROM p p2 WHERE p2.i = e.id_number AND p2.s = e.season) q WHERE q.running >= q.std))
-         FROM (SELECT i, s, sum(a)::int AS total FROM p GROUP BY i, s) t
-        WHERE e.id_number = t.i AND e.season = t.s`,
-      [
-        ps.map((p) => p.idNumber),
-        ps.map((p) => p.season),
-        ps.map((p) => p.amountFen),
-        ps.map((p) => shanghaiDate(new Date(p.paidAt))),
-        ps.map(
-          (p) => this.policies.find(p.regionCode, p.season)?.contribution.individualFen ?? 2_000_000_000,
-        ),
-        ps.map((_, i) => i),
-      ],
+    // Someone no longer paid in full (a reversal) is assessed again on today's identities.
+    await this.assessment.reassess(
+      ctx.manager,
+      ps.filter((p) => p.status === 'REGISTERED').map((p) => p.idNumber),
     );
   }
 }

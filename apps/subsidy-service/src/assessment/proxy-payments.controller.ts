@@ -38,7 +38,7 @@ export class ProxyPaymentsController {
     const rows: { id_number: string; category: string; subsidy_fen: number }[] = await this.dataSource.query(
       `SELECT a.id_number, a.category, a.subsidy_fen FROM subsidy.assessments a
          JOIN subsidy.enrolments e ON e.id_number = a.id_number AND e.season = a.season
-        WHERE a.season = $1 AND e.region_code = $2 AND a.mode = 'FULL' AND e.status <> 'CANCELLED' AND e.paid_in_full_on IS NULL
+        WHERE a.season = $1 AND e.region_code = $2 AND a.mode = 'FULL' AND e.status NOT IN ('CANCELLED', 'REFUNDED') AND e.paid_in_full_on IS NULL
         ORDER BY a.category, a.id_number`,
       [season, region],
     );

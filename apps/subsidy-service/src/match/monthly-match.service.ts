@@ -75,10 +75,12 @@ export class MonthlyMatchService {
           region_code: string;
           paid_fen: number;
           paid_in_full_on: string;
+          subsidy_enjoyed_fen: number;
         }[] = await m.query(
-          `SELECT e.id_number, e.season, e.region_code, e.paid_fen, to_char(e.paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on
+          `SELECT e.id_number, e.season, e.region_code, e.paid_fen, to_char(e.paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on,
+                  e.subsidy_enjoyed_fen
              FROM subsidy.enrolments e
-            WHERE e.paid_in_full_on IS NOT NULL AND e.paid_in_full_on <= $1::date AND e.status <> 'CANCELLED'
+            WHERE e.paid_in_full_on IS NOT NULL AND e.paid_in_full_on <= $1::date AND e.status NOT IN ('CANCELLED', 'REFUNDED')
               AND (e.id_number, e.season) > ($2::text, $3::int)
               AND NOT EXISTS (SELECT 1 FROM subsidy.transfers t WHERE t.id_number = e.id_number AND t.season = e.season AND t.status <> 'FAILED')
               -- Only people holding some identity on the day: nobody else can be owed a subsidy.
@@ -116,6 +118,7 @@ export class MonthlyMatchService {
       region_code: string;
       paid_fen: number;
       paid_in_full_on: string;
+      subsidy_enjoyed_fen: number;
     }[],
   ): Promise<{ fresh: MatchRunResult['transfers']; skipped: MatchRunResult['skippedPeople'] }> {
     const identities = await identitiesOf(
@@ -132,7 +135,7 @@ export class MonthlyMatchService {
         enrolmentRegionCode: r.region_code,
         paidFen: r.paid_fen,
         paidInFullOn: r.paid_in_full_on,
-        subsidyEnjoyedFen: 0,
+        subsidyEnjoyedFen: r.subsidy_enjoyed_fen,
         alreadyTransferred: false,
         identities: identities.get(r.id_number) ?? [],
       });

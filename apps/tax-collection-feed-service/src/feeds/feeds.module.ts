@@ -3,6 +3,7 @@ import { FeedDeadlineMonitor } from '../deadline/feed-deadline-monitor';
 import { ReconciliationController } from '../reconciliation/reconciliation.controller';
 import { CollectionRosterController } from '../roster/collection-roster.controller';
 import { RosterEventsController } from '../roster/roster-events.controller';
+import { RosterRepository } from '../roster/roster.repository';
 import { FeedProcessor } from './feed-processor';
 import { FeedRepository } from './feed.repository';
 import { FeedsController } from './feeds.controller';
@@ -14,6 +15,6 @@ import { FeedsController } from './feeds.controller';
     CollectionRosterController,
     RosterEventsController,
   ],
-  providers: [FeedRepository, FeedProcessor, FeedDeadlineMonitor],
+  providers: [FeedRepository, FeedProcessor, FeedDeadlineMonitor, RosterRepository],
 })
 export class FeedsModule {}
