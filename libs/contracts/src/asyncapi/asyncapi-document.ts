@@ -1,3 +1,5 @@
+// Nested payload classes are named by class-transformer's @Type, kept in its metadata storage.
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
@@ -48,6 +50,7 @@ function customConstraintName(meta: ValidationMetadata): string | undefined {
 function payloadSchemas(): Record<string, Schema> {
   return validationMetadatasToSchemas({
     refPointerPrefix: '#/components/schemas/',
+    classTransformerMetadataStorage: defaultMetadataStorage,
     additionalConverters: {
       // The library types min/max as `number`, which would hide IsInt's `integer`: money is integer fen.
       [ValidationTypes.CUSTOM_VALIDATION]: (meta: ValidationMetadata) =>
@@ -56,6 +59,11 @@ function payloadSchemas(): Record<string, Schema> {
       max: (meta: ValidationMetadata) => ({ maximum: meta.constraints[0] }),
     },
   }) as Record<string, Schema>;
+}
+
+function referencedSchemas(schemas: Record<string, Schema>): string[] {
+  const text = JSON.stringify(schemas);
+  return [...text.matchAll(/"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]);
 }
 
 function camel(topic: string): string {
@@ -84,6 +92,8 @@ export function buildAsyncApiDocument(
   for (const def of defs) {
     schemas[def.payloadClass.name] = { ...all[def.payloadClass.name], additionalProperties: false };
   }
+  // Classes the payloads nest (e.g. a plan's total lines) are referenced by name: include them too.
+  for (const name of referencedSchemas(schemas)) if (!schemas[name] && all[name]) schemas[name] = all[name];
 
   const messages: Record<string, unknown> = {};
   const channels: Record<string, unknown> = {};
