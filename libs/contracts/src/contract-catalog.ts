@@ -10,6 +10,7 @@ import { RefundPaid } from './events/refund-paid/refund-paid.event';
 import { PaymentRecorded } from './events/payment-recorded/payment-recorded.event';
 import { PaymentReversed } from './events/payment-reversed/payment-reversed.event';
 import { SubsidyAssessed } from './events/subsidy-assessed/subsidy-assessed.event';
+import { ReportAlertRaised } from './events/report-alert-raised/report-alert-raised.event';
 
 /** Every event of the external contract, in every version consumers still accept. */
 export function contractCatalog(): EventCatalog {
@@ -25,5 +26,6 @@ export function contractCatalog(): EventCatalog {
     FeedLate,
     SubsidyTransferRequested,
     SubsidyTransferSettled,
+    ReportAlertRaised,
   ]);
 }

@@ -14,3 +14,4 @@ export * from './events/feed-late/feed-late.event';
 export { contractCatalog } from './contract-catalog';
 export * from './events/subsidy-transfer-requested/subsidy-transfer-requested.event';
 export * from './events/subsidy-transfer-settled/subsidy-transfer-settled.event';
+export * from './events/report-alert-raised/report-alert-raised.event';
