@@ -44,7 +44,7 @@ export interface Bar {
 /** A horizontal bar chart; `max` fixes the scale (e.g. 1 for rates), else the largest value. */
 export function barChart(bars: Bar[], opts: { max?: number; format: (v: number) => string; title: string }): string {
   const rowH = 22;
-  const labelW = 150;
+  const labelW = 200;
   const barW = 360;
   const max = opts.max ?? Math.max(1, ...bars.map((b) => b.value));
   const h = bars.length * rowH + 10;
