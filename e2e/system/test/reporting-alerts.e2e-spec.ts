@@ -77,19 +77,37 @@ describe('reporting-service: weekly ranking alerts', () => {
     expect([first, second, third]).toEqual([1, 0, 0]);
     expect(await check()).toBe(0);
 
-    const alerts = (await api(sut.svc.url, 'GET', '/v1/alerts?season=2023&region=411421', mib)).body as unknown as Record<string, unknown>[];
+    const alerts = (await api(sut.svc.url, 'GET', '/v1/alerts?season=2023&region=411421', mib))
+      .body as unknown as Record<string, unknown>[];
     const ranked = alerts.filter((x) => x.kind === 'RANKED_BEHIND');
     expect(ranked).toEqual([
       expect.objectContaining({ unitCode: '411421102', since: '2023-09-04', weekEnding: '2023-09-24' }),
     ]);
 
     // The ranking of that week says the same, and flags the streak as alerted.
-    const week = (await api(sut.svc.url, 'GET', '/v1/rankings/weekly?season=2023&region=411421&week=2023-09-24', mib)).body as {
+    const week = (
+      await api(sut.svc.url, 'GET', '/v1/rankings/weekly?season=2023&region=411421&week=2023-09-24', mib)
+    ).body as {
       rule: unknown;
       rows: Record<string, unknown>[];
     };
-    expect(week.rule).toEqual({ behind: 'LAST', bottomN: null, consecutiveWeeks: 3, action: '乡镇(街道)政府主要领导提醒谈话' });
-    expect(week.rows.map((r) => [r.unitCode, r.rank, r.active, r.completionRate, r.behind, r.weeksBehind, r.alerted])).toEqual([
+    expect(week.rule).toEqual({
+      behind: 'LAST',
+      bottomN: null,
+      consecutiveWeeks: 3,
+      action: '乡镇(街道)政府主要领导提醒谈话',
+    });
+    expect(
+      week.rows.map((r) => [
+        r.unitCode,
+        r.rank,
+        r.active,
+        r.completionRate,
+        r.behind,
+        r.weeksBehind,
+        r.alerted,
+      ]),
+    ).toEqual([
       ['411421100', 1, 3, 0.3, false, 0, false],
       ['411421101', 2, 2, 0.2, false, 0, false],
       ['411421102', 3, 0, 0, true, 3, true],
@@ -98,10 +116,16 @@ describe('reporting-service: weekly ranking alerts', () => {
     // On Kafka: exactly one report.alert.raised for the streak, as the contract describes it.
     await waitFor(
       'the outbox to publish',
-      async () => Number((await sut.db.query(`SELECT count(*) AS n FROM reporting.outbox WHERE published_at IS NULL`)).rows[0].n),
+      async () =>
+        Number(
+          (await sut.db.query(`SELECT count(*) AS n FROM reporting.outbox WHERE published_at IS NULL`))
+            .rows[0].n,
+        ),
       (n) => n === 0,
     );
-    const onKafka = (await readTopic(`${sut.prefix}report.alert.raised`)).map((e) => e.payload as Record<string, unknown>);
+    const onKafka = (await readTopic(`${sut.prefix}report.alert.raised`)).map(
+      (e) => e.payload as Record<string, unknown>,
+    );
     expect(onKafka).toHaveLength(7);
     expect(onKafka.filter((p) => p.kind === 'RANKED_BEHIND')).toEqual([
       {
@@ -120,7 +144,12 @@ describe('reporting-service: weekly ranking alerts', () => {
         raisedAt: expect.stringMatching(/\+08:00$/),
       },
     ]);
-    expect(onKafka.filter((p) => p.kind === 'MILESTONE_MISSED').map((p) => [p.unitCode, p.since]).sort()).toEqual([
+    expect(
+      onKafka
+        .filter((p) => p.kind === 'MILESTONE_MISSED')
+        .map((p) => [p.unitCode, p.since])
+        .sort(),
+    ).toEqual([
       ['411421100', '2023-11-30'],
       ['411421100', '2023-12-31'],
       ['411421101', '2023-11-30'],
@@ -130,14 +159,35 @@ describe('reporting-service: weekly ranking alerts', () => {
     ]);
 
     // Milestones per township: 80% of 10 by 30 November is 8 people.
-    const ms = (await api(sut.svc.url, 'GET', '/v1/rankings/milestones?season=2023&region=411421', mib)).body as unknown as {
+    const ms = (await api(sut.svc.url, 'GET', '/v1/rankings/milestones?season=2023&region=411421', mib))
+      .body as unknown as {
       unitCode: string;
       milestones: Record<string, unknown>[];
     }[];
-    expect(ms.map((u) => [u.unitCode, u.milestones.map((m) => [m.by, m.required, m.done, m.met, m.due])])).toEqual([
-      ['411421100', [['2023-11-30', 8, 3, false, true], ['2023-12-31', 10, 3, false, true]]],
-      ['411421101', [['2023-11-30', 8, 2, false, true], ['2023-12-31', 10, 2, false, true]]],
-      ['411421102', [['2023-11-30', 8, 0, false, true], ['2023-12-31', 10, 0, false, true]]],
+    expect(
+      ms.map((u) => [u.unitCode, u.milestones.map((m) => [m.by, m.required, m.done, m.met, m.due])]),
+    ).toEqual([
+      [
+        '411421100',
+        [
+          ['2023-11-30', 8, 3, false, true],
+          ['2023-12-31', 10, 3, false, true],
+        ],
+      ],
+      [
+        '411421101',
+        [
+          ['2023-11-30', 8, 2, false, true],
+          ['2023-12-31', 10, 2, false, true],
+        ],
+      ],
+      [
+        '411421102',
+        [
+          ['2023-11-30', 8, 0, false, true],
+          ['2023-12-31', 10, 0, false, true],
+        ],
+      ],
     ]);
   });
 });

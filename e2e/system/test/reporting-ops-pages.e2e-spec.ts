@@ -23,7 +23,12 @@ const SHOTS = path.join(REPO_ROOT, '.local', 'screenshots');
 const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
 
 interface QueueStatus {
-  consumerGroups: { groupId: string; service: string; lag: number; topics: { topic: string; lag: number }[] }[];
+  consumerGroups: {
+    groupId: string;
+    service: string;
+    lag: number;
+    topics: { topic: string; lag: number }[];
+  }[];
   deadLetters: { topic: string; messages: number }[];
   outboxBacklogs: { service: string; backlog: number | null }[];
 }
@@ -58,7 +63,9 @@ describe('reporting-service: ops view and pages in a browser', () => {
     });
     inject = new EventInjector(reporting.prefix);
     // subsidy-service on a database of its own, on the same topics (the same deployment).
-    const first = await startServiceUnderTest('subsidy-service', 20640, 'rptopssub', { KAFKA_TOPIC_PREFIX: reporting.prefix });
+    const first = await startServiceUnderTest('subsidy-service', 20640, 'rptopssub', {
+      KAFKA_TOPIC_PREFIX: reporting.prefix,
+    });
     subsidy = first.svc;
     subsidyDb = first.dbUrl;
     await first.db.end();
@@ -71,10 +78,13 @@ describe('reporting-service: ops view and pages in a browser', () => {
     await reporting?.stop();
   });
 
-  const status = async () => (await api(reporting.svc.url, 'GET', '/v1/ops/queues', ops)).body as unknown as QueueStatus;
+  const status = async () =>
+    (await api(reporting.svc.url, 'GET', '/v1/ops/queues', ops)).body as unknown as QueueStatus;
   const group = (s: QueueStatus, service: string) => s.consumerGroups.find((g) => g.service === service)!;
   const registration = (n: number) =>
-    new PersonEvents(inject, shandanId(n), { regionCode: '620725', townshipCode: '620725100' }).registered('2023-10-08T09:00');
+    new PersonEvents(inject, shandanId(n), { regionCode: '620725', townshipCode: '620725100' }).registered(
+      '2023-10-08T09:00',
+    );
 
   it('shows lag while a consumer is stopped and none once it caught up, in JSON, in metrics and on the page', async () => {
     const groupId = `${reporting.prefix}subsidy-service`;
@@ -94,7 +104,9 @@ describe('reporting-service: ops view and pages in a browser', () => {
       90_000,
     );
     expect(group(lagging, 'subsidy-service')).toMatchObject({ groupId, lag: 5, members: 0 });
-    expect(group(lagging, 'subsidy-service').topics.find((t) => t.topic === 'enrollment.registered')?.lag).toBe(5);
+    expect(
+      group(lagging, 'subsidy-service').topics.find((t) => t.topic === 'enrollment.registered')?.lag,
+    ).toBe(5);
     expect(lagging.outboxBacklogs).toEqual([
       { service: 'reporting-service', backlog: 0 },
       expect.objectContaining({ service: 'subsidy-service', backlog: null }),
@@ -104,13 +116,23 @@ describe('reporting-service: ops view and pages in a browser', () => {
     const metrics = await (await fetch(`${reporting.svc.url}/metrics`)).text();
     const lagLines = metrics
       .split('\n')
-      .filter((l) => l.startsWith('reporting_consumer_group_lag{') && l.includes(`group="${groupId}"`) && l.includes('topic="enrollment.registered"'));
+      .filter(
+        (l) =>
+          l.startsWith('reporting_consumer_group_lag{') &&
+          l.includes(`group="${groupId}"`) &&
+          l.includes('topic="enrollment.registered"'),
+      );
     expect(lagLines.reduce((s, l) => s + Number(l.split(' ').pop()), 0)).toBe(5);
-    expect(metrics).toMatch(/^reporting_dead_letter_messages\{topic="enrollment\.registered\.dlq",service="reporting-service"\} 0$/m);
+    expect(metrics).toMatch(
+      /^reporting_dead_letter_messages\{topic="enrollment\.registered\.dlq",service="reporting-service"\} 0$/m,
+    );
     // The metric's own `service` label (the service whose outbox it is) wins over the registry's default one.
     expect(metrics).toMatch(/^reporting_outbox_backlog\{service="reporting-service"\} 0$/m);
 
-    const page = await browser.newPage({ extraHTTPHeaders: { authorization: `Bearer ${ops}` }, viewport: { width: 1100, height: 1400 } });
+    const page = await browser.newPage({
+      extraHTTPHeaders: { authorization: `Bearer ${ops}` },
+      viewport: { width: 1100, height: 1400 },
+    });
     const res = await page.goto(`${reporting.svc.url}/v1/pages/ops`);
     expect(res?.status()).toBe(200);
     const lagCell = page.locator(`tr[data-group="${groupId}"] td.lag`);
@@ -139,28 +161,61 @@ describe('reporting-service: ops view and pages in a browser', () => {
   });
 
   it('shows the last daily feed and whether the latest expected one is late, in JSON and metrics', async () => {
-    const feeds = async () => ((await api(reporting.svc.url, 'GET', '/v1/ops/queues', ops)).body as unknown as { feeds: unknown[] }).feeds;
+    const feeds = async () =>
+      ((await api(reporting.svc.url, 'GET', '/v1/ops/queues', ops)).body as unknown as { feeds: unknown[] })
+        .feeds;
     const accepted = (feedDate: string, acceptedAt: string) =>
       inject.envelope('feed.accepted', {
-        feedId: randomUUID(), feedDate, regionCode: '620725', rows: 10, applied: 10, reversed: 0, duplicates: 0,
-        quarantined: 0, appliedTotalFen: 380000, declaredTotalFen: 380000, late: false, acceptedAt,
+        feedId: randomUUID(),
+        feedDate,
+        regionCode: '620725',
+        rows: 10,
+        applied: 10,
+        reversed: 0,
+        duplicates: 0,
+        quarantined: 0,
+        appliedTotalFen: 380000,
+        declaredTotalFen: 380000,
+        late: false,
+        acceptedAt,
       });
     await inject.send([
       accepted('2023-10-09', '2023-10-10T10:00:00+08:00'),
       inject.envelope('feed.late', {
-        regionCode: '620725', feedDate: '2023-10-10', deadline: '2023-10-11T16:00:00+08:00', raisedAt: '2023-10-11T16:00:05+08:00',
+        regionCode: '620725',
+        feedDate: '2023-10-10',
+        deadline: '2023-10-11T16:00:00+08:00',
+        raisedAt: '2023-10-11T16:00:05+08:00',
       }),
     ]);
-    const late = { regionCode: '620725', lastFeedDate: '2023-10-09', lastReceivedAt: '2023-10-10T02:00:00.000Z', late: true, lateFeedDate: '2023-10-10' };
-    expect(await waitFor('the late feed', feeds, (f) => JSON.stringify(f) === JSON.stringify([late]))).toEqual([late]);
+    const late = {
+      regionCode: '620725',
+      lastFeedDate: '2023-10-09',
+      lastReceivedAt: '2023-10-10T02:00:00.000Z',
+      late: true,
+      lateFeedDate: '2023-10-10',
+    };
+    expect(
+      await waitFor('the late feed', feeds, (f) => JSON.stringify(f) === JSON.stringify([late])),
+    ).toEqual([late]);
     const metrics = await (await fetch(`${reporting.svc.url}/metrics`)).text();
     expect(metrics).toMatch(/^reporting_feed_late\{region="620725",service="reporting-service"\} 1$/m);
-    expect(metrics).toMatch(/^reporting_last_feed_received_timestamp_seconds\{region="620725",service="reporting-service"\} 1696903200$/m);
+    expect(metrics).toMatch(
+      /^reporting_last_feed_received_timestamp_seconds\{region="620725",service="reporting-service"\} 1696903200$/m,
+    );
 
     // The late feed arrives: nothing is late any more.
     await inject.send([accepted('2023-10-10', '2023-10-11T17:30:00+08:00')]);
-    const arrived = { regionCode: '620725', lastFeedDate: '2023-10-10', lastReceivedAt: '2023-10-11T09:30:00.000Z', late: false, lateFeedDate: null };
-    expect(await waitFor('the feed to arrive', feeds, (f) => JSON.stringify(f) === JSON.stringify([arrived]))).toEqual([arrived]);
+    const arrived = {
+      regionCode: '620725',
+      lastFeedDate: '2023-10-10',
+      lastReceivedAt: '2023-10-11T09:30:00.000Z',
+      late: false,
+      lateFeedDate: null,
+    };
+    expect(
+      await waitFor('the feed to arrive', feeds, (f) => JSON.stringify(f) === JSON.stringify([arrived])),
+    ).toEqual([arrived]);
   });
 
   it('renders the weekly bulletin: the table with completion, movement, alerts and a chart; a township sees its own row', async () => {
@@ -176,7 +231,11 @@ describe('reporting-service: ops view and pages in a browser', () => {
     ).toBe(201);
     const enrol = (n: number, township: string, day: string) => {
       const p = new PersonEvents(inject, minquanId(n), { regionCode: '411421', townshipCode: township });
-      return [p.registered(`${day}T08:00`), p.paid(`BUL-${n}`, `${day}T09:00`, 'WECHAT'), p.activated(`${day}T09:01`)];
+      return [
+        p.registered(`${day}T08:00`),
+        p.paid(`BUL-${n}`, `${day}T09:00`, 'WECHAT'),
+        p.activated(`${day}T09:01`),
+      ];
     };
     const events = [
       ...enrol(1, '411421100', '2023-09-11'),
@@ -189,22 +248,50 @@ describe('reporting-service: ops view and pages in a browser', () => {
     await waitFor(
       'the bulletin week to count 3 + 2',
       async () =>
-        ((await api(reporting.svc.url, 'GET', '/v1/rankings/weekly?season=2023&region=411421&week=2023-10-01', mib)).body as {
-          rows?: { active: number }[];
-        }).rows?.map((r) => r.active),
+        (
+          (
+            await api(
+              reporting.svc.url,
+              'GET',
+              '/v1/rankings/weekly?season=2023&region=411421&week=2023-10-01',
+              mib,
+            )
+          ).body as {
+            rows?: { active: number }[];
+          }
+        ).rows?.map((r) => r.active),
       (a) => JSON.stringify(a) === '[3,2,0]',
       90_000,
     );
-    expect((await api(reporting.svc.url, 'POST', '/v1/alerts/check', ops, { season: 2023, regionCode: '411421' })).status).toBe(200);
-    const json = (await api(reporting.svc.url, 'GET', '/v1/rankings/weekly?season=2023&region=411421&week=2023-10-01', mib)).body as {
+    expect(
+      (await api(reporting.svc.url, 'POST', '/v1/alerts/check', ops, { season: 2023, regionCode: '411421' }))
+        .status,
+    ).toBe(200);
+    const json = (
+      await api(
+        reporting.svc.url,
+        'GET',
+        '/v1/rankings/weekly?season=2023&region=411421&week=2023-10-01',
+        mib,
+      )
+    ).body as {
       rows: Record<string, unknown>[];
     };
 
-    const page = await browser.newPage({ extraHTTPHeaders: { authorization: `Bearer ${mib}` }, viewport: { width: 1000, height: 900 } });
-    expect((await page.goto(`${reporting.svc.url}/v1/pages/bulletin?season=2023&region=411421&week=2023-10-01`))?.status()).toBe(200);
-    const cells = await page.locator('#ranking tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())),
-    );
+    const page = await browser.newPage({
+      extraHTTPHeaders: { authorization: `Bearer ${mib}` },
+      viewport: { width: 1000, height: 900 },
+    });
+    expect(
+      (
+        await page.goto(`${reporting.svc.url}/v1/pages/bulletin?season=2023&region=411421&week=2023-10-01`)
+      )?.status(),
+    ).toBe(200);
+    const cells = await page
+      .locator('#ranking tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())),
+      );
     expect(cells).toEqual(
       json.rows.map((r) => [
         String(r.rank),
@@ -213,7 +300,11 @@ describe('reporting-service: ops view and pages in a browser', () => {
         String(r.active),
         `${((r.completionRate as number) * 100).toFixed(2)}%`,
         String(r.previousRank),
-        r.movement === 0 ? '→' : (r.movement as number) > 0 ? `↑${r.movement}` : `↓${-(r.movement as number)}`,
+        r.movement === 0
+          ? '→'
+          : (r.movement as number) > 0
+            ? `↑${r.movement}`
+            : `↓${-(r.movement as number)}`,
         String(r.weeksBehind),
         r.alerted ? '预警' : '',
       ]),
@@ -229,16 +320,24 @@ describe('reporting-service: ops view and pages in a browser', () => {
     // A township key sees its own township's row of its county's bulletin, nothing else.
     await inject.send([
       ...[7, 8].map((n) =>
-        new PersonEvents(inject, shandanId(n), { regionCode: '620725', townshipCode: n === 7 ? '620725100' : '620725101' }).registered('2023-10-09T09:00'),
+        new PersonEvents(inject, shandanId(n), {
+          regionCode: '620725',
+          townshipCode: n === 7 ? '620725100' : '620725101',
+        }).registered('2023-10-09T09:00'),
       ),
     ]);
-    const own = await browser.newPage({ extraHTTPHeaders: { authorization: `Bearer ${TEST_KEYS.township.key}` } });
+    const own = await browser.newPage({
+      extraHTTPHeaders: { authorization: `Bearer ${TEST_KEYS.township.key}` },
+    });
     await waitFor(
       'the Shandan bulletin',
-      async () => (await own.goto(`${reporting.svc.url}/v1/pages/bulletin?season=2023&region=620725`))?.status(),
+      async () =>
+        (await own.goto(`${reporting.svc.url}/v1/pages/bulletin?season=2023&region=620725`))?.status(),
       (s) => s === 200,
     );
-    const units = await own.locator('#ranking tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-unit')));
+    const units = await own
+      .locator('#ranking tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-unit')));
     expect(units).toEqual(['620725100']);
     await own.screenshot({ path: path.join(SHOTS, 'weekly-bulletin-township.png'), fullPage: true });
     await own.close();

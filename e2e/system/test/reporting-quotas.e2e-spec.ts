@@ -31,7 +31,9 @@ describe('reporting-service: quotas', () => {
       source: 'seed 341323-2023.csv',
       units: 14,
       rowsTotal: 41851,
-      mismatches: [{ unitCode: '341323100', unitName: '朱集镇', declared: 41850, rowsSum: 41851, difference: 1 }],
+      mismatches: [
+        { unitCode: '341323100', unitName: '朱集镇', declared: 41850, rowsSum: 41851, difference: 1 },
+      ],
     });
     const villages = zhuji.units.filter((u) => u.level === 'VILLAGE');
     expect(villages).toHaveLength(13);
@@ -44,9 +46,12 @@ describe('reporting-service: quotas', () => {
     expect(shandan.latestImport).toMatchObject({ units: 12, rowsTotal: 154100, mismatches: [] });
 
     // Progress shows the quotas with nobody enrolled yet.
-    const progress = (await api(sut.svc.url, 'GET', '/v1/progress?season=2023&region=620725&level=COUNTY', mib))
-      .body as unknown as Record<string, unknown>[];
-    expect(progress).toEqual([expect.objectContaining({ unitCode: '620725', quota: 154100, active: 0, completionRate: 0 })]);
+    const progress = (
+      await api(sut.svc.url, 'GET', '/v1/progress?season=2023&region=620725&level=COUNTY', mib)
+    ).body as unknown as Record<string, unknown>[];
+    expect(progress).toEqual([
+      expect.objectContaining({ unitCode: '620725', quota: 154100, active: 0, completionRate: 0 }),
+    ]);
   });
 
   it('imports an XLSX table with the declared total as a header, and reports the difference', async () => {
@@ -56,8 +61,15 @@ describe('reporting-service: quotas', () => {
       .map((l) => l.split(','));
     const book = new ExcelJS.Workbook();
     const ws = book.addWorksheet('任务分解表');
-    for (const r of rows) ws.addRow(r.map((c, i) => (i === 0 || i >= 4) && /^\d+$/.test(c) ? Number(c) : c));
-    const r = await postQuotas(sut.svc.url, mib, Buffer.from(await book.xlsx.writeBuffer()), XLSX_TYPE, 41850);
+    for (const r of rows)
+      ws.addRow(r.map((c, i) => ((i === 0 || i >= 4) && /^\d+$/.test(c) ? Number(c) : c)));
+    const r = await postQuotas(
+      sut.svc.url,
+      mib,
+      Buffer.from(await book.xlsx.writeBuffer()),
+      XLSX_TYPE,
+      41850,
+    );
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
       season: 2023,
@@ -66,7 +78,9 @@ describe('reporting-service: quotas', () => {
       units: 13,
       rowsTotal: 41851,
       totalsAgree: false,
-      mismatches: [{ unitCode: 'X-Declared-Total', unitName: '合计', declared: 41850, rowsSum: 41851, difference: 1 }],
+      mismatches: [
+        { unitCode: 'X-Declared-Total', unitName: '合计', declared: 41850, rowsSum: 41851, difference: 1 },
+      ],
     });
     expect((await list('341323')).units).toHaveLength(13);
   });

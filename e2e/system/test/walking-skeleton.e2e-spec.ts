@@ -108,8 +108,14 @@ describe('walking skeleton: five services, one event across', () => {
 
     const villages = async () =>
       (
-        (await api(url('reporting-service'), 'GET', '/v1/progress?season=2023&level=VILLAGE', TEST_KEYS.mib.key))
-          .body as unknown as { unitCode: string; registered: number }[]
+        (
+          await api(
+            url('reporting-service'),
+            'GET',
+            '/v1/progress?season=2023&level=VILLAGE',
+            TEST_KEYS.mib.key,
+          )
+        ).body as unknown as { unitCode: string; registered: number }[]
       ).map((r) => ({ unitCode: r.unitCode, registered: r.registered }));
     const progress = await waitFor(
       'reporting to count 3 registrations',

@@ -13,7 +13,14 @@ import {
 } from './supervision-ranking';
 
 const rule = (r: Partial<RankingRule>): RankingRule =>
-  Object.assign(new RankingRule(), { cadence: 'WEEKLY', unit: 'TOWNSHIP', behind: 'LAST', consecutiveWeeks: 3, action: '约谈', ...r });
+  Object.assign(new RankingRule(), {
+    cadence: 'WEEKLY',
+    unit: 'TOWNSHIP',
+    behind: 'LAST',
+    consecutiveWeeks: 3,
+    action: '约谈',
+    ...r,
+  });
 
 describe('weeks in Asia/Shanghai', () => {
   it('starts weeks on Monday', () => {
@@ -31,7 +38,10 @@ describe('weeks in Asia/Shanghai', () => {
     expect(all).toHaveLength(17);
     // On Sunday 09-17 that week is not over; on Monday 09-18 it is.
     expect(completedWeeks('2023-09-10', '2023-12-31', '2023-09-17').map((w) => w.to)).toEqual(['2023-09-10']);
-    expect(completedWeeks('2023-09-10', '2023-12-31', '2023-09-18').map((w) => w.to)).toEqual(['2023-09-10', '2023-09-17']);
+    expect(completedWeeks('2023-09-10', '2023-12-31', '2023-09-18').map((w) => w.to)).toEqual([
+      '2023-09-10',
+      '2023-09-17',
+    ]);
   });
 });
 
@@ -58,7 +68,11 @@ describe('ranking by completion', () => {
       { unitCode: 'Y', done: 2, quota: 6 },
       { unitCode: 'Z', done: 333, quota: 1000 },
     ]);
-    expect(r.map((u) => [u.unitCode, u.rank])).toEqual([['X', 1], ['Y', 1], ['Z', 3]]);
+    expect(r.map((u) => [u.unitCode, u.rank])).toEqual([
+      ['X', 1],
+      ['Y', 1],
+      ['Z', 3],
+    ]);
   });
 
   it('property: a rank is 1 + the number of units strictly ahead, whatever the input order', () => {
@@ -88,8 +102,15 @@ describe('behind and streaks', () => {
 
   it('LAST: the units at the last rank; BOTTOM_N: the bottom N ranks (policy N, else the local default)', () => {
     expect([...behindUnits(ranked, rule({ behind: 'LAST' }), 1)].sort()).toEqual(['C', 'D']);
-    expect([...behindUnits(ranked, rule({ behind: 'BOTTOM_N', bottomN: 3 }), 1)].sort()).toEqual(['B', 'C', 'D']);
-    expect([...behindUnits(ranked, rule({ behind: 'BOTTOM_N', bottomN: null }), 1)].sort()).toEqual(['C', 'D']);
+    expect([...behindUnits(ranked, rule({ behind: 'BOTTOM_N', bottomN: 3 }), 1)].sort()).toEqual([
+      'B',
+      'C',
+      'D',
+    ]);
+    expect([...behindUnits(ranked, rule({ behind: 'BOTTOM_N', bottomN: null }), 1)].sort()).toEqual([
+      'C',
+      'D',
+    ]);
   });
 
   it('nobody is behind when every unit has the same completion', () => {
@@ -97,7 +118,10 @@ describe('behind and streaks', () => {
     expect(behindUnits(tied, rule({ behind: 'LAST' }), 1).size).toBe(0);
   });
 
-  const weeks: SupervisionWeek[] = ['04', '11', '18', '25'].map((d) => ({ from: `2023-09-${d}`, to: `2023-09-${String(Number(d) + 6).padStart(2, '0')}` }));
+  const weeks: SupervisionWeek[] = ['04', '11', '18', '25'].map((d) => ({
+    from: `2023-09-${d}`,
+    to: `2023-09-${String(Number(d) + 6).padStart(2, '0')}`,
+  }));
 
   it('one streak per run of weeks behind, reported when it reaches the policy count', () => {
     const behind = [new Set(['C']), new Set(['C']), new Set(['C', 'B']), new Set(['C'])];
@@ -111,7 +135,9 @@ describe('behind and streaks', () => {
   it('a break starts a new streak', () => {
     const behind = [new Set(['C']), new Set(['C']), new Set<string>(), new Set(['C'])];
     const two = rule({ consecutiveWeeks: 2 });
-    expect(behindStreaks(weeks, behind, two)).toEqual([{ unitCode: 'C', since: '2023-09-04', reachedOn: '2023-09-17', weeks: 2 }]);
+    expect(behindStreaks(weeks, behind, two)).toEqual([
+      { unitCode: 'C', since: '2023-09-04', reachedOn: '2023-09-17', weeks: 2 },
+    ]);
     behind.push(new Set(['C']));
     const five = [...weeks, { from: '2023-10-02', to: '2023-10-08' }];
     expect(behindStreaks(five, behind, two).map((s) => s.since)).toEqual(['2023-09-04', '2023-09-25']);
@@ -124,7 +150,11 @@ describe('behind and streaks', () => {
         fc.integer({ min: 1, max: 4 }),
         (sets, n) => {
           const ws = sets.map((_, i) => ({ from: `W${i}`, to: `E${i}` }));
-          const streaks = behindStreaks(ws, sets.map((s) => new Set(s)), rule({ consecutiveWeeks: n }));
+          const streaks = behindStreaks(
+            ws,
+            sets.map((s) => new Set(s)),
+            rule({ consecutiveWeeks: n }),
+          );
           const keys = streaks.map((s) => `${s.unitCode}:${s.since}`);
           expect(new Set(keys).size).toBe(keys.length);
           for (const s of streaks) {

@@ -67,7 +67,11 @@ export function rankByCompletion(units: UnitCompletion[]): RankedUnit[] {
   const ranked: RankedUnit[] = [];
   sorted.forEach((u, i) => {
     const tied = i > 0 && byCompletion(sorted[i - 1], u) === 0;
-    ranked.push({ ...u, rank: tied ? ranked[i - 1].rank : i + 1, completionRate: completionRate(u.done, u.quota) });
+    ranked.push({
+      ...u,
+      rank: tied ? ranked[i - 1].rank : i + 1,
+      completionRate: completionRate(u.done, u.quota),
+    });
   });
   return ranked;
 }

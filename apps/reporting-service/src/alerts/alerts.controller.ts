@@ -18,7 +18,9 @@ export class AlertsController {
 
   @Get()
   @Roles('mib', 'ops', 'township')
-  @ApiOperation({ summary: 'Alerts raised (report.alert.raised): units behind N weeks running, missed milestones' })
+  @ApiOperation({
+    summary: 'Alerts raised (report.alert.raised): units behind N weeks running, missed milestones',
+  })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', required: false, example: '411421' })
   list(@Query() q: Record<string, string>, @CurrentPrincipal() by: Principal): Promise<AlertRow[]> {
@@ -29,7 +31,8 @@ export class AlertsController {
   @HttpCode(200)
   @Roles('ops', 'mib')
   @ApiOperation({
-    summary: 'Run the alert check now (it also runs every REPORTING_ALERT_CHECK_INTERVAL_MS); raises only new alerts',
+    summary:
+      'Run the alert check now (it also runs every REPORTING_ALERT_CHECK_INTERVAL_MS); raises only new alerts',
   })
   @ApiBody({ required: false, schema: { example: { season: 2023, regionCode: '411421' } } })
   @ApiOkResponse({ schema: { example: { raised: 1 } } })

@@ -10,6 +10,8 @@ export class ListAlertsHandler implements CommandHandler<ListAlertsQuery, AlertR
   constructor(private readonly alerts: AlertRepository) {}
 
   async execute(q: ListAlertsQuery): Promise<AlertRow[]> {
-    return (await this.alerts.list(q.season, q.region ?? null)).filter((a) => visibleTo(q.principal, a.unitCode));
+    return (await this.alerts.list(q.season, q.region ?? null)).filter((a) =>
+      visibleTo(q.principal, a.unitCode),
+    );
   }
 }

@@ -28,7 +28,9 @@ export class RaiseAlertsHandler implements CommandHandler<RaiseAlertsCommand, nu
 
   async execute(cmd: RaiseAlertsCommand): Promise<number> {
     const targets = (await this.alerts.rankedSeasons()).filter(
-      (t) => (cmd.season === undefined || t.season === cmd.season) && (!cmd.regionCode || t.regionCode === cmd.regionCode),
+      (t) =>
+        (cmd.season === undefined || t.season === cmd.season) &&
+        (!cmd.regionCode || t.regionCode === cmd.regionCode),
     );
     let raised = 0;
     for (const t of targets) raised += await this.check(t.season, t.regionCode);
@@ -42,7 +44,9 @@ export class RaiseAlertsHandler implements CommandHandler<RaiseAlertsCommand, nu
     const names = new Map(s.units.map((u) => [u.unitCode, u.unitName]));
     const candidates: (Omit<AlertRow, 'raisedAt'> & { payload: ReportAlertRaisedV1 })[] = [];
     const raisedAt = toShanghaiIso(this.clock.now());
-    const add = (p: Omit<ReportAlertRaisedV1, 'alertId' | 'raisedAt' | 'season' | 'regionCode' | 'level' | 'unitName'>) => {
+    const add = (
+      p: Omit<ReportAlertRaisedV1, 'alertId' | 'raisedAt' | 'season' | 'regionCode' | 'level' | 'unitName'>,
+    ) => {
       const alertId = randomUUID();
       const payload: ReportAlertRaisedV1 = {
         alertId,
@@ -88,7 +92,12 @@ export class RaiseAlertsHandler implements CommandHandler<RaiseAlertsCommand, nu
     for (const m of due) {
       const done = await this.calculator.doneBy(season, regionCode, s.level, endOfDay(m.by));
       for (const u of s.units) {
-        const [check] = checkMilestones({ ...s.policy, supervision: { ...s.policy.supervision, milestones: [m] } }, u.quota, () => done.get(u.unitCode) ?? 0, today);
+        const [check] = checkMilestones(
+          { ...s.policy, supervision: { ...s.policy.supervision, milestones: [m] } },
+          u.quota,
+          () => done.get(u.unitCode) ?? 0,
+          today,
+        );
         if (check.met) continue;
         add({
           kind: 'MILESTONE_MISSED',
@@ -106,7 +115,11 @@ export class RaiseAlertsHandler implements CommandHandler<RaiseAlertsCommand, nu
       const fresh = await this.alerts.insertNew(m, candidates);
       const events = candidates
         .filter((c) => fresh.has(c.alertId))
-        .map((c) => ({ type: ReportAlertRaised.type, version: ReportAlertRaised.version, payload: c.payload }));
+        .map((c) => ({
+          type: ReportAlertRaised.type,
+          version: ReportAlertRaised.version,
+          payload: c.payload,
+        }));
       await this.outbox.publish(m, events);
       return events.length;
     });

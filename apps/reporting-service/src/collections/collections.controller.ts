@@ -30,7 +30,9 @@ export class CollectionsController {
 
   @Get('subsidies')
   @Roles('mib', 'ops', 'finance', 'civil-affairs', 'rural-revitalization')
-  @ApiOperation({ summary: 'Subsidies assessed by category, mode and route; transfers requested and settled' })
+  @ApiOperation({
+    summary: 'Subsidies assessed by category, mode and route; transfers requested and settled',
+  })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', example: '411421' })
   subsidyTotals(@Query() q: Q, @CurrentPrincipal() by: Principal): Promise<SubsidyTotals> {

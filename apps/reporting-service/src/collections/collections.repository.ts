@@ -80,13 +80,18 @@ export class CollectionsRepository {
   }
 
   async subsidiesAssessed(season: number, regionCode: string): Promise<SubsidyAssessedRow[]> {
-    const rows: { category: string | null; mode: string | null; route: string | null; people: Num; fen: Num }[] =
-      await this.dataSource.query(
-        `SELECT category, mode, route, count(*) AS people, sum(subsidy_fen) AS fen FROM reporting.fact_assessment
+    const rows: {
+      category: string | null;
+      mode: string | null;
+      route: string | null;
+      people: Num;
+      fen: Num;
+    }[] = await this.dataSource.query(
+      `SELECT category, mode, route, count(*) AS people, sum(subsidy_fen) AS fen FROM reporting.fact_assessment
           WHERE season = $1 AND region_code = $2 AND subsidy_fen > 0
           GROUP BY category, mode, route ORDER BY category, mode, route`,
-        [season, regionCode],
-      );
+      [season, regionCode],
+    );
     return rows.map((r) => ({
       category: r.category,
       mode: r.mode,

@@ -18,10 +18,19 @@ export class GetDailyCollectionsQuery extends SeasonRegionQuery {
 
 /** 每日征收: money collected per day (Asia/Shanghai) and channel; a township sees its own payments. */
 @Injectable()
-export class GetDailyCollectionsHandler implements CommandHandler<GetDailyCollectionsQuery, DailyCollectionRow[]> {
+export class GetDailyCollectionsHandler implements CommandHandler<
+  GetDailyCollectionsQuery,
+  DailyCollectionRow[]
+> {
   constructor(private readonly collections: CollectionsRepository) {}
 
   execute(q: GetDailyCollectionsQuery): Promise<DailyCollectionRow[]> {
-    return this.collections.daily(q.season, q.region, q.principal.townshipCode ?? null, q.from ?? null, q.to ?? null);
+    return this.collections.daily(
+      q.season,
+      q.region,
+      q.principal.townshipCode ?? null,
+      q.from ?? null,
+      q.to ?? null,
+    );
   }
 }

@@ -147,7 +147,8 @@ export class PersonStateRepository {
         return {
           regionCode: r.region_code,
           level,
-          unitCode: level === 'COUNTY' ? r.region_code : level === 'TOWNSHIP' ? r.township_code! : r.village_code!,
+          unitCode:
+            level === 'COUNTY' ? r.region_code : level === 'TOWNSHIP' ? r.township_code! : r.village_code!,
           registered: Number(r.registered),
           paid: Number(r.paid),
           proxyPaid: Number(r.proxy_paid),
@@ -192,17 +193,15 @@ export class PersonStateRepository {
         ORDER BY s.township_code NULLS LAST, s.village_code NULLS LAST, s.id_number`,
       [season, regionCode, 'infinity', townshipCode, villageCode],
     );
-    return rows.map(
-      (r): UnpaidPerson => ({
-        idNumber: r.id_number,
-        name: r.name,
-        townshipCode: r.township_code,
-        villageCode: r.village_code,
-        amountDueFen: Number(r.amount_due_fen),
-        paidFen: Number(r.net_fen),
-        subsidyCategory: r.category,
-      }),
-    );
+    return rows.map((r): UnpaidPerson => ({
+      idNumber: r.id_number,
+      name: r.name,
+      townshipCode: r.township_code,
+      villageCode: r.village_code,
+      amountDueFen: Number(r.amount_due_fen),
+      paidFen: Number(r.net_fen),
+      subsidyCategory: r.category,
+    }));
   }
 
   /**

@@ -53,7 +53,10 @@ export class KafkaQueuesGateway {
       await Promise.all(
         topics.map(async (t) => {
           const parts = await admin.fetchTopicOffsets(physical(t)).catch(() => []);
-          offsets.set(t, new Map(parts.map((p) => [p.partition, { high: Number(p.high), low: Number(p.low) }])));
+          offsets.set(
+            t,
+            new Map(parts.map((p) => [p.partition, { high: Number(p.high), low: Number(p.low) }])),
+          );
         }),
       );
       const deadLetters = ALL_TOPICS.map((t) => {
@@ -75,7 +78,12 @@ export class KafkaQueuesGateway {
             .map((p) => {
               const m = marks.get(p.partition) ?? { high: 0, low: 0 };
               const c = Number(p.offset);
-              return { partition: p.partition, committed: c, highWatermark: m.high, lag: Math.max(0, m.high - (c >= 0 ? c : m.low)) };
+              return {
+                partition: p.partition,
+                committed: c,
+                highWatermark: m.high,
+                lag: Math.max(0, m.high - (c >= 0 ? c : m.low)),
+              };
             })
             .sort((a, b) => a.partition - b.partition);
           topicLags.push({ topic: logical, lag: partitions.reduce((s, p) => s + p.lag, 0), partitions });

@@ -19,10 +19,12 @@ export class OpsMetrics implements OnModuleInit {
   onModuleInit(): void {
     const registers = [this.registry];
     const status = () =>
-      this.queueStatus.execute(createCommand(GetQueueStatusQuery, { allowCached: true })).catch((e: unknown) => {
-        this.logger.warn('ops metrics: queue status unavailable', { error: String(e) });
-        return undefined;
-      });
+      this.queueStatus
+        .execute(createCommand(GetQueueStatusQuery, { allowCached: true }))
+        .catch((e: unknown) => {
+          this.logger.warn('ops metrics: queue status unavailable', { error: String(e) });
+          return undefined;
+        });
     const gauge = <L extends string>(
       name: string,
       help: string,
@@ -40,23 +42,40 @@ export class OpsMetrics implements OnModuleInit {
           if (s) fill(this, s);
         },
       });
-    gauge('reporting_consumer_group_lag', 'Consumer lag per group, topic and partition (Kafka admin API)', ['group', 'topic', 'partition'], (g, s) => {
-      for (const c of s.consumerGroups)
-        for (const t of c.topics)
-          for (const p of t.partitions) g.set({ group: c.groupId, topic: t.topic, partition: String(p.partition) }, p.lag);
-    });
+    gauge(
+      'reporting_consumer_group_lag',
+      'Consumer lag per group, topic and partition (Kafka admin API)',
+      ['group', 'topic', 'partition'],
+      (g, s) => {
+        for (const c of s.consumerGroups)
+          for (const t of c.topics)
+            for (const p of t.partitions)
+              g.set({ group: c.groupId, topic: t.topic, partition: String(p.partition) }, p.lag);
+      },
+    );
     gauge('reporting_dead_letter_messages', 'Messages in each dead-letter topic', ['topic'], (g, s) => {
       for (const d of s.deadLetters) g.set({ topic: d.topic }, d.messages);
     });
     gauge('reporting_outbox_backlog', "Each service's outbox rows not yet published", ['service'], (g, s) => {
       for (const b of s.outboxBacklogs) if (b.backlog !== null) g.set({ service: b.service }, b.backlog);
     });
-    gauge('reporting_feed_late', "1 when the region's latest expected daily feed is late and has not arrived", ['region'], (g, s) => {
-      for (const f of s.feeds) g.set({ region: f.regionCode }, f.late ? 1 : 0);
-    });
-    gauge('reporting_last_feed_received_timestamp_seconds', 'When the last daily feed of the region was accepted', ['region'], (g, s) => {
-      for (const f of s.feeds)
-        if (f.lastReceivedAt) g.set({ region: f.regionCode }, Math.floor(Date.parse(f.lastReceivedAt) / 1000));
-    });
+    gauge(
+      'reporting_feed_late',
+      "1 when the region's latest expected daily feed is late and has not arrived",
+      ['region'],
+      (g, s) => {
+        for (const f of s.feeds) g.set({ region: f.regionCode }, f.late ? 1 : 0);
+      },
+    );
+    gauge(
+      'reporting_last_feed_received_timestamp_seconds',
+      'When the last daily feed of the region was accepted',
+      ['region'],
+      (g, s) => {
+        for (const f of s.feeds)
+          if (f.lastReceivedAt)
+            g.set({ region: f.regionCode }, Math.floor(Date.parse(f.lastReceivedAt) / 1000));
+      },
+    );
   }
 }

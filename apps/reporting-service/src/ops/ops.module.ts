@@ -8,7 +8,13 @@ import { ServiceMetricsGateway } from './service-metrics.gateway';
 
 @Module({
   controllers: [OpsController],
-  providers: [KafkaQueuesGateway, ServiceMetricsGateway, FeedStatusRepository, GetQueueStatusHandler, OpsMetrics],
+  providers: [
+    KafkaQueuesGateway,
+    ServiceMetricsGateway,
+    FeedStatusRepository,
+    GetQueueStatusHandler,
+    OpsMetrics,
+  ],
   exports: [GetQueueStatusHandler],
 })
 export class OpsModule {}

@@ -33,7 +33,9 @@ export class ServiceMetricsGateway {
           const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
           if (!r.ok) return { service, backlog: null, error: `HTTP ${r.status}` };
           const m = BACKLOG.exec(await r.text());
-          return m ? { service, backlog: Number(m[1]) } : { service, backlog: null, error: 'no messaging_outbox_backlog' };
+          return m
+            ? { service, backlog: Number(m[1]) }
+            : { service, backlog: null, error: 'no messaging_outbox_backlog' };
         } catch (e) {
           return { service, backlog: null, error: `unreachable: ${(e as Error).message}` };
         }

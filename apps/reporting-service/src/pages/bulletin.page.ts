@@ -7,7 +7,13 @@ const LEVEL = { TOWNSHIP: '乡镇', VILLAGE: '村' } as Record<string, string>;
 /** 周通报: the seed's table with completion rates, movement and alerts. */
 export function renderBulletin(r: WeeklyRanking, alerts: AlertRow[]): string {
   const movement = (m: number | null) =>
-    m === null ? '—' : m > 0 ? `<span class="up">↑${m}</span>` : m < 0 ? `<span class="down">↓${-m}</span>` : '→';
+    m === null
+      ? '—'
+      : m > 0
+        ? `<span class="up">↑${m}</span>`
+        : m < 0
+          ? `<span class="down">↓${-m}</span>`
+          : '→';
   const rows = r.rows
     .map(
       (x) => `<tr class="${x.behind ? 'behind' : ''}" data-unit="${esc(x.unitCode)}">
@@ -23,7 +29,9 @@ export function renderBulletin(r: WeeklyRanking, alerts: AlertRow[]): string {
     .map(
       (a) =>
         `<li>${esc(a.weekEnding)} ${esc(String(a.detail.unitName ?? a.unitCode))}：${
-          a.kind === 'RANKED_BEHIND' ? `连续 ${esc(String(a.detail.consecutiveWeeks))} 周排名落后` : '未完成阶段目标'
+          a.kind === 'RANKED_BEHIND'
+            ? `连续 ${esc(String(a.detail.consecutiveWeeks))} 周排名落后`
+            : '未完成阶段目标'
         }（${esc(String(a.detail.action ?? ''))}）</li>`,
     )
     .join('\n');

@@ -42,7 +42,10 @@ export interface Bar {
 }
 
 /** A horizontal bar chart; `max` fixes the scale (e.g. 1 for rates), else the largest value. */
-export function barChart(bars: Bar[], opts: { max?: number; format: (v: number) => string; title: string }): string {
+export function barChart(
+  bars: Bar[],
+  opts: { max?: number; format: (v: number) => string; title: string },
+): string {
   const rowH = 22;
   const labelW = 200;
   const barW = 360;

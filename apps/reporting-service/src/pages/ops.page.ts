@@ -5,16 +5,27 @@ import { barChart, esc, layout } from './html';
 export function renderOpsView(s: QueueStatus, refreshSeconds: number): string {
   const groups = s.consumerGroups
     .map(
-      (g) => `<tr data-group="${esc(g.groupId)}"><td class="l">${esc(g.groupId)}</td><td class="l">${esc(g.state)}</td>
+      (
+        g,
+      ) => `<tr data-group="${esc(g.groupId)}"><td class="l">${esc(g.groupId)}</td><td class="l">${esc(g.state)}</td>
 <td>${g.members}</td><td class="lag ${g.lag > 0 ? 'bad' : 'ok'}">${g.lag}</td>
 <td class="l">${g.topics
         .filter((t) => t.lag > 0)
-        .map((t) => `${esc(t.topic)}: ${t.partitions.filter((p) => p.lag > 0).map((p) => `p${p.partition}=${p.lag}`).join(' ')}`)
+        .map(
+          (t) =>
+            `${esc(t.topic)}: ${t.partitions
+              .filter((p) => p.lag > 0)
+              .map((p) => `p${p.partition}=${p.lag}`)
+              .join(' ')}`,
+        )
         .join('<br>')}</td></tr>`,
     )
     .join('\n');
   const dlq = s.deadLetters
-    .map((d) => `<tr><td class="l">${esc(d.topic)}</td><td class="${d.messages > 0 ? 'bad' : ''}">${d.messages}</td></tr>`)
+    .map(
+      (d) =>
+        `<tr><td class="l">${esc(d.topic)}</td><td class="${d.messages > 0 ? 'bad' : ''}">${d.messages}</td></tr>`,
+    )
     .join('\n');
   const outbox = s.outboxBacklogs
     .map(
@@ -24,7 +35,9 @@ export function renderOpsView(s: QueueStatus, refreshSeconds: number): string {
     .join('\n');
   const feeds = s.feeds
     .map(
-      (f) => `<tr><td class="l">${esc(f.regionCode)}</td><td>${esc(f.lastFeedDate ?? '—')}</td><td>${esc(f.lastReceivedAt ?? '—')}</td>
+      (
+        f,
+      ) => `<tr><td class="l">${esc(f.regionCode)}</td><td>${esc(f.lastFeedDate ?? '—')}</td><td>${esc(f.lastReceivedAt ?? '—')}</td>
 <td class="${f.late ? 'bad' : 'ok'}">${f.late ? `迟报 ${esc(f.lateFeedDate)}` : '按时'}</td></tr>`,
     )
     .join('\n');

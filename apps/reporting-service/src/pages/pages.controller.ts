@@ -18,7 +18,9 @@ export class PagesController {
   @Roles('mib', 'ops', 'township')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
-  @ApiOperation({ summary: '周通报 page: the weekly ranking with completion, movement and alerts (township keys: own rows)' })
+  @ApiOperation({
+    summary: '周通报 page: the weekly ranking with completion, movement and alerts (township keys: own rows)',
+  })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', example: '411421' })
   @ApiQuery({ name: 'week', required: false })
@@ -30,7 +32,9 @@ export class PagesController {
   @Roles('ops')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
-  @ApiOperation({ summary: 'Ops page: lag per group, dead letters, outbox backlogs, last feed; reloads itself' })
+  @ApiOperation({
+    summary: 'Ops page: lag per group, dead letters, outbox backlogs, last feed; reloads itself',
+  })
   opsPage(): Promise<string> {
     return this.ops.execute(createCommand(RenderOpsPageQuery, {}));
   }

@@ -29,7 +29,8 @@ export class ProgressRow {
   completionRate!: number | null;
   @ApiPropertyOptional({
     nullable: true,
-    description: 'village work subsidy (工作经费补助): active × the policy amount per payer, fen; villages only',
+    description:
+      'village work subsidy (工作经费补助): active × the policy amount per payer, fen; villages only',
   })
   villageWorkSubsidyFen!: number | null;
 }

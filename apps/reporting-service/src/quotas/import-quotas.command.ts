@@ -1,4 +1,14 @@
-import { IsBoolean, IsInt, Matches, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  Matches,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 /** Import one task-breakdown table (任务分解表) already stored on disk (an upload or a seed file). */
 export class ImportQuotasCommand {

@@ -22,7 +22,9 @@ export class QuotaSeedLoader implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const dir = this.settings.REPORTING_QUOTA_SEED_DIR;
     if (dir === 'none' || !existsSync(dir)) return;
-    for (const name of readdirSync(dir).filter((f) => /^\d{6}-\d{4}\.csv$/.test(f)).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((f) => /^\d{6}-\d{4}\.csv$/.test(f))
+      .sort()) {
       const result = await this.importQuotas.execute(
         createCommand(ImportQuotasCommand, {
           file: path.join(dir, name),

@@ -1,12 +1,19 @@
 import { checkQuotaTable, isRowProblem, parseQuotaRow, QuotaRow } from './quota-table';
 
 const row = (unit_code: string, quota: number, parent_code = '', unit_name = 'x') =>
-  parseQuotaRow(2, { season: '2023', unit_code, unit_name, parent_code, quota: String(quota), population: '' }) as QuotaRow;
+  parseQuotaRow(2, {
+    season: '2023',
+    unit_code,
+    unit_name,
+    parent_code,
+    quota: String(quota),
+    population: '',
+  }) as QuotaRow;
 
 describe('quota tables (任务分解表)', () => {
   it('reports a parent row that disagrees with its children (Zhuji: 41,850 declared, 41,851 in the rows)', () => {
-    const villages = [1981, 4146, 2456, 3307, 4571, 4723, 2262, 4706, 2468, 2841, 2841, 1905, 3644].map((q, i) =>
-      row(`341323100${String(i + 1).padStart(3, '0')}`, q, '341323100'),
+    const villages = [1981, 4146, 2456, 3307, 4571, 4723, 2262, 4706, 2468, 2841, 2841, 1905, 3644].map(
+      (q, i) => row(`341323100${String(i + 1).padStart(3, '0')}`, q, '341323100'),
     );
     const { table, problems } = checkQuotaTable([row('341323100', 41850, '341323', '朱集镇'), ...villages]);
     expect(problems).toEqual([]);
@@ -14,7 +21,9 @@ describe('quota tables (任务分解表)', () => {
       season: 2023,
       regionCode: '341323',
       rowsTotal: 41851,
-      mismatches: [{ unitCode: '341323100', unitName: '朱集镇', declared: 41850, rowsSum: 41851, difference: 1 }],
+      mismatches: [
+        { unitCode: '341323100', unitName: '朱集镇', declared: 41850, rowsSum: 41851, difference: 1 },
+      ],
     });
   });
 
@@ -27,10 +36,24 @@ describe('quota tables (任务分解表)', () => {
   });
 
   it('refuses rows it cannot read, naming the line', () => {
-    const bad = (v: Record<string, string>) => parseQuotaRow(7, { season: '2023', unit_code: '620725100', unit_name: 'a', parent_code: '620725', quota: '1', ...v });
+    const bad = (v: Record<string, string>) =>
+      parseQuotaRow(7, {
+        season: '2023',
+        unit_code: '620725100',
+        unit_name: 'a',
+        parent_code: '620725',
+        quota: '1',
+        ...v,
+      });
     expect(bad({ quota: '-1' })).toEqual({ line: 7, problem: 'quota must be a whole number of people' });
-    expect(bad({ unit_code: '62072' })).toEqual({ line: 7, problem: 'unit_code "62072" must be a 6, 9 or 12-digit division code' });
-    expect(bad({ parent_code: '411421' })).toEqual({ line: 7, problem: 'parent_code 411421 is not above 620725100' });
+    expect(bad({ unit_code: '62072' })).toEqual({
+      line: 7,
+      problem: 'unit_code "62072" must be a 6, 9 or 12-digit division code',
+    });
+    expect(bad({ parent_code: '411421' })).toEqual({
+      line: 7,
+      problem: 'parent_code 411421 is not above 620725100',
+    });
     expect(bad({ parent_code: '' })).toEqual({ line: 7, problem: 'parent_code is empty' });
     expect(isRowProblem(bad({}))).toBe(false);
   });

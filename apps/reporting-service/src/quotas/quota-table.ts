@@ -82,8 +82,10 @@ export function checkQuotaTable(
   if (rows.length === 0) return { problems: [{ line: 1, problem: 'the table has no rows' }] };
   const seasons = new Set(rows.map((r) => r.season));
   const regions = new Set(rows.map((r) => countyOf(r.unitCode)));
-  if (seasons.size > 1) problems.push({ line: 1, problem: `one season per table (found ${[...seasons].join(', ')})` });
-  if (regions.size > 1) problems.push({ line: 1, problem: `one county per table (found ${[...regions].join(', ')})` });
+  if (seasons.size > 1)
+    problems.push({ line: 1, problem: `one season per table (found ${[...seasons].join(', ')})` });
+  if (regions.size > 1)
+    problems.push({ line: 1, problem: `one county per table (found ${[...regions].join(', ')})` });
   const seen = new Set<string>();
   rows.forEach((r, i) => {
     if (seen.has(r.unitCode)) problems.push({ line: i + 2, problem: `unit ${r.unitCode} appears twice` });

@@ -52,7 +52,10 @@ export class QuotaRepository {
     );
   }
 
-  async recordImport(m: EntityManager, rec: Omit<QuotaImportRecord, 'importedAt'>): Promise<QuotaImportRecord> {
+  async recordImport(
+    m: EntityManager,
+    rec: Omit<QuotaImportRecord, 'importedAt'>,
+  ): Promise<QuotaImportRecord> {
     const [row]: { imported_at: Date }[] = await m.query(
       `INSERT INTO reporting.quota_import (id, season, region_code, source, imported_by, units, rows_total, mismatches)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING imported_at`,

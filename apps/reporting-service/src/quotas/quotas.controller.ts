@@ -34,7 +34,8 @@ export class QuotasController {
   @HttpCode(201)
   @Roles('mib')
   @ApiOperation({
-    summary: 'Import a task-breakdown table (任务分解表) for one county and season; replaces the previous one',
+    summary:
+      'Import a task-breakdown table (任务分解表) for one county and season; replaces the previous one',
     description:
       'CSV (UTF-8 or charset=gbk) or XLSX, columns season,unit_code,unit_name,parent_code,quota,population. ' +
       'A row with rows below it (a county or township) is a declared total for them; X-Declared-Total is the ' +

@@ -55,15 +55,21 @@ export class GetWeeklyRankingHandler implements CommandHandler<GetWeeklyRankingQ
   ) {}
 
   async execute(q: GetWeeklyRankingQuery): Promise<WeeklyRanking> {
-    if (q.week && !isBusinessDate(q.week)) throw new DomainError('BAD_QUERY', 'week must be a calendar date', 400);
+    if (q.week && !isBusinessDate(q.week))
+      throw new DomainError('BAD_QUERY', 'week must be a calendar date', 400);
     const s = await this.calculator.season(q.season, q.region, this.clock.today());
     if (s.weeks.length === 0)
       throw new DomainError('NO_COMPLETED_WEEK', 'no week of this season has ended yet', 404);
     const index = q.week ? s.weeks.findIndex((w) => w.week.from === mondayOf(q.week!)) : s.weeks.length - 1;
     if (index < 0)
-      throw new DomainError('WEEK_NOT_RANKED', `the week of ${q.week} is not a completed week of the season`, 404, {
-        weeks: s.weeks.map((w) => w.week),
-      });
+      throw new DomainError(
+        'WEEK_NOT_RANKED',
+        `the week of ${q.week} is not a completed week of the season`,
+        404,
+        {
+          weeks: s.weeks.map((w) => w.week),
+        },
+      );
     const current = s.weeks[index];
     const previous = index > 0 ? s.weeks[index - 1] : undefined;
     const names = new Map(s.units.map((u) => [u.unitCode, u.unitName]));

@@ -65,7 +65,9 @@ export class RankingCalculator {
     const ranked: WeekRanking[] = [];
     for (const week of weeks) {
       const done = await this.doneBy(season, regionCode, level, endOfDay(week.to));
-      const r = rankByCompletion(units.map((u) => ({ unitCode: u.unitCode, quota: u.quota, done: done.get(u.unitCode) ?? 0 })));
+      const r = rankByCompletion(
+        units.map((u) => ({ unitCode: u.unitCode, quota: u.quota, done: done.get(u.unitCode) ?? 0 })),
+      );
       ranked.push({
         week,
         ranked: r,
@@ -76,7 +78,12 @@ export class RankingCalculator {
   }
 
   /** Enrolled and paid per unit of `level` as of `asOf`. */
-  async doneBy(season: number, regionCode: string, level: string, asOf: string): Promise<Map<string, number>> {
+  async doneBy(
+    season: number,
+    regionCode: string,
+    level: string,
+    asOf: string,
+  ): Promise<Map<string, number>> {
     const counts = await this.persons.unitCounts(season, regionCode, asOf);
     return new Map(counts.filter((c) => c.level === level).map((c) => [c.unitCode, c.active]));
   }

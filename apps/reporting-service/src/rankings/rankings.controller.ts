@@ -1,5 +1,13 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { createCommand } from '../shared/command';
 import { sendFile } from '../shared/send-file';
@@ -21,10 +29,17 @@ export class RankingsController {
 
   @Get('weekly')
   @Roles('mib', 'ops', 'township')
-  @ApiOperation({ summary: '周排名: a completed week (Asia/Shanghai, Monday–Sunday) ranked by completion, with movement' })
+  @ApiOperation({
+    summary: '周排名: a completed week (Asia/Shanghai, Monday–Sunday) ranked by completion, with movement',
+  })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', example: '411421' })
-  @ApiQuery({ name: 'week', required: false, example: '2023-11-20', description: 'any date of the week; last completed by default' })
+  @ApiQuery({
+    name: 'week',
+    required: false,
+    example: '2023-11-20',
+    description: 'any date of the week; last completed by default',
+  })
   @ApiOkResponse({ type: WeeklyRanking })
   @ApiResponse({ status: 404, description: 'no policy, no quotas, or the week is not a completed week' })
   ranking(@Query() q: Q, @CurrentPrincipal() by: Principal): Promise<WeeklyRanking> {
@@ -36,7 +51,9 @@ export class RankingsController {
   @ApiOperation({ summary: '周通报 as XLSX: the same rows as GET /v1/rankings/weekly' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async export(@Query() q: Q, @CurrentPrincipal() by: Principal): Promise<StreamableFile> {
-    return sendFile(await this.bulletin.execute(createCommand(ExportWeeklyBulletinQuery, { ...q, principal: by })));
+    return sendFile(
+      await this.bulletin.execute(createCommand(ExportWeeklyBulletinQuery, { ...q, principal: by })),
+    );
   }
 
   @Get('milestones')

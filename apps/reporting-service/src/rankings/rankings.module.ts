@@ -11,7 +11,13 @@ import { RankingsController } from './rankings.controller';
 @Module({
   imports: [FactsModule, QuotasModule],
   controllers: [RankingsController],
-  providers: [AlertRepository, RankingCalculator, GetWeeklyRankingHandler, ExportWeeklyBulletinHandler, GetMilestonesHandler],
+  providers: [
+    AlertRepository,
+    RankingCalculator,
+    GetWeeklyRankingHandler,
+    ExportWeeklyBulletinHandler,
+    GetMilestonesHandler,
+  ],
   exports: [RankingCalculator, GetWeeklyRankingHandler, AlertRepository],
 })
 export class RankingsModule {}

@@ -67,7 +67,12 @@ export class RebuildProjectionsHandler implements CommandHandler<RebuildProjecti
       }
       await admin.deleteGroups([cmd.groupId]).catch(() => undefined);
       await this.rebuild.forgetGroup(cmd.groupId);
-      return { groupId: cmd.groupId, replayedTo, facts: await this.rebuild.factCounts(), durationMs: Date.now() - started };
+      return {
+        groupId: cmd.groupId,
+        replayedTo,
+        facts: await this.rebuild.factCounts(),
+        durationMs: Date.now() - started,
+      };
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

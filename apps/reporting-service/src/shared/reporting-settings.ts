@@ -3,7 +3,9 @@ import { IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validato
 import { ConfigError } from '@urrbmi/platform';
 import { SERVICE_NAMES } from '@urrbmi/contracts';
 
-const DEFAULT_METRICS_URLS = SERVICE_NAMES.map((s, i) => `${s}=http://127.0.0.1:${3101 + i}/metrics`).join(',');
+const DEFAULT_METRICS_URLS = SERVICE_NAMES.map((s, i) => `${s}=http://127.0.0.1:${3101 + i}/metrics`).join(
+  ',',
+);
 const toInt = ({ value }: { value: unknown }) => (value === undefined ? value : Number(value));
 
 /** Settings of the reporting service only (ServiceEnv holds the common ones); checked at boot. */

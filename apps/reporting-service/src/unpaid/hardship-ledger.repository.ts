@@ -30,7 +30,12 @@ export class HardshipLedgerRepository {
     return new Map(
       rows.map((r) => [
         r.id_number,
-        { idNumber: r.id_number, reason: r.reason, recordedBy: r.recorded_by, recordedAt: r.recorded_at.toISOString() },
+        {
+          idNumber: r.id_number,
+          reason: r.reason,
+          recordedBy: r.recorded_by,
+          recordedAt: r.recorded_at.toISOString(),
+        },
       ]),
     );
   }

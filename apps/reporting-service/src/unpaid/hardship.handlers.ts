@@ -44,11 +44,18 @@ export class GetHardshipHandler implements CommandHandler<GetHardshipQuery, Hard
 
   async execute(q: GetHardshipQuery): Promise<HardshipReport> {
     const own = q.principal.townshipCode;
-    const people = (await this.persons.hardship(q.season, q.region)).filter((p) => !own || p.townshipCode === own);
+    const people = (await this.persons.hardship(q.season, q.region)).filter(
+      (p) => !own || p.townshipCode === own,
+    );
     const reasons = await this.ledger.reasons(q.season);
     const byCategory = new Map<string, HardshipCategory>();
     for (const p of people) {
-      const c = byCategory.get(p.category) ?? { category: p.category, people: 0, enrolled: 0, enrolmentRate: 0 };
+      const c = byCategory.get(p.category) ?? {
+        category: p.category,
+        people: 0,
+        enrolled: 0,
+        enrolmentRate: 0,
+      };
       c.people += 1;
       if (p.enrolled) c.enrolled += 1;
       byCategory.set(p.category, c);
@@ -94,7 +101,10 @@ export class RecordHardshipReasonCommand {
 
 /** Records why a hardship person is not enrolled (e.g. 已在外地参保, 死亡未注销); the latest reason stands. */
 @Injectable()
-export class RecordHardshipReasonHandler implements CommandHandler<RecordHardshipReasonCommand, RecordedReason> {
+export class RecordHardshipReasonHandler implements CommandHandler<
+  RecordHardshipReasonCommand,
+  RecordedReason
+> {
   constructor(
     private readonly persons: PersonStateRepository,
     private readonly ledger: HardshipLedgerRepository,

@@ -4,7 +4,12 @@ import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { UnpaidPerson } from '../facts/person-state.repository';
 import { createCommand } from '../shared/command';
 import { sendFile } from '../shared/send-file';
-import { ExportNotEnrolledHandler, ExportNotEnrolledQuery, ExportUnpaidHandler, ExportUnpaidQuery } from './export-lists.handler';
+import {
+  ExportNotEnrolledHandler,
+  ExportNotEnrolledQuery,
+  ExportUnpaidHandler,
+  ExportUnpaidQuery,
+} from './export-lists.handler';
 import {
   GetHardshipHandler,
   GetHardshipQuery,
@@ -46,12 +51,16 @@ export class UnpaidController {
   @ApiOperation({ summary: 'The unpaid list as XLSX (ID numbers masked)' })
   @ApiProduces(XLSX)
   async listXlsx(@Query() q: Q, @CurrentPrincipal() by: Principal): Promise<StreamableFile> {
-    return sendFile(await this.exportUnpaid.execute(createCommand(ExportUnpaidQuery, { ...q, principal: by })));
+    return sendFile(
+      await this.exportUnpaid.execute(createCommand(ExportUnpaidQuery, { ...q, principal: by })),
+    );
   }
 
   @Get('hardship')
   @Roles('mib', 'township', 'civil-affairs', 'rural-revitalization')
-  @ApiOperation({ summary: "Hardship groups' enrolment rate (target 100%) and the not-enrolled ledger (台账)" })
+  @ApiOperation({
+    summary: "Hardship groups' enrolment rate (target 100%) and the not-enrolled ledger (台账)",
+  })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', example: '620725' })
   hardshipReport(@Query() q: Q, @CurrentPrincipal() by: Principal): Promise<HardshipReport> {
@@ -63,7 +72,9 @@ export class UnpaidController {
   @ApiOperation({ summary: 'The not-enrolled ledger as XLSX (ID numbers masked)' })
   @ApiProduces(XLSX)
   async hardshipXlsx(@Query() q: Q, @CurrentPrincipal() by: Principal): Promise<StreamableFile> {
-    return sendFile(await this.exportNotEnrolled.execute(createCommand(ExportNotEnrolledQuery, { ...q, principal: by })));
+    return sendFile(
+      await this.exportNotEnrolled.execute(createCommand(ExportNotEnrolledQuery, { ...q, principal: by })),
+    );
   }
 
   @Post('hardship/reasons')

@@ -101,7 +101,10 @@ export class PersonEvents {
     });
   }
 
-  assessed(local: string, a: { category: string; subsidyFen: number; mode: string; amountDueFen: number; route?: string }) {
+  assessed(
+    local: string,
+    a: { category: string; subsidyFen: number; mode: string; amountDueFen: number; route?: string },
+  ) {
     return this.inject.envelope('subsidy.assessed', {
       idNumber: this.idNumber,
       season: this.season,
@@ -169,7 +172,10 @@ export async function readTopic(topic: string): Promise<Record<string, unknown>[
   });
   const admin = kafka.admin();
   await admin.connect();
-  const total = (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
+  const total = (await admin.fetchTopicOffsets(topic)).reduce(
+    (s, p) => s + Number(p.high) - Number(p.low),
+    0,
+  );
   await admin.disconnect();
   if (total === 0) return [];
   const consumer = kafka.consumer({ groupId: `e2e-reader-${randomUUID()}` });
@@ -177,7 +183,10 @@ export async function readTopic(topic: string): Promise<Record<string, unknown>[
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${total} messages of ${topic}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`read ${out.length} of ${total} messages of ${topic}`)),
+      60_000,
+    );
     void consumer.run({
       eachMessage: async ({ message }) => {
         out.push(JSON.parse(String(message.value)) as Record<string, unknown>);

@@ -1,4 +1,15 @@
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { defineEvent, ISO_INSTANT_WITH_OFFSET } from '../../envelope';
 import { Topics } from '../../topics';
 import { REGION_CODE } from '../../validators';
