@@ -112,7 +112,7 @@ describe('walking skeleton: five services, one event across', () => {
           await api(
             url('reporting-service'),
             'GET',
-            '/v1/progress?season=2023&level=VILLAGE',
+            '/v1/progress?season=2023&region=620725&level=VILLAGE',
             TEST_KEYS.mib.key,
           )
         ).body as unknown as { unitCode: string; registered: number }[]
