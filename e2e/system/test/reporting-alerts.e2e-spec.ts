@@ -1,6 +1,6 @@
 import { EventInjector } from './support/events';
 import { minquanId } from './support/feeds';
-import { PersonEvents, postQuotas, readTopic } from './support/reporting';
+import { PersonEvents, postQuotas, publish, readTopic } from './support/reporting';
 import { api, ServiceUnderTest, startServiceUnderTest, TEST_KEYS, waitFor } from './support/services';
 
 /**
@@ -30,7 +30,7 @@ describe('reporting-service: weekly ranking alerts', () => {
   });
 
   async function deliver(envelopes: ReturnType<EventInjector['envelope']>[]) {
-    await inject.send(envelopes);
+    await publish(inject, envelopes);
     published += envelopes.length;
     await waitFor(
       `${published} events applied`,

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { EventInjector } from './support/events';
-import { PersonEvents, postQuotas } from './support/reporting';
+import { PersonEvents, postQuotas, publish } from './support/reporting';
 import { shandanId } from './support/resident-ids';
 import {
   api,
@@ -50,7 +50,7 @@ describe('reporting-service: figures from a scripted season, and rebuild', () =>
   });
 
   async function send(envelopes: ReturnType<EventInjector['envelope']>[]) {
-    await inject.send(envelopes);
+    await publish(inject, envelopes);
     published += envelopes.length;
   }
 

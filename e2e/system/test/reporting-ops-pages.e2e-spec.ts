@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { EventInjector } from './support/events';
 import { minquanId } from './support/feeds';
-import { PersonEvents, postQuotas } from './support/reporting';
+import { PersonEvents, postQuotas, publish } from './support/reporting';
 import { shandanId } from './support/resident-ids';
 import {
   api,
@@ -88,7 +88,7 @@ describe('reporting-service: ops view and pages in a browser', () => {
 
   it('shows lag while a consumer is stopped and none once it caught up, in JSON, in metrics and on the page', async () => {
     const groupId = `${reporting.prefix}subsidy-service`;
-    await inject.send([registration(1)]);
+    await publish(inject, [registration(1)]);
     const caughtUp = (s: QueueStatus) =>
       group(s, 'subsidy-service').topics.some((t) => t.topic === 'enrollment.registered') &&
       group(s, 'subsidy-service').lag === 0 &&
@@ -96,7 +96,7 @@ describe('reporting-service: ops view and pages in a browser', () => {
     await waitFor('both groups to commit the first registration', status, caughtUp, 90_000);
 
     await subsidy.stop();
-    await inject.send([2, 3, 4, 5, 6].map(registration));
+    await publish(inject, [2, 3, 4, 5, 6].map(registration));
     const lagging = await waitFor(
       'subsidy-service to lag 5 on enrollment.registered',
       status,
@@ -179,7 +179,7 @@ describe('reporting-service: ops view and pages in a browser', () => {
         late: false,
         acceptedAt,
       });
-    await inject.send([
+    await publish(inject, [
       accepted('2023-10-09', '2023-10-10T10:00:00+08:00'),
       inject.envelope('feed.late', {
         regionCode: '620725',
@@ -205,7 +205,7 @@ describe('reporting-service: ops view and pages in a browser', () => {
     );
 
     // The late feed arrives: nothing is late any more.
-    await inject.send([accepted('2023-10-10', '2023-10-11T17:30:00+08:00')]);
+    await publish(inject, [accepted('2023-10-10', '2023-10-11T17:30:00+08:00')]);
     const arrived = {
       regionCode: '620725',
       lastFeedDate: '2023-10-10',
@@ -244,7 +244,7 @@ describe('reporting-service: ops view and pages in a browser', () => {
       ...enrol(4, '411421101', '2023-09-12'),
       ...enrol(5, '411421101', '2023-09-19'),
     ];
-    await inject.send(events);
+    await publish(inject, events);
     await waitFor(
       'the bulletin week to count 3 + 2',
       async () =>
@@ -318,7 +318,7 @@ describe('reporting-service: ops view and pages in a browser', () => {
     await page.close();
 
     // A township key sees its own township's row of its county's bulletin, nothing else.
-    await inject.send([
+    await publish(inject, [
       ...[7, 8].map((n) =>
         new PersonEvents(inject, shandanId(n), {
           regionCode: '620725',

@@ -2,8 +2,17 @@ import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XLSX_TYPE } from '@urrbmi/files';
-import { postQuotas } from './support/reporting';
-import { api, REPO_ROOT, ServiceUnderTest, startServiceUnderTest, TEST_KEYS } from './support/services';
+import { EventInjector } from './support/events';
+import { PersonEvents, postQuotas, publish } from './support/reporting';
+import { residentIdCheckChar } from '@urrbmi/domain';
+import {
+  api,
+  REPO_ROOT,
+  ServiceUnderTest,
+  startServiceUnderTest,
+  TEST_KEYS,
+  waitFor,
+} from './support/services';
 
 /** 任务分解表: the seeds' tables are loaded at boot; a declared total that disagrees is reported. */
 describe('reporting-service: quotas', () => {
@@ -114,5 +123,47 @@ describe('reporting-service: quotas', () => {
 
     const township = await postQuotas(sut.svc.url, TEST_KEYS.township.key, csv);
     expect(township.status).toBe(403);
+  });
+
+  it('pays villages 1 CNY of work subsidy per enrolled payer where the policy says so (Zhuji)', async () => {
+    const inject = new EventInjector(sut.prefix);
+    const zhujiId = (n: number) => {
+      const first17 = `341323198001010${String(n).padStart(2, '0')}`;
+      return first17 + residentIdCheckChar(first17);
+    };
+    const area = { regionCode: '341323', townshipCode: '341323100', villageCode: '341323100001' };
+    const people = [1, 2, 3].map((n) => new PersonEvents(inject, zhujiId(n), area));
+    await publish(inject, [
+      ...people.flatMap((p) => [p.registered('2022-11-01T09:00', 35000)]),
+      ...people
+        .slice(0, 2)
+        .flatMap((p, i) => [
+          p.paid(`ZJ-${i}`, '2022-11-02T09:00', 'VILLAGE_AGENT', 35000),
+          p.activated('2022-11-02T09:01', 'PAID', 35000),
+        ]),
+    ]);
+    const village = await waitFor(
+      'two payers in 姜山村',
+      async () =>
+        (
+          (await api(sut.svc.url, 'GET', '/v1/progress?season=2023&region=341323&level=VILLAGE', mib))
+            .body as unknown as {
+            unitCode: string;
+            active: number;
+            registered: number;
+          }[]
+        ).find((r) => r.unitCode === '341323100001'),
+      (r) => r?.active === 2 && r.registered === 3,
+    );
+    expect(village).toMatchObject({
+      unitName: '姜山村',
+      quota: 1981,
+      registered: 3,
+      paid: 2,
+      active: 2,
+      collectedFen: 70000,
+      completionRate: 0.001, // 2 / 1981
+      villageWorkSubsidyFen: 200, // 2 payers x 100 fen
+    });
   });
 });

@@ -90,7 +90,7 @@ export class RaiseAlertsHandler implements CommandHandler<RaiseAlertsCommand, nu
     }
     const due = s.policy.supervision.milestones.filter((m) => m.by < today);
     for (const m of due) {
-      const done = await this.calculator.doneBy(season, regionCode, s.level, endOfDay(m.by));
+      const done = await this.calculator.doneBy(season, regionCode, endOfDay(m.by));
       for (const u of s.units) {
         const [check] = checkMilestones(
           { ...s.policy, supervision: { ...s.policy.supervision, milestones: [m] } },

@@ -14,18 +14,58 @@ import { DataSource } from 'typeorm';
  * Every part is a function of the facts alone, so the order they arrived in never matters.
  */
 export const PERSON_STATE_SQL = `
-  persons AS (
-    SELECT id_number, season, region_code FROM reporting.fact_registration
+  reg AS (
+    SELECT DISTINCT ON (id_number) id_number, region_code, township_code, village_code, name, amount_due_fen
+      FROM reporting.fact_registration
      WHERE season = $1 AND ($2::text IS NULL OR region_code = $2) AND registered_at < $3
-    UNION
-    SELECT id_number, season, region_code FROM reporting.fact_activation
-     WHERE season = $1 AND ($2::text IS NULL OR region_code = $2) AND activated_at < $3
-    UNION
-    SELECT id_number, season, region_code FROM reporting.fact_payment
+     ORDER BY id_number, registered_at, enrollment_id
+  ),
+  act AS (
+    SELECT a.id_number,
+           (array_agg(a.region_code ORDER BY a.activated_at, a.enrollment_id))[1] AS region_code,
+           (array_agg(a.township_code ORDER BY a.activated_at, a.enrollment_id))[1] AS township_code,
+           (array_agg(a.village_code ORDER BY a.activated_at, a.enrollment_id))[1] AS village_code,
+           bool_or(c.enrollment_id IS NULL) AS live
+      FROM reporting.fact_activation a
+      LEFT JOIN reporting.fact_cancellation c ON c.enrollment_id = a.enrollment_id AND c.cancelled_at < $3
+     WHERE a.season = $1 AND ($2::text IS NULL OR a.region_code = $2) AND a.activated_at < $3
+     GROUP BY a.id_number
+  ),
+  pay AS (
+    SELECT id_number,
+           (array_agg(region_code ORDER BY paid_at, voucher_no))[1] AS region_code,
+           (array_agg(township_code ORDER BY paid_at, voucher_no))[1] AS township_code,
+           (array_agg(village_code ORDER BY paid_at, voucher_no))[1] AS village_code,
+           (array_agg(name ORDER BY paid_at, voucher_no))[1] AS name,
+           sum(amount_fen) AS paid_fen,
+           COALESCE(sum(amount_fen) FILTER (WHERE channel = 'PROXY'), 0) AS proxy_fen
+      FROM reporting.fact_payment
      WHERE season = $1 AND ($2::text IS NULL OR region_code = $2) AND paid_at < $3
+     GROUP BY id_number
+  ),
+  rev AS (
+    SELECT v.id_number, sum(v.amount_fen) AS reversed_fen,
+           COALESCE(sum(v.amount_fen) FILTER (WHERE o.channel = 'PROXY'), 0) AS proxy_reversed_fen
+      FROM reporting.fact_reversal v
+      LEFT JOIN reporting.fact_payment o ON o.voucher_no = v.original_voucher_no
+     WHERE v.season = $1 AND ($2::text IS NULL OR v.region_code = $2) AND v.reversed_at < $3
+     GROUP BY v.id_number
+  ),
+  cancel AS (
+    SELECT DISTINCT id_number FROM reporting.fact_cancellation
+     WHERE season = $1 AND ($2::text IS NULL OR region_code = $2) AND cancelled_at < $3
+  ),
+  refund AS (
+    SELECT id_number, sum(amount_fen) AS refunded_fen FROM reporting.fact_refund
+     WHERE season = $1 AND ($2::text IS NULL OR region_code = $2) AND paid_at < $3
+     GROUP BY id_number
+  ),
+  persons AS (
+    SELECT id_number FROM reg UNION SELECT id_number FROM act UNION SELECT id_number FROM pay
   ),
   person_state AS (
-    SELECT p.id_number, p.season, p.region_code,
+    SELECT p.id_number, $1::int AS season,
+           COALESCE(reg.region_code, act.region_code, pay.region_code) AS region_code,
            COALESCE(reg.township_code, act.township_code, pay.township_code) AS township_code,
            CASE WHEN reg.id_number IS NOT NULL THEN reg.village_code
                 WHEN act.id_number IS NOT NULL THEN act.village_code
@@ -33,40 +73,23 @@ export const PERSON_STATE_SQL = `
            COALESCE(reg.name, pay.name) AS name,
            reg.amount_due_fen AS standard_due_fen,
            reg.id_number IS NOT NULL AS registered,
-           money.net_fen, money.proxy_net_fen,
-           money.net_fen - money.proxy_net_fen > 0 AS paid,
-           money.proxy_net_fen > 0 AS proxy_paid,
-           EXISTS (SELECT 1 FROM reporting.fact_activation a
-                    WHERE a.id_number = p.id_number AND a.season = p.season AND a.activated_at < $3
-                      AND NOT EXISTS (SELECT 1 FROM reporting.fact_cancellation c
-                                       WHERE c.enrollment_id = a.enrollment_id AND c.cancelled_at < $3))
-             AND money.net_fen > 0 AS active,
-           EXISTS (SELECT 1 FROM reporting.fact_cancellation c
-                    WHERE c.id_number = p.id_number AND c.season = p.season AND c.cancelled_at < $3) AS cancelled,
-           refund.refunded_fen > 0 AS refunded,
-           refund.refunded_fen
+           m.net_fen, m.proxy_net_fen,
+           m.net_fen - m.proxy_net_fen > 0 AS paid,
+           m.proxy_net_fen > 0 AS proxy_paid,
+           COALESCE(act.live, false) AND m.net_fen > 0 AS active,
+           cancel.id_number IS NOT NULL AS cancelled,
+           COALESCE(refund.refunded_fen, 0) > 0 AS refunded,
+           COALESCE(refund.refunded_fen, 0) AS refunded_fen
       FROM persons p
-      LEFT JOIN LATERAL (SELECT * FROM reporting.fact_registration r
-                          WHERE r.id_number = p.id_number AND r.season = p.season AND r.registered_at < $3
-                          ORDER BY r.registered_at, r.enrollment_id LIMIT 1) reg ON true
-      LEFT JOIN LATERAL (SELECT * FROM reporting.fact_activation a
-                          WHERE a.id_number = p.id_number AND a.season = p.season AND a.activated_at < $3
-                          ORDER BY a.activated_at, a.enrollment_id LIMIT 1) act ON true
-      LEFT JOIN LATERAL (SELECT * FROM reporting.fact_payment x
-                          WHERE x.id_number = p.id_number AND x.season = p.season AND x.paid_at < $3
-                          ORDER BY x.paid_at, x.voucher_no LIMIT 1) pay ON true
+      LEFT JOIN reg ON reg.id_number = p.id_number
+      LEFT JOIN act ON act.id_number = p.id_number
+      LEFT JOIN pay ON pay.id_number = p.id_number
+      LEFT JOIN rev ON rev.id_number = p.id_number
+      LEFT JOIN cancel ON cancel.id_number = p.id_number
+      LEFT JOIN refund ON refund.id_number = p.id_number
       CROSS JOIN LATERAL (
-        SELECT COALESCE(sum(m.amount_fen), 0)::bigint AS net_fen,
-               COALESCE(sum(m.amount_fen) FILTER (WHERE m.channel = 'PROXY'), 0)::bigint AS proxy_net_fen
-          FROM (SELECT x.amount_fen, x.channel FROM reporting.fact_payment x
-                 WHERE x.id_number = p.id_number AND x.season = p.season AND x.paid_at < $3
-                UNION ALL
-                SELECT v.amount_fen, o.channel FROM reporting.fact_reversal v
-                  LEFT JOIN reporting.fact_payment o ON o.voucher_no = v.original_voucher_no
-                 WHERE v.id_number = p.id_number AND v.season = p.season AND v.reversed_at < $3) m) money
-      CROSS JOIN LATERAL (
-        SELECT COALESCE(sum(f.amount_fen), 0)::bigint AS refunded_fen FROM reporting.fact_refund f
-         WHERE f.id_number = p.id_number AND f.season = p.season AND f.paid_at < $3) refund
+        SELECT COALESCE(pay.paid_fen, 0) + COALESCE(rev.reversed_fen, 0) AS net_fen,
+               COALESCE(pay.proxy_fen, 0) + COALESCE(rev.proxy_reversed_fen, 0) AS proxy_net_fen) m
   )`;
 
 export type UnitLevel = 'COUNTY' | 'TOWNSHIP' | 'VILLAGE';
@@ -159,6 +182,72 @@ export class PersonStateRepository {
           collectedFen: Number(r.collected_fen),
         };
       });
+  }
+
+  /**
+   * People enrolled and paid (active, as in PERSON_STATE_SQL) per township and village at each of
+   * several instants, in one pass: each person's state only changes at their own events, so the
+   * events are put in the interval they fall in, each person's state is carried forward, and only
+   * the changes are counted. `asOf` must be ascending. Returns, per instant, unit → count.
+   */
+  async activeAt(season: number, regionCode: string, asOf: string[]): Promise<Map<string, number>[]> {
+    const rows: { b: number; township_code: string | null; village_code: string | null; d: Num }[] =
+      await this.dataSource.query(
+        `WITH reg AS (
+           SELECT DISTINCT ON (id_number) id_number, township_code, village_code FROM reporting.fact_registration
+            WHERE season = $1 AND region_code = $2 ORDER BY id_number, registered_at, enrollment_id),
+         act1 AS (
+           SELECT DISTINCT ON (id_number) id_number, township_code, village_code FROM reporting.fact_activation
+            WHERE season = $1 AND region_code = $2 ORDER BY id_number, activated_at, enrollment_id),
+         pay1 AS (
+           SELECT DISTINCT ON (id_number) id_number, township_code, village_code FROM reporting.fact_payment
+            WHERE season = $1 AND region_code = $2 ORDER BY id_number, paid_at, voucher_no),
+         enrolment AS (
+           SELECT id_number, enrollment_id, min(activated_at) AS live_from FROM reporting.fact_activation
+            WHERE season = $1 AND region_code = $2 GROUP BY id_number, enrollment_id),
+         ev AS (
+           SELECT id_number, live_from AS t, 1 AS dlive, 0::bigint AS dnet FROM enrolment
+           UNION ALL
+           SELECT e.id_number, greatest(c.cancelled_at, e.live_from), -1, 0 FROM enrolment e
+             JOIN reporting.fact_cancellation c ON c.enrollment_id = e.enrollment_id
+           UNION ALL
+           SELECT id_number, paid_at, 0, amount_fen FROM reporting.fact_payment WHERE season = $1 AND region_code = $2
+           UNION ALL
+           SELECT id_number, reversed_at, 0, amount_fen FROM reporting.fact_reversal WHERE season = $1 AND region_code = $2),
+         per_interval AS (
+           SELECT id_number, width_bucket(t, $3::timestamptz[]) AS b, sum(dlive) AS dl, sum(dnet) AS dn
+             FROM ev GROUP BY 1, 2),
+         running AS (
+           SELECT id_number, b,
+                  (sum(dl) OVER w > 0 AND sum(dn) OVER w > 0)::int AS active
+             FROM per_interval WHERE b < cardinality($3::timestamptz[])
+           WINDOW w AS (PARTITION BY id_number ORDER BY b)),
+         changes AS (
+           SELECT id_number, b, active - COALESCE(lag(active) OVER (PARTITION BY id_number ORDER BY b), 0) AS d
+             FROM running)
+         SELECT c.b, COALESCE(reg.township_code, act1.township_code, pay1.township_code) AS township_code,
+                CASE WHEN reg.id_number IS NOT NULL THEN reg.village_code
+                     WHEN act1.id_number IS NOT NULL THEN act1.village_code
+                     ELSE pay1.village_code END AS village_code,
+                sum(c.d) AS d
+           FROM changes c
+           LEFT JOIN reg ON reg.id_number = c.id_number
+           LEFT JOIN act1 ON act1.id_number = c.id_number
+           LEFT JOIN pay1 ON pay1.id_number = c.id_number
+          WHERE c.d <> 0
+          GROUP BY 1, 2, 3`,
+        [season, regionCode, asOf],
+      );
+    const byInterval = asOf.map(() => new Map<string, number>());
+    for (const r of rows) {
+      for (const unit of [r.township_code, r.village_code]) {
+        if (!unit) continue;
+        // A change in interval b holds at every instant from b on.
+        for (let i = r.b; i < asOf.length; i++)
+          byInterval[i].set(unit, (byInterval[i].get(unit) ?? 0) + Number(r.d));
+      }
+    }
+    return byInterval;
   }
 
   /** Shanghai date of the first registration or payment of a county-season (weeks start there when the policy sets no start). */

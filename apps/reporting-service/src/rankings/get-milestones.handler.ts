@@ -29,7 +29,7 @@ export class GetMilestonesHandler implements CommandHandler<GetMilestonesQuery, 
     for (const m of s.policy.supervision.milestones) {
       // Before the date, the figure so far; after it, the figure at the end of that day.
       const asOf = m.by < today ? endOfDay(m.by) : 'infinity';
-      doneByDate.set(m.by, await this.calculator.doneBy(q.season, q.region, s.level, asOf));
+      doneByDate.set(m.by, await this.calculator.doneBy(q.season, q.region, asOf));
     }
     return s.units
       .filter((u) => visibleTo(q.principal, u.unitCode))

@@ -63,8 +63,13 @@ export class RankingCalculator {
     const from = policy.collectionWindow.from ?? (await this.persons.firstActivity(season, regionCode));
     const weeks = from ? completedWeeks(from, policy.collectionWindow.to, today) : [];
     const ranked: WeekRanking[] = [];
-    for (const week of weeks) {
-      const done = await this.doneBy(season, regionCode, level, endOfDay(week.to));
+    const doneByWeek = await this.persons.activeAt(
+      season,
+      regionCode,
+      weeks.map((w) => endOfDay(w.to)),
+    );
+    for (const [i, week] of weeks.entries()) {
+      const done = doneByWeek[i];
       const r = rankByCompletion(
         units.map((u) => ({ unitCode: u.unitCode, quota: u.quota, done: done.get(u.unitCode) ?? 0 })),
       );
@@ -77,14 +82,9 @@ export class RankingCalculator {
     return { policy, level, rule, units, weeks: ranked };
   }
 
-  /** Enrolled and paid per unit of `level` as of `asOf`. */
-  async doneBy(
-    season: number,
-    regionCode: string,
-    level: string,
-    asOf: string,
-  ): Promise<Map<string, number>> {
-    const counts = await this.persons.unitCounts(season, regionCode, asOf);
-    return new Map(counts.filter((c) => c.level === level).map((c) => [c.unitCode, c.active]));
+  /** Enrolled and paid per township and village as of `asOf` (an ISO instant, or 'infinity'). */
+  async doneBy(season: number, regionCode: string, asOf: string): Promise<Map<string, number>> {
+    const [done] = await this.persons.activeAt(season, regionCode, [asOf]);
+    return done;
   }
 }

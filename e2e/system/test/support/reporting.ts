@@ -200,3 +200,23 @@ export async function readTopic(topic: string): Promise<Record<string, unknown>[
   await consumer.disconnect();
   return out;
 }
+
+/**
+ * Publishes with a few retries: a broker shared by parallel test runs sometimes answers "not the
+ * leader" for a partition of a topic just created. Resending is safe: the events keep their ids,
+ * and the consumer's inbox applies each once.
+ */
+export async function publish(
+  inject: EventInjector,
+  envelopes: ReturnType<EventInjector['envelope']>[],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await inject.send(envelopes);
+      return;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
+}
