@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ReportAlertRaised, ReportAlertRaisedV1 } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { Clock } from '@urrbmi/platform';
+import { Clock, DomainError } from '@urrbmi/platform';
 import { behindStreaks, checkMilestones, completionRate } from '@urrbmi/policy';
 import { endOfDay, RankingCalculator } from '../rankings/ranking-calculator';
 import { CommandHandler } from '../shared/command';
@@ -39,7 +39,11 @@ export class RaiseAlertsHandler implements CommandHandler<RaiseAlertsCommand, nu
 
   private async check(season: number, regionCode: string): Promise<number> {
     const today = this.clock.today();
-    const s = await this.calculator.season(season, regionCode, today).catch(() => undefined);
+    // A county-season without a policy or without units at the ranking level has nothing to check.
+    const s = await this.calculator.season(season, regionCode, today).catch((e: unknown) => {
+      if (e instanceof DomainError) return undefined;
+      throw e;
+    });
     if (!s) return 0;
     const names = new Map(s.units.map((u) => [u.unitCode, u.unitName]));
     const candidates: (Omit<AlertRow, 'raisedAt'> & { payload: ReportAlertRaisedV1 })[] = [];

@@ -2,8 +2,12 @@ import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { createCommand } from '../shared/command';
-import { RenderBulletinPageHandler, RenderBulletinPageQuery } from './render-pages.handlers';
-import { RenderOpsPageHandler, RenderOpsPageQuery } from './render-pages.handlers';
+import {
+  RenderBulletinPageHandler,
+  RenderBulletinPageQuery,
+  RenderOpsPageHandler,
+  RenderOpsPageQuery,
+} from './render-pages.handlers';
 
 @ApiTags('pages')
 @ApiBearerAuth()
