@@ -53,6 +53,8 @@ async function main(): Promise<void> {
     new RebuildRepository(dataSource),
   );
   try {
+    // As at every service start: a topic nobody has created yet is created empty, so it replays as empty.
+    await backbone.provisionTopics();
     const groupId = `${consumerGroupId(config, reportingService.name)}.rebuild-${Date.now()}`;
     const result = await handler.execute(createCommand(RebuildProjectionsCommand, { groupId }));
     console.log(`rebuild finished: ${JSON.stringify(result)}`);

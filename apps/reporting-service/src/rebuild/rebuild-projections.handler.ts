@@ -18,6 +18,18 @@ export interface RebuildResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A partition just created (or just moved) answers "not the leader" for a moment. */
+async function retrying<T>(work: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (e) {
+      if (i >= attempts) throw e;
+      await sleep(300 * i);
+    }
+  }
+}
+
 /**
  * Rebuild: empties the fact tables, then replays every projected topic from its beginning with a
  * fresh consumer group through the same projection use case the live consumer uses, until every
@@ -42,7 +54,7 @@ export class RebuildProjectionsHandler implements CommandHandler<RebuildProjecti
     try {
       const replayedTo: RebuildResult['replayedTo'] = {};
       for (const topic of PROJECTED_TOPICS) {
-        const parts = await admin.fetchTopicOffsets(physicalTopic(settings, topic));
+        const parts = await retrying(() => admin.fetchTopicOffsets(physicalTopic(settings, topic)));
         replayedTo[topic] = Object.fromEntries(parts.map((p) => [p.partition, Number(p.high)]));
       }
       await this.dataSource.transaction((m) => this.projections.dropAll(m));
