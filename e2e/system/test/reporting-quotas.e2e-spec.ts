@@ -9,6 +9,7 @@ import {
   api,
   REPO_ROOT,
   ServiceUnderTest,
+  spawnService,
   startServiceUnderTest,
   TEST_KEYS,
   waitFor,
@@ -165,5 +166,17 @@ describe('reporting-service: quotas', () => {
       completionRate: 0.001, // 2 / 1981
       villageWorkSubsidyFen: 200, // 2 payers x 100 fen
     });
+  });
+
+  it('stops at boot naming a bad reporting setting', async () => {
+    const bad = spawnService('reporting-service', 20650, {
+      DATABASE_URL: sut.dbUrl,
+      REPORTING_BEHIND_BOTTOM_N: 'few',
+    });
+    const code = await new Promise<number | null>((resolve) => bad.child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(bad.output()).toContain(
+      '[reporting-service] invalid configuration: REPORTING_BEHIND_BOTTOM_N: REPORTING_BEHIND_BOTTOM_N must be an integer',
+    );
   });
 });
