@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '@urrbmi/persistence';
 import { ReportAlertRaised, ReportAlertRaisedV1 } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
@@ -114,7 +115,7 @@ export class RaiseAlertsHandler implements CommandHandler<RaiseAlertsCommand, nu
       }
     }
     if (candidates.length === 0) return 0;
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       await this.alerts.lock(m, season, regionCode);
       const fresh = await this.alerts.insertNew(m, candidates);
       const events = candidates

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '@urrbmi/persistence';
 import { readTabularRows } from '@urrbmi/files';
 import { DomainError } from '@urrbmi/platform';
 import { CommandHandler } from '../shared/command';
@@ -39,7 +40,7 @@ export class ImportQuotasHandler implements CommandHandler<ImportQuotasCommand, 
         problems: checked.problems,
       });
     const table = checked.table;
-    return this.dataSource.transaction(async (m) => {
+    return inTransaction(this.dataSource, async (m) => {
       await this.quotas.lockTable(m, table.season, table.regionCode);
       if (cmd.onlyIfMissing && (await this.quotas.existsIn(m, table.season, table.regionCode))) {
         const latest = await this.quotas.latestImport(table.season, table.regionCode);

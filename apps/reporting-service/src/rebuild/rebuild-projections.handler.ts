@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { inTransaction } from '@urrbmi/persistence';
 import { EventBackbone, BatchHandler, physicalTopic } from '@urrbmi/messaging';
 import { CommandHandler } from '../shared/command';
 import { ProjectEventsCommand } from '../projections/project-events.command';
@@ -57,7 +58,7 @@ export class RebuildProjectionsHandler implements CommandHandler<RebuildProjecti
         const parts = await retrying(() => admin.fetchTopicOffsets(physicalTopic(settings, topic)));
         replayedTo[topic] = Object.fromEntries(parts.map((p) => [p.partition, Number(p.high)]));
       }
-      await this.dataSource.transaction((m) => this.projections.dropAll(m));
+      await inTransaction(this.dataSource, (m) => this.projections.dropAll(m));
       const handlers = new Map<string, BatchHandler>(
         PROJECTED_TOPICS.map((topic) => [
           topic,
