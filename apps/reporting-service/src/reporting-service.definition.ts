@@ -1,14 +1,36 @@
 import { ServiceDefinition } from '@urrbmi/platform';
+import { AlertsModule } from './alerts/alerts.module';
+import { CollectionsModule } from './collections/collections.module';
 import { RegistrationProgress1763800005000 } from './migrations/1763800005000-registration-progress';
+import { ReportingProjections1763800006000 } from './migrations/1763800006000-reporting-projections';
+import { OpsModule } from './ops/ops.module';
+import { PagesModule } from './pages/pages.module';
 import { ProgressModule } from './progress/progress.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { QuotasModule } from './quotas/quotas.module';
+import { RankingsModule } from './rankings/rankings.module';
+import { ReportingSharedModule } from './shared/shared.module';
+import { UnpaidModule } from './unpaid/unpaid.module';
 
 export const reportingService: ServiceDefinition = {
   name: 'reporting-service',
   title: 'Reporting service (督导报表)',
   description:
-    'Quotas, progress by township and village, weekly rankings, alerts, daily collection, ops view of queues.',
+    'Quotas, progress by township and village, weekly rankings, alerts, daily collection, unpaid lists, ops view of queues.',
   defaultPort: 3105,
   schema: 'reporting',
-  migrations: [RegistrationProgress1763800005000],
-  imports: [ProgressModule],
+  migrations: [RegistrationProgress1763800005000, ReportingProjections1763800006000],
+  fileKinds: ['quotas'],
+  imports: [
+    ReportingSharedModule,
+    ProjectionsModule,
+    QuotasModule,
+    ProgressModule,
+    RankingsModule,
+    AlertsModule,
+    CollectionsModule,
+    UnpaidModule,
+    OpsModule,
+    PagesModule,
+  ],
 };

@@ -16,6 +16,7 @@ import { RefundPlanFunded } from './events/refund-plan-funded/refund-plan-funded
 import { PaymentRecorded } from './events/payment-recorded/payment-recorded.event';
 import { PaymentReversed } from './events/payment-reversed/payment-reversed.event';
 import { SubsidyAssessed } from './events/subsidy-assessed/subsidy-assessed.event';
+import { ReportAlertRaised } from './events/report-alert-raised/report-alert-raised.event';
 
 /** Every event of the external contract, in every version consumers still accept. */
 export function contractCatalog(): EventCatalog {
@@ -37,5 +38,6 @@ export function contractCatalog(): EventCatalog {
     FeedLate,
     SubsidyTransferRequested,
     SubsidyTransferSettled,
+    ReportAlertRaised,
   ]);
 }

@@ -22,3 +22,4 @@ export * from './events/refund-rejected/refund-rejected.event';
 export * from './events/refund-plan-submitted/refund-plan-submitted.event';
 export * from './events/refund-plan-funded/refund-plan-funded.event';
 export * from './files/file-formats';
+export * from './events/report-alert-raised/report-alert-raised.event';

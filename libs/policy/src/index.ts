@@ -6,3 +6,4 @@ export * from './enrolment-eligibility';
 export * from './monthly-match';
 export * from './refund-admissibility';
 export * from './policy-registry';
+export * from './supervision-ranking';

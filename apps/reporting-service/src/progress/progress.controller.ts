@@ -1,36 +1,25 @@
-import { Controller, Get, ParseIntPipe, Query } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { EnrollmentRegisteredV1, Topics } from '@urrbmi/contracts';
-import { BatchContext, ConsumedEvent } from '@urrbmi/messaging';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
-import { ProgressRow, RegistrationProgressRepository } from './registration-progress.repository';
+import { createCommand } from '../shared/command';
+import { GetProgressHandler, GetProgressQuery, ProgressRow } from './get-progress.handler';
 
 @ApiTags('progress')
 @ApiBearerAuth()
 @Controller('v1/progress')
 export class ProgressController {
-  constructor(private readonly repository: RegistrationProgressRepository) {}
+  constructor(private readonly getProgress: GetProgressHandler) {}
 
   @Get()
   @Roles('mib', 'ops', 'township')
-  @ApiOperation({ summary: 'Registrations per season and area (townships see their own area only)' })
+  @ApiOperation({
+    summary: 'Progress by county, township and village against the quota (townships see their own area only)',
+  })
   @ApiQuery({ name: 'season', example: 2023 })
-  progress(
-    @Query('season', ParseIntPipe) season: number,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<ProgressRow[]> {
-    return this.repository.list(season, principal.townshipCode);
-  }
-
-  @EventPattern(Topics.EnrollmentRegistered)
-  async onRegistered(
-    @Payload() events: ConsumedEvent<EnrollmentRegisteredV1>[],
-    @Ctx() ctx: BatchContext,
-  ): Promise<void> {
-    await this.repository.addRegistrations(
-      ctx.manager,
-      events.map((e) => e.envelope.payload),
-    );
+  @ApiQuery({ name: 'region', required: false, example: '341323' })
+  @ApiQuery({ name: 'level', required: false, enum: ['COUNTY', 'TOWNSHIP', 'VILLAGE'] })
+  @ApiOkResponse({ type: ProgressRow, isArray: true })
+  progress(@Query() q: Record<string, string>, @CurrentPrincipal() by: Principal): Promise<ProgressRow[]> {
+    return this.getProgress.execute(createCommand(GetProgressQuery, { ...q, principal: by }));
   }
 }

@@ -211,7 +211,7 @@ export const FILE_FORMATS: Record<FileKind, FileFormat> = {
       ),
       col('unit_name', true, '单位名称', 'unit name', '清泉镇'),
       col('parent_code', true, '上级代码（县或乡镇）', 'parent code (county or township)', '620725'),
-      col('quota', true, '任务数（人）', 'quota (people)', '24800'),
+      col('quota', true, '任务数（人）', 'quota (people)', '28468'),
       col('population', false, '常住人口', 'resident population', ''),
     ],
   },

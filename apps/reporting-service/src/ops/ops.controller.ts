@@ -1,0 +1,22 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@urrbmi/platform';
+import { createCommand } from '../shared/command';
+import { GetQueueStatusHandler, GetQueueStatusQuery, QueueStatus } from './get-queue-status.handler';
+
+@ApiTags('ops')
+@ApiBearerAuth()
+@Controller('v1/ops')
+export class OpsController {
+  constructor(private readonly queueStatus: GetQueueStatusHandler) {}
+
+  @Get('queues')
+  @Roles('ops')
+  @ApiOperation({
+    summary:
+      'Consumer lag per group, topic and partition; dead-letter depths; outbox backlog per service; last feed and lateness',
+  })
+  queues(): Promise<QueueStatus> {
+    return this.queueStatus.execute(createCommand(GetQueueStatusQuery, {}));
+  }
+}

@@ -1,0 +1,39 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError, ValidatorOptions } from 'class-validator';
+import { DomainError } from '@urrbmi/platform';
+
+function describe(errors: ValidationError[], parent = ''): { field: string; problem: string }[] {
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}).map((problem) => ({ field: `${parent}${e.property}`, problem })),
+    ...describe(e.children ?? [], `${parent}${e.property}.`),
+  ]);
+}
+
+/**
+ * Builds a command from plain input and validates it on creation, so HTTP, Kafka, the scheduler and
+ * the CLI all pass the same check before a handler runs. A bad command is a 400 naming every field.
+ */
+export function createCommand<T extends object>(type: new () => T, input: object): T {
+  return validated(plainToInstance(type, input, { exposeDefaultValues: true }), {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+  });
+}
+
+/** Validates a command built in code (one holding live objects, such as a transaction). */
+export function validated<T extends object>(cmd: T, options: ValidatorOptions = {}): T {
+  const errors = validateSync(cmd, { forbidUnknownValues: false, ...options });
+  if (errors.length > 0) {
+    const problems = describe(errors);
+    throw new DomainError('INVALID_COMMAND', problems.map((p) => p.problem).join('; '), 400, {
+      command: cmd.constructor.name,
+      problems,
+    });
+  }
+  return cmd;
+}
+
+/** One use case: exactly one handler per command. */
+export interface CommandHandler<C, R> {
+  execute(command: C): Promise<R>;
+}
