@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { residentIdCheckChar } from '@urrbmi/domain';
 import { EventInjector } from './support/events';
 import { api, ServiceUnderTest, startServiceUnderTest, TEST_KEYS, waitFor } from './support/services';
+import { uploadRoster } from './support/rosters';
 
 // Issue 13 through subsidy-service: the newly certified 特困 payer repaid by the S23 match, a reason
 // code for every "no", and roster snapshots of one source for one region.
@@ -19,7 +20,6 @@ const M1 = idOf('411421', 4); // enrols in Minquan, certified in Shandan
 const M2 = idOf('411421', 5); // Minquan row coded MONITORED, which Minquan's policy does not know
 const M3 = idOf('411421', 6); // Minquan minimum-living
 const M4 = idOf('411421', 7);
-const HEADER = 'id_number,name,category,certified_region_code,valid_from,valid_to';
 
 describe('subsidy-service: seed fidelity (issue 13)', () => {
   let under: ServiceUnderTest;
@@ -27,20 +27,8 @@ describe('subsidy-service: seed fidelity (issue 13)', () => {
   const mib = TEST_KEYS.mib.key;
   const url = () => under.svc.url;
 
-  async function upload(key: string, source: string, asOf: string, rows: string[], region?: string) {
-    const r = await fetch(`${url()}/v1/rosters`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'text/csv',
-        'x-roster-source': source,
-        'x-as-of': asOf,
-        ...(region ? { 'x-region-code': region } : {}),
-      },
-      body: [HEADER, ...rows].join('\n') + '\n',
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> & { uploadId: string } };
-  }
+  const upload = (key: string, source: string, asOf: string, rows: string[], region?: string) =>
+    uploadRoster(url(), key, source, asOf, rows, region);
   const ca = (asOf: string, rows: string[], region?: string) =>
     upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', asOf, rows, region);
   const approve = (id: string, key: string = TEST_KEYS.civilAffairsChecker.key) =>

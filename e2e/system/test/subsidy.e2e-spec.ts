@@ -13,6 +13,7 @@ import {
   writeKeysFile,
   freshDatabase,
 } from './support/services';
+import { uploadRoster } from './support/rosters';
 
 let dbUrl = '';
 
@@ -29,7 +30,6 @@ const E = idOf('620725', 5);
 const D = idOf('411421', 4);
 const F = idOf('411421', 6);
 const G = idOf('411421', 7);
-const HEADER = 'id_number,name,category,certified_region_code,valid_from,valid_to';
 
 describe('subsidy-service: rosters, highest-wins assessment, monthly match', () => {
   let svc: ServiceProcess;
@@ -37,20 +37,8 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
   const inject = new EventInjector(prefix);
   const mib = TEST_KEYS.mib.key;
 
-  async function upload(key: string, source: string, asOf: string, rows: string[], region?: string) {
-    const r = await fetch(`${svc.url}/v1/rosters`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'text/csv',
-        'x-roster-source': source,
-        'x-as-of': asOf,
-        ...(region ? { 'x-region-code': region } : {}),
-      },
-      body: [HEADER, ...rows].join('\n') + '\n',
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> & { uploadId: string } };
-  }
+  const upload = (key: string, source: string, asOf: string, rows: string[], region?: string) =>
+    uploadRoster(svc.url, key, source, asOf, rows, region);
   const decide = (id: string, key: string, what: 'approve' | 'reject') =>
     api(svc.url, 'POST', `/v1/rosters/${id}/${what}`, key, {});
   const assessment = async (id: string) =>

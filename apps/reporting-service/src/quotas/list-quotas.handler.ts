@@ -1,24 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsInt, IsObject, Matches, Max, Min } from 'class-validator';
-import { REGION_CODE } from '@urrbmi/contracts';
-import { Principal } from '@urrbmi/platform';
+import { SeasonRegionQuery } from '../shared/area-query';
 import { CommandHandler } from '../shared/command';
 import { QuotaImportRecord, QuotaRepository, QuotaUnit } from './quota.repository';
 
-export class ListQuotasQuery {
-  @Type(() => Number)
-  @IsInt({ message: 'season must be a year' })
-  @Min(2000)
-  @Max(2100)
-  season!: number;
-
-  @Matches(REGION_CODE, { message: 'region must be a 6-digit county code' })
-  region!: string;
-
-  @IsObject()
-  principal!: Principal;
-}
+/** A county's quota table for a season. */
+export class ListQuotasQuery extends SeasonRegionQuery {}
 
 export interface QuotaTableView {
   season: number;

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EnrollmentRegisteredV1, EnrollmentStandingV1, Topics } from '@urrbmi/contracts';
 import { BatchContext, ConsumedEvent } from '@urrbmi/messaging';
 import { AssessmentService } from './assessment.service';
-import { EnrolmentRepository } from './enrolment.repository';
+import { EnrolmentFact, EnrolmentRepository } from './enrolment.repository';
 
 /**
  * What the subsidy service needs to know of enrolments, kept set-based per batch: who is enrolled
@@ -12,6 +12,31 @@ import { EnrolmentRepository } from './enrolment.repository';
  * never re-derived here from payments, so a payment arriving before the registration, a reversal or
  * a refund counts exactly as it does there.
  */
+type Standing = Pick<EnrolmentFact, 'version' | 'status' | 'paidFen' | 'paidInFullOn' | 'subsidyEnjoyedFen'>;
+
+/** A registration is version 0 of its enrolment: nothing paid yet. */
+const NOT_PAID_YET: Standing = {
+  version: 0,
+  status: 'REGISTERED',
+  paidFen: 0,
+  paidInFullOn: null,
+  subsidyEnjoyedFen: 0,
+};
+
+function enrolmentFact(
+  p: Pick<EnrolmentFact, 'idNumber' | 'season' | 'regionCode' | 'enrollmentId' | 'registeredAt'>,
+  standing: Standing,
+): EnrolmentFact {
+  return {
+    idNumber: p.idNumber,
+    season: p.season,
+    regionCode: p.regionCode,
+    enrollmentId: p.enrollmentId,
+    registeredAt: p.registeredAt,
+    ...standing,
+  };
+}
+
 @Controller()
 export class EnrolmentEventsController {
   constructor(
@@ -27,18 +52,7 @@ export class EnrolmentEventsController {
     const ps = events.map((e) => e.envelope.payload);
     await this.enrolments.apply(
       ctx.manager,
-      ps.map((p) => ({
-        idNumber: p.idNumber,
-        season: p.season,
-        regionCode: p.regionCode,
-        enrollmentId: p.enrollmentId,
-        registeredAt: p.registeredAt,
-        version: 0,
-        status: 'REGISTERED',
-        paidFen: 0,
-        paidInFullOn: null,
-        subsidyEnjoyedFen: 0,
-      })),
+      ps.map((p) => enrolmentFact(p, NOT_PAID_YET)),
     );
     await this.assessment.reassess(
       ctx.manager,
@@ -54,18 +68,15 @@ export class EnrolmentEventsController {
     const ps = events.map((e) => e.envelope.payload);
     await this.enrolments.apply(
       ctx.manager,
-      ps.map((p) => ({
-        idNumber: p.idNumber,
-        season: p.season,
-        regionCode: p.regionCode,
-        enrollmentId: p.enrollmentId,
-        registeredAt: p.registeredAt,
-        version: p.standingVersion,
-        status: p.status,
-        paidFen: p.paidFen,
-        paidInFullOn: p.status === 'ACTIVE' ? (p.paidInFullOn ?? null) : null,
-        subsidyEnjoyedFen: p.subsidyEnjoyedFen,
-      })),
+      ps.map((p) =>
+        enrolmentFact(p, {
+          version: p.standingVersion,
+          status: p.status,
+          paidFen: p.paidFen,
+          paidInFullOn: p.status === 'ACTIVE' ? (p.paidInFullOn ?? null) : null,
+          subsidyEnjoyedFen: p.subsidyEnjoyedFen,
+        }),
+      ),
     );
     // Someone no longer paid in full (a reversal) is assessed again on today's identities.
     await this.assessment.reassess(
