@@ -1,7 +1,7 @@
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventCatalog, EventEnvelope } from '@urrbmi/contracts';
-import { assertIdentifier, isConnectionError } from '@urrbmi/persistence';
+import { assertIdentifier, isConnectionError, isTransientFailure } from '@urrbmi/persistence';
 import { BackboneLogger, silentLogger } from './backbone-logger';
 import { sendToDeadLetter } from './dead-letter';
 import { KafkaSettings, logicalTopic, physicalTopic } from './kafka-settings';
@@ -54,7 +54,9 @@ class StoppedError extends Error {
  *   then the offset is committed; a redelivered event is filtered out by the inbox and changes nothing;
  * - a failing transaction is retried with backoff; one that keeps failing is split, and a single
  *   event that keeps failing goes to `<topic>.dlq` with the error in its headers so the partition
- *   moves on. An unreachable database is never a reason to dead-letter: it is retried until it returns;
+ *   moves on. A transient failure is never a reason to dead-letter: an unreachable or restarting
+ *   database, a deadlock, a serialization failure, a lock or statement timeout, too many connections,
+ *   out of memory or a full disk (see `isTransientFailure`) is retried with backoff until it passes;
  * - messages that fail validation (not JSON, bad envelope, unknown type/version, invalid payload)
  *   are poison at once;
  * - partitions are handled one at a time, in order, with heartbeats during long work.
@@ -214,7 +216,8 @@ export class IdempotentBatchConsumer {
         return;
       } catch (e) {
         if (shouldStop()) throw new StoppedError();
-        const transient = isConnectionError(e);
+        const unreachable = isConnectionError(e);
+        const transient = unreachable || isTransientFailure(e);
         this.logger.warn('batch transaction failed', {
           topic,
           group: this.options.groupId,
@@ -224,14 +227,17 @@ export class IdempotentBatchConsumer {
           transient,
           error: (e as Error).message,
         });
-        if (!transient && attempt >= this.maxAttempts) {
-          if (items.length > 1) {
-            // Find the culprit: apply one by one, in order; only what keeps failing alone is poison.
-            for (const item of items)
-              await this.applyWithRetry(batch, topic, [item], handler, heartbeat, shouldStop);
-          } else {
-            await this.deadLetter(batch, topic, items[0].message, e, attempt);
-          }
+        if (transient) this.options.metrics?.transientRetries.inc({ topic, group: this.options.groupId });
+        if (attempt >= this.maxAttempts && !unreachable && items.length > 1) {
+          // Find the culprit: apply one by one, in order; only what keeps failing alone is poison.
+          // A batch that keeps hitting a deadlock or a statement timeout is also split: smaller
+          // transactions hold fewer locks for less time.
+          for (const item of items)
+            await this.applyWithRetry(batch, topic, [item], handler, heartbeat, shouldStop);
+          return;
+        }
+        if (attempt >= this.maxAttempts && !transient) {
+          await this.deadLetter(batch, topic, items[0].message, e, attempt);
           return;
         }
         await this.backoff(attempt, heartbeat, shouldStop);

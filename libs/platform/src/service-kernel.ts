@@ -8,7 +8,7 @@ import { contractCatalog, EventCatalog, ServiceName } from '@urrbmi/contracts';
 import {
   BatchKafkaTransport,
   EventBackbone,
-  messagingTablesMigration,
+  messagingMigrations,
   MessagingMetrics,
   OutboxWriter,
 } from '@urrbmi/messaging';
@@ -114,7 +114,7 @@ export async function startService(
   const dataSource = createServiceDataSource({
     url: databaseUrl,
     schema: def.schema,
-    migrations: [messagingTablesMigration(def.schema), ...def.migrations],
+    migrations: [...messagingMigrations(def.schema), ...def.migrations],
     poolSize: config.DB_POOL_SIZE,
     applicationName: def.name,
   });
@@ -136,12 +136,16 @@ export async function startService(
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       partitions: config.KAFKA_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      retentionDays: config.KAFKA_RETENTION_DAYS,
+      deadLetterRetentionDays: config.KAFKA_DLQ_RETENTION_DAYS,
     },
     catalog: def.catalog ?? contractCatalog(),
     metrics: new MessagingMetrics(registry),
     logger,
     relayPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
     relayBatchSize: config.OUTBOX_BATCH_SIZE,
+    maxMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
+    inboxRetentionDays: config.INBOX_RETENTION_DAYS,
   });
   await backbone.start();
 
