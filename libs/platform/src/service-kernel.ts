@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { contractCatalog, EventCatalog, ServiceName } from '@urrbmi/contracts';
+import { maskResidentIdsInText } from '@urrbmi/domain';
 import {
   BatchKafkaTransport,
   EventBackbone,
@@ -195,6 +196,18 @@ export async function startService(
 
 /** `main.ts` of every service: start, stop cleanly on SIGINT/SIGTERM, exit 1 naming a bad setting. */
 export function runService(def: ServiceDefinition): void {
+  // A background task whose promise nobody awaited (a retry loop, a resume at boot) must never take
+  // the whole service down: every such path handles its own failure, and this is the last net.
+  process.on('unhandledRejection', (reason: unknown) => {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        service: def.name,
+        msg: 'unhandled promise rejection (kept running)',
+        error: maskResidentIdsInText(String((reason as Error)?.stack ?? reason)),
+      }),
+    );
+  });
   startService(def)
     .then((svc) => {
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {

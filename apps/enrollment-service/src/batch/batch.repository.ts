@@ -100,8 +100,11 @@ export class BatchRepository {
    */
   async reopen(id: string, storagePath: string): Promise<BatchRecord | undefined> {
     const rows = await this.dataSource.query(
-      `UPDATE enrollment.batches SET status = 'PROCESSING', error = NULL, finished_at = NULL, storage_path = $2
-        WHERE id = $1 AND status = 'FAILED' RETURNING ${COLUMNS}`,
+      // Through a CTE: an UPDATE's RETURNING comes back from TypeORM as [rows, count], a SELECT as rows.
+      `WITH reopened AS (
+         UPDATE enrollment.batches SET status = 'PROCESSING', error = NULL, finished_at = NULL, storage_path = $2
+          WHERE id = $1 AND status = 'FAILED' RETURNING *)
+       SELECT ${COLUMNS} FROM reopened`,
       [id, storagePath],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
