@@ -209,13 +209,19 @@ async function settle(chain: Chain, dbUrl: string, total: number): Promise<Outco
   await waitFor(
     'every enrolment ACTIVE and every service through the feed',
     () =>
-      probe<{ active: number; vouchers: number; subsidy: number }>(
+      probe<{ active: number; vouchers: number; subsidy: number; roster: number }>(
         c,
         `SELECT (SELECT count(*) FROM enrollment.enrollments WHERE status = 'ACTIVE')::int AS active,
                 (SELECT count(*) FROM enrollment.payments)::int AS vouchers,
-                (SELECT count(*) FROM subsidy.inbox WHERE topic = 'payment.recorded')::int AS subsidy`,
+                (SELECT count(*) FROM subsidy.inbox WHERE topic = 'payment.recorded')::int AS subsidy,
+                (SELECT count(*) FROM tax_feed.inbox WHERE topic = 'enrollment.activated')::int AS roster`,
       ),
-    (r) => r !== undefined && r[0].active === PEOPLE && r[0].vouchers === PEOPLE && r[0].subsidy === PEOPLE,
+    (r) =>
+      r !== undefined &&
+      r[0].active === PEOPLE &&
+      r[0].vouchers === PEOPLE &&
+      r[0].subsidy === PEOPLE &&
+      r[0].roster === PEOPLE,
     300_000,
   );
   const [figures] = await query<Record<string, string | number>>(
@@ -292,33 +298,46 @@ describe('the payment chain of real services, crashed and recovered', () => {
   ): Promise<Outcome> {
     const chain = await startChain(basePort, tag, infra.dbUrl, infra.brokers);
     cleanups.push(() => chain.stop());
-    await register(chain);
-    // The roster and subsidy have seen every registration before anyone pays.
-    await waitFor(
-      'registrations projected',
-      async () =>
-        (
-          await chain.db.query(
-            `SELECT (SELECT count(*) FROM subsidy.inbox WHERE topic = 'enrollment.registered')::int AS s,
+    try {
+      return await run(chain);
+    } catch (e) {
+      // What the services said, for whoever reads a failure of this test.
+      for (const name of CHAIN)
+        console.log(
+          `[chain ${tag}] ${name} output (last 4,000 characters):\n${chain.processOf(name).output().slice(-4000)}`,
+        );
+      throw e;
+    }
+
+    async function run(chain: Chain): Promise<Outcome> {
+      await register(chain);
+      // The roster and subsidy have seen every registration before anyone pays.
+      await waitFor(
+        'registrations projected',
+        async () =>
+          (
+            await chain.db.query(
+              `SELECT (SELECT count(*) FROM subsidy.inbox WHERE topic = 'enrollment.registered')::int AS s,
                     (SELECT count(*) FROM tax_feed.inbox WHERE topic = 'enrollment.registered')::int AS t`,
-          )
-        ).rows[0] as { s: number; t: number },
-      (r) => r.s === PEOPLE && r.t === PEOPLE,
-      180_000,
-    );
-    const feed = await paymentsFeed(chain);
-    if (fault) await fault(chain, feed);
-    else expect((await pushFeed(chain, feed)).body).toMatchObject({ status: 'ACCEPTED', applied: PEOPLE });
-    const accepted = await pushUntilAccepted(chain, feed);
-    expect(accepted.body).toMatchObject({
-      applied: PEOPLE,
-      duplicates: 0,
-      quarantined: 0,
-      appliedTotalFen: feed.total,
-    });
-    const outcome = await settle(chain, infra.dbUrl, feed.total);
-    await chain.stop();
-    return outcome;
+            )
+          ).rows[0] as { s: number; t: number },
+        (r) => r.s === PEOPLE && r.t === PEOPLE,
+        180_000,
+      );
+      const feed = await paymentsFeed(chain);
+      if (fault) await fault(chain, feed);
+      else expect((await pushFeed(chain, feed)).body).toMatchObject({ status: 'ACCEPTED', applied: PEOPLE });
+      const accepted = await pushUntilAccepted(chain, feed);
+      expect(accepted.body).toMatchObject({
+        applied: PEOPLE,
+        duplicates: 0,
+        quarantined: 0,
+        appliedTotalFen: feed.total,
+      });
+      const outcome = await settle(chain, infra.dbUrl, feed.total);
+      await chain.stop();
+      return outcome;
+    }
   }
 
   it('clean run: every payment applied once along the chain', async () => {
@@ -327,7 +346,7 @@ describe('the payment chain of real services, crashed and recovered', () => {
       true,
     );
     expect(clean.roster).toEqual({ ACTIVE: PEOPLE });
-  });
+  }, 600_000);
 
   it('enrollment-service SIGKILLed while it consumes the payments: same projections as the clean run', async () => {
     const outcome = await scenario(
@@ -353,7 +372,7 @@ describe('the payment chain of real services, crashed and recovered', () => {
     );
     expect(outcome.enrolments).toEqual(clean!.enrolments);
     expect(outcome.roster).toEqual(clean!.roster);
-  });
+  }, 600_000);
 
   it('Postgres restarted mid-feed: same projections as the clean run', async () => {
     const pg: PrivatePostgres = startPrivatePostgres(PG_PORT);
@@ -377,7 +396,7 @@ describe('the payment chain of real services, crashed and recovered', () => {
     });
     expect(outcome.enrolments).toEqual(clean!.enrolments);
     expect(outcome.roster).toEqual(clean!.roster);
-  });
+  }, 600_000);
 
   it('broker restarted mid-feed: same projections as the clean run', async () => {
     const broker: PrivateBroker = startPrivateBroker(BROKER_PORT);
@@ -401,5 +420,5 @@ describe('the payment chain of real services, crashed and recovered', () => {
     );
     expect(outcome.enrolments).toEqual(clean!.enrolments);
     expect(outcome.roster).toEqual(clean!.roster);
-  });
+  }, 600_000);
 });
