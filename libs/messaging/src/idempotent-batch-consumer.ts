@@ -84,13 +84,13 @@ export class IdempotentBatchConsumer {
     return this.options.groupId;
   }
 
-  /** Set when kafkajs gave up on the consumer (it will not restart by itself). */
+  /** Set while the consumer is down after kafkajs gave up on it (a new one is being started). */
   get failure(): Error | undefined {
     return this.crashed;
   }
 
   async start(): Promise<void> {
-    const { kafka, settings, groupId } = this.options;
+    const { kafka } = this.options;
     this.stopping = false;
     this.producer = kafka.producer({
       idempotent: true,
@@ -98,6 +98,11 @@ export class IdempotentBatchConsumer {
       allowAutoTopicCreation: false,
     });
     await this.producer.connect();
+    await this.startConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
+    const { kafka, settings, groupId } = this.options;
     const consumer = kafka.consumer({
       groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
@@ -107,13 +112,20 @@ export class IdempotentBatchConsumer {
     });
     consumer.on(consumer.events.CRASH, (e) => {
       const err = e.payload.error;
-      if (!e.payload.restart) this.crashed = err;
       this.logger.error('consumer crashed', {
         group: groupId,
         error: err.message,
         restart: e.payload.restart,
       });
+      // kafkajs restarts by itself only after retriable errors; after any other (a broker that
+      // just started and whose group coordinator is still loading, a long outage) the consumer
+      // stays stopped. We start a new one, with backoff, until it runs again.
+      if (!e.payload.restart && consumer === this.consumer && !this.stopping) {
+        this.crashed = err;
+        void this.restartAfterCrash(1);
+      }
     });
+    this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({
       topics: [...this.options.handlers.keys()].map((t) => physicalTopic(settings, t)),
@@ -125,7 +137,25 @@ export class IdempotentBatchConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.consumer = consumer;
+  }
+
+  /** Replaces a consumer kafkajs gave up on; never rejects. */
+  private async restartAfterCrash(attempt: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** (attempt - 1), 30_000)));
+    if (this.stopping) return;
+    try {
+      await this.consumer?.disconnect().catch(() => undefined);
+      await this.startConsumer();
+      this.crashed = undefined;
+      this.logger.info('consumer restarted after a crash', { group: this.options.groupId, attempt });
+    } catch (e) {
+      this.logger.warn('consumer restart failed; trying again', {
+        group: this.options.groupId,
+        attempt,
+        error: (e as Error).message,
+      });
+      if (!this.stopping) await this.restartAfterCrash(attempt + 1);
+    }
   }
 
   async stop(): Promise<void> {
