@@ -65,12 +65,16 @@ async function startChain(basePort: number, tag: string, dbUrl: string, brokers?
     ...(brokers ? { KAFKA_BROKERS: brokers } : {}),
   };
   const procs = new Map<ServiceName, ServiceProcess>();
-  // One after the other: the first migrates nothing the others need, but three boots at once on
-  // two cores only slow each other down.
-  for (const name of CHAIN) {
-    const p = spawnService(name, basePort, env);
-    procs.set(name, p);
-    await waitReady(p, 180_000);
+  // One after the other: three boots at once on two cores only slow each other down.
+  try {
+    for (const name of CHAIN) {
+      const p = spawnService(name, basePort, env);
+      procs.set(name, p);
+      await waitReady(p, 180_000);
+    }
+  } catch (e) {
+    await Promise.all([...procs.values()].map((p) => p.stop()));
+    throw e;
   }
   const db = new Client({ connectionString: dbUrl });
   db.on('error', () => undefined); // the Postgres restart cuts this connection too; the test reconnects
@@ -285,9 +289,17 @@ async function settle(chain: Chain, dbUrl: string, total: number): Promise<Outco
 describe('the payment chain of real services, crashed and recovered', () => {
   let clean: Outcome | undefined;
   const cleanups: (() => Promise<void> | void)[] = [];
+  // A broker of this file's own for every scenario: one of them restarts it, and the machine's
+  // shared broker must never be.
+  let broker: PrivateBroker;
+
+  beforeAll(() => {
+    broker = startPrivateBroker(BROKER_PORT);
+  }, 180_000);
 
   afterAll(async () => {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+    broker?.stop();
   });
 
   async function scenario(
@@ -341,7 +353,10 @@ describe('the payment chain of real services, crashed and recovered', () => {
   }
 
   it('clean run: every payment applied once along the chain', async () => {
-    clean = await scenario(20220, 'chainclean', { dbUrl: await freshDatabase('chainclean') });
+    clean = await scenario(20220, 'chainclean', {
+      dbUrl: await freshDatabase('chainclean'),
+      brokers: broker.brokers,
+    });
     expect(clean.enrolments.every((e) => e.status === 'ACTIVE' && e.paid_fen === e.amount_due_fen)).toBe(
       true,
     );
@@ -352,7 +367,7 @@ describe('the payment chain of real services, crashed and recovered', () => {
     const outcome = await scenario(
       20230,
       'chainkill',
-      { dbUrl: await freshDatabase('chainkill') },
+      { dbUrl: await freshDatabase('chainkill'), brokers: broker.brokers },
       async (chain, feed) => {
         const pending = pushFeed(chain, feed).catch(() => undefined);
         // Mid-batch: some of the feed's payments applied by enrollment, not all.
@@ -382,25 +397,28 @@ describe('the payment chain of real services, crashed and recovered', () => {
     await admin.query('CREATE DATABASE urrbmi_chain');
     await admin.end();
     const dbUrl = pg.url('urrbmi_chain');
-    const outcome = await scenario(20240, 'chainpg', { dbUrl }, async (chain, feed) => {
-      const pending = pushFeed(chain, feed).catch(() => undefined);
-      await waitFor(
-        'the feed under way',
-        async () =>
-          (await chain.db.query(`SELECT count(*)::int AS n FROM tax_feed.feeds`)).rows[0].n as number,
-        (n) => n > 0,
-        60_000,
-      );
-      await pg.restart(3000);
-      await pending;
-    });
+    const outcome = await scenario(
+      20240,
+      'chainpg',
+      { dbUrl, brokers: broker.brokers },
+      async (chain, feed) => {
+        const pending = pushFeed(chain, feed).catch(() => undefined);
+        await waitFor(
+          'the feed under way',
+          async () =>
+            (await chain.db.query(`SELECT count(*)::int AS n FROM tax_feed.feeds`)).rows[0].n as number,
+          (n) => n > 0,
+          60_000,
+        );
+        await pg.restart(3000);
+        await pending;
+      },
+    );
     expect(outcome.enrolments).toEqual(clean!.enrolments);
     expect(outcome.roster).toEqual(clean!.roster);
   }, 600_000);
 
   it('broker restarted mid-feed: same projections as the clean run', async () => {
-    const broker: PrivateBroker = startPrivateBroker(BROKER_PORT);
-    cleanups.push(() => broker.stop());
     const outcome = await scenario(
       20250,
       'chainbroker',

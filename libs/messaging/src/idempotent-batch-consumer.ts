@@ -89,16 +89,34 @@ export class IdempotentBatchConsumer {
     return this.crashed;
   }
 
+  /**
+   * Starts consuming. A broker not ready yet (unreachable, group coordinator still loading) does not
+   * fail the start: the consumer reports `failure` and keeps trying in the background.
+   */
   async start(): Promise<void> {
-    const { kafka } = this.options;
     this.stopping = false;
-    this.producer = kafka.producer({
+    try {
+      await this.connectProducer();
+      await this.startConsumer();
+    } catch (e) {
+      this.crashed = e as Error;
+      this.logger.warn('consumer could not start yet; retrying in the background', {
+        group: this.options.groupId,
+        error: (e as Error).message,
+      });
+      void this.restartAfterCrash(1);
+    }
+  }
+
+  private async connectProducer(): Promise<void> {
+    if (this.producer) return;
+    const producer = this.options.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
     });
-    await this.producer.connect();
-    await this.startConsumer();
+    await producer.connect();
+    this.producer = producer;
   }
 
   private async startConsumer(): Promise<void> {
@@ -145,6 +163,7 @@ export class IdempotentBatchConsumer {
     if (this.stopping) return;
     try {
       await this.consumer?.disconnect().catch(() => undefined);
+      await this.connectProducer();
       await this.startConsumer();
       this.crashed = undefined;
       this.logger.info('consumer restarted after a crash', { group: this.options.groupId, attempt });
