@@ -283,6 +283,8 @@ async function settle(chain: Chain, dbUrl: string, total: number): Promise<Outco
     (s) => s.ACTIVE === PEOPLE,
     120_000,
   );
+  // A connection opened again after a Postgres restart is this function's to close.
+  if (c.current !== chain.db) await c.current.end().catch(() => undefined);
   return { enrolments, figures, roster };
 }
 
