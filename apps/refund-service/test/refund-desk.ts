@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { contractCatalog, PaymentRecordedV1 } from '@urrbmi/contracts';
 import { residentIdCheckChar } from '@urrbmi/domain';
-import { messagingTablesMigration, OutboxWriter } from '@urrbmi/messaging';
+import { messagingMigrations, OutboxWriter } from '@urrbmi/messaging';
 import { createServiceDataSource, migrateServiceSchema } from '@urrbmi/persistence';
 import { Clock } from '@urrbmi/platform';
 import { loadPolicies, PolicyRegistry } from '@urrbmi/policy';
@@ -29,7 +29,7 @@ export async function refundDesk(clockStart = '2022-01-10T10:00:00+08:00') {
   const ds: DataSource = createServiceDataSource({
     url,
     schema: 'refund',
-    migrations: [messagingTablesMigration('refund'), Refunds1764100001000],
+    migrations: [...messagingMigrations('refund'), Refunds1764100001000],
     poolSize: 8,
   });
   await ds.initialize();

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { residentIdCheckChar } from '@urrbmi/domain';
-import { ConsumedEvent, messagingTablesMigration } from '@urrbmi/messaging';
+import { ConsumedEvent, messagingMigrations } from '@urrbmi/messaging';
 import { createServiceDataSource, migrateServiceSchema } from '@urrbmi/persistence';
 import { CollectionsRepository } from '../src/collections/collections.repository';
 import { PersonStateRepository } from '../src/facts/person-state.repository';
@@ -26,7 +26,7 @@ describe('projections converge whatever the order (real Postgres)', () => {
     dataSource = createServiceDataSource({
       url: process.env.DATABASE_URL!,
       schema: 'reporting',
-      migrations: [messagingTablesMigration('reporting'), ...reportingService.migrations],
+      migrations: [...messagingMigrations('reporting'), ...reportingService.migrations],
     });
     await dataSource.initialize();
     await migrateServiceSchema(dataSource);

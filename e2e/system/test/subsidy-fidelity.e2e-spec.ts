@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { residentIdCheckChar } from '@urrbmi/domain';
 import { EventInjector } from './support/events';
 import { api, ServiceUnderTest, startServiceUnderTest, TEST_KEYS, waitFor } from './support/services';
 import { uploadRoster } from './support/rosters';
+import { EnrolmentEvents } from './support/enrolments';
 
 // Issue 13 through subsidy-service: the newly certified 特困 payer repaid by the S23 match, a reason
 // code for every "no", and roster snapshots of one source for one region.
@@ -39,43 +39,11 @@ describe('subsidy-service: seed fidelity (issue 13)', () => {
     };
   const matchRun = (month: string) => api(url(), 'POST', '/v1/match-runs', mib, { month });
 
-  const registered = (id: string, region: string) =>
-    inject.envelope('enrollment.registered', {
-      enrollmentId: randomUUID(),
-      idNumber: id,
-      name: '参保人',
-      season: 2023,
-      regionCode: region,
-      kind: 'NEW',
-      policyId: `${region}-2023`,
-      amountDueFen: 38000,
-      registeredAt: '2023-10-10T10:00:00+08:00',
-    });
-  // As production would: the tax feed's payment and enrollment's activation of the same person.
+  let people: EnrolmentEvents;
+  const registered = (id: string, region: string) => people.registered(id, region);
+  // As production would: enrollment-service's standing of the enrolment once the payment is applied.
   const paidInFull = (id: string, region: string) => [
-    inject.envelope('payment.recorded', {
-      voucherNo: `F-${randomUUID()}`,
-      idNumber: id,
-      name: '参保人',
-      regionCode: region,
-      season: 2023,
-      amountFen: 38000,
-      channel: 'WECHAT',
-      paidAt: '2023-10-16T10:00:00+08:00',
-      feedId: randomUUID(),
-    }),
-    inject.envelope('enrollment.activated', {
-      enrollmentId: randomUUID(),
-      idNumber: id,
-      season: 2023,
-      regionCode: region,
-      paidAs: 'PAID',
-      paidFen: 38000,
-      benefitStart: '2024-01-01',
-      benefitEnd: '2024-12-31',
-      waitingMonths: 0,
-      activatedAt: '2023-10-16T10:00:05+08:00',
-    }),
+    people.paidInFull(id, region, '2023-10-16T10:00:05+08:00'),
   ];
 
   beforeAll(async () => {
@@ -85,6 +53,7 @@ describe('subsidy-service: seed fidelity (issue 13)', () => {
       SUBSIDY_MATCH_SCHEDULE: 'off',
     });
     inject = new EventInjector(under.prefix);
+    people = new EnrolmentEvents(inject, '2023-10-10T10:00:00+08:00');
     await inject.send([
       ...[P, S, N].map((id) => registered(id, '620725')),
       ...[M1, M2, M3, M4].map((id) => registered(id, '411421')),

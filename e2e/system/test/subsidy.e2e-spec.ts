@@ -14,6 +14,7 @@ import {
   freshDatabase,
 } from './support/services';
 import { uploadRoster } from './support/rosters';
+import { EnrolmentEvents } from './support/enrolments';
 
 let dbUrl = '';
 
@@ -43,40 +44,9 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
     api(svc.url, 'POST', `/v1/rosters/${id}/${what}`, key, {});
   const assessment = async (id: string) =>
     (await api(svc.url, 'GET', `/v1/assessments/${id}/2023`, mib)).body as Record<string, unknown>;
-  const enrolments = new Map<string, string>();
-  const enrollmentIdOf = (id: string) => enrolments.get(id) ?? enrolments.set(id, randomUUID()).get(id)!;
-  const register = (id: string, region: string) =>
-    inject.envelope('enrollment.registered', {
-      enrollmentId: enrollmentIdOf(id),
-      idNumber: id,
-      name: '参保人',
-      season: 2023,
-      regionCode: region,
-      kind: 'NEW',
-      policyId: `${region}-2023`,
-      amountDueFen: 38000,
-      registeredAt: '2023-10-15T10:00:00+08:00',
-    });
-  // Paid in full, as enrollment-service judges it and publishes it (the one source of that fact).
-  const paid = (id: string, region: string, paidAt: string) =>
-    inject.envelope('enrollment.standing', {
-      enrollmentId: enrollmentIdOf(id),
-      idNumber: id,
-      season: 2023,
-      regionCode: region,
-      registeredAt: '2023-10-15T10:00:00+08:00',
-      standingVersion: 1,
-      status: 'ACTIVE',
-      amountDueFen: 38000,
-      paidFen: 38000,
-      subsidyEnjoyedFen: 0,
-      paidAs: 'PAID',
-      paidInFullOn: paidAt.slice(0, 10),
-      benefitStart: '2024-01-01',
-      benefitEnd: '2024-12-31',
-      cause: 'payment.recorded',
-      changedAt: paidAt,
-    });
+  const people = new EnrolmentEvents(inject, '2023-10-15T10:00:00+08:00');
+  const register = (id: string, region: string) => people.registered(id, region);
+  const paid = (id: string, region: string, paidAt: string) => people.paidInFull(id, region, paidAt);
   const matchRun = async (month: string) =>
     (await api(svc.url, 'POST', '/v1/match-runs', mib, { month })).body as Record<string, unknown> & {
       transfers: Record<string, unknown>[];

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ALL_TOPICS, EventCatalog } from '@urrbmi/contracts';
 import { BackboneLogger, silentLogger } from './backbone-logger';
 import { BatchHandler, IdempotentBatchConsumer } from './idempotent-batch-consumer';
+import { InboxRetention } from './inbox-retention';
 import { createKafka, KafkaSettings } from './kafka-settings';
 import { MessagingMetrics } from './messaging-metrics';
 import { OutboxRelay } from './outbox-relay';
@@ -20,6 +21,10 @@ export interface EventBackboneOptions {
   logger?: BackboneLogger;
   relayBatchSize?: number;
   relayPollIntervalMs?: number;
+  /** Largest message the relay hands to the broker; larger outbox rows are set aside. */
+  maxMessageBytes?: number;
+  /** Inbox rows older than this are deleted (days, 14 by default). */
+  inboxRetentionDays?: number;
   /** Topics provisioned at start; all contract topics by default. */
   topics?: readonly string[];
 }
@@ -29,6 +34,7 @@ export class EventBackbone {
   readonly kafka: Kafka;
   readonly outbox: OutboxWriter;
   readonly relay: OutboxRelay;
+  readonly inboxRetention: InboxRetention;
   private readonly consumers: IdempotentBatchConsumer[] = [];
   private readonly logger: BackboneLogger;
 
@@ -47,13 +53,22 @@ export class EventBackbone {
       logger: this.logger,
       batchSize: options.relayBatchSize,
       pollIntervalMs: options.relayPollIntervalMs,
+      maxMessageBytes: options.maxMessageBytes,
+    });
+    this.inboxRetention = new InboxRetention({
+      dataSource: options.dataSource,
+      schema: options.schema,
+      retentionDays: options.inboxRetentionDays ?? 14,
+      metrics: options.metrics,
+      logger: this.logger,
     });
   }
 
-  /** Provisions topics (retrying while the broker is away) and starts the relay. */
+  /** Provisions topics (retrying while the broker is away), starts the relay and the inbox cleanup. */
   async start(): Promise<void> {
     await this.provisionTopics();
     this.relay.start();
+    this.inboxRetention.start();
   }
 
   async provisionTopics(): Promise<void> {
@@ -104,6 +119,7 @@ export class EventBackbone {
 
   async stop(): Promise<void> {
     await Promise.all(this.consumers.map((c) => c.stop()));
+    await this.inboxRetention.stop();
     await this.relay.stop();
   }
 }

@@ -1,7 +1,7 @@
 import { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventCatalog, EventEnvelope } from '@urrbmi/contracts';
-import { assertIdentifier, isConnectionError } from '@urrbmi/persistence';
+import { assertIdentifier, isConnectionError, isTransientFailure } from '@urrbmi/persistence';
 import { BackboneLogger, silentLogger } from './backbone-logger';
 import { sendToDeadLetter } from './dead-letter';
 import { KafkaSettings, logicalTopic, physicalTopic } from './kafka-settings';
@@ -54,7 +54,9 @@ class StoppedError extends Error {
  *   then the offset is committed; a redelivered event is filtered out by the inbox and changes nothing;
  * - a failing transaction is retried with backoff; one that keeps failing is split, and a single
  *   event that keeps failing goes to `<topic>.dlq` with the error in its headers so the partition
- *   moves on. An unreachable database is never a reason to dead-letter: it is retried until it returns;
+ *   moves on. A transient failure is never a reason to dead-letter: an unreachable or restarting
+ *   database, a deadlock, a serialization failure, a lock or statement timeout, too many connections,
+ *   out of memory or a full disk (see `isTransientFailure`) is retried with backoff until it passes;
  * - messages that fail validation (not JSON, bad envelope, unknown type/version, invalid payload)
  *   are poison at once;
  * - partitions are handled one at a time, in order, with heartbeats during long work.
@@ -82,20 +84,43 @@ export class IdempotentBatchConsumer {
     return this.options.groupId;
   }
 
-  /** Set when kafkajs gave up on the consumer (it will not restart by itself). */
+  /** Set while the consumer is down after kafkajs gave up on it (a new one is being started). */
   get failure(): Error | undefined {
     return this.crashed;
   }
 
+  /**
+   * Starts consuming. A broker not ready yet (unreachable, group coordinator still loading) does not
+   * fail the start: the consumer reports `failure` and keeps trying in the background.
+   */
   async start(): Promise<void> {
-    const { kafka, settings, groupId } = this.options;
     this.stopping = false;
-    this.producer = kafka.producer({
+    try {
+      await this.connectProducer();
+      await this.startConsumer();
+    } catch (e) {
+      this.crashed = e as Error;
+      this.logger.warn('consumer could not start yet; retrying in the background', {
+        group: this.options.groupId,
+        error: (e as Error).message,
+      });
+      void this.restartAfterCrash(1);
+    }
+  }
+
+  private async connectProducer(): Promise<void> {
+    if (this.producer) return;
+    const producer = this.options.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
     });
-    await this.producer.connect();
+    await producer.connect();
+    this.producer = producer;
+  }
+
+  private async startConsumer(): Promise<void> {
+    const { kafka, settings, groupId } = this.options;
     const consumer = kafka.consumer({
       groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
@@ -105,13 +130,20 @@ export class IdempotentBatchConsumer {
     });
     consumer.on(consumer.events.CRASH, (e) => {
       const err = e.payload.error;
-      if (!e.payload.restart) this.crashed = err;
       this.logger.error('consumer crashed', {
         group: groupId,
         error: err.message,
         restart: e.payload.restart,
       });
+      // kafkajs restarts by itself only after retriable errors; after any other (a broker that
+      // just started and whose group coordinator is still loading, a long outage) the consumer
+      // stays stopped. We start a new one, with backoff, until it runs again.
+      if (!e.payload.restart && consumer === this.consumer && !this.stopping) {
+        this.crashed = err;
+        void this.restartAfterCrash(1);
+      }
     });
+    this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({
       topics: [...this.options.handlers.keys()].map((t) => physicalTopic(settings, t)),
@@ -123,7 +155,26 @@ export class IdempotentBatchConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.consumer = consumer;
+  }
+
+  /** Replaces a consumer kafkajs gave up on; never rejects. */
+  private async restartAfterCrash(attempt: number): Promise<void> {
+    await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** (attempt - 1), 30_000)));
+    if (this.stopping) return;
+    try {
+      await this.consumer?.disconnect().catch(() => undefined);
+      await this.connectProducer();
+      await this.startConsumer();
+      this.crashed = undefined;
+      this.logger.info('consumer restarted after a crash', { group: this.options.groupId, attempt });
+    } catch (e) {
+      this.logger.warn('consumer restart failed; trying again', {
+        group: this.options.groupId,
+        attempt,
+        error: (e as Error).message,
+      });
+      if (!this.stopping) await this.restartAfterCrash(attempt + 1);
+    }
   }
 
   async stop(): Promise<void> {
@@ -214,7 +265,8 @@ export class IdempotentBatchConsumer {
         return;
       } catch (e) {
         if (shouldStop()) throw new StoppedError();
-        const transient = isConnectionError(e);
+        const unreachable = isConnectionError(e);
+        const transient = unreachable || isTransientFailure(e);
         this.logger.warn('batch transaction failed', {
           topic,
           group: this.options.groupId,
@@ -224,14 +276,17 @@ export class IdempotentBatchConsumer {
           transient,
           error: (e as Error).message,
         });
-        if (!transient && attempt >= this.maxAttempts) {
-          if (items.length > 1) {
-            // Find the culprit: apply one by one, in order; only what keeps failing alone is poison.
-            for (const item of items)
-              await this.applyWithRetry(batch, topic, [item], handler, heartbeat, shouldStop);
-          } else {
-            await this.deadLetter(batch, topic, items[0].message, e, attempt);
-          }
+        if (transient) this.options.metrics?.transientRetries.inc({ topic, group: this.options.groupId });
+        if (attempt >= this.maxAttempts && !unreachable && items.length > 1) {
+          // Find the culprit: apply one by one, in order; only what keeps failing alone is poison.
+          // A batch that keeps hitting a deadlock or a statement timeout is also split: smaller
+          // transactions hold fewer locks for less time.
+          for (const item of items)
+            await this.applyWithRetry(batch, topic, [item], handler, heartbeat, shouldStop);
+          return;
+        }
+        if (attempt >= this.maxAttempts && !transient) {
+          await this.deadLetter(batch, topic, items[0].message, e, attempt);
           return;
         }
         await this.backoff(attempt, heartbeat, shouldStop);

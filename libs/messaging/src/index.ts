@@ -2,6 +2,8 @@ export * from './backbone-logger';
 export * from './kafka-settings';
 export * from './messaging-metrics';
 export * from './messaging-tables.migration';
+export * from './messaging-retention.migration';
+export * from './inbox-retention';
 export * from './outbox-writer';
 export * from './outbox-relay';
 export * from './idempotent-batch-consumer';

@@ -7,7 +7,17 @@ export interface KafkaSettings {
   topicPrefix: string;
   partitions: number;
   replicationFactor: number;
+  /**
+   * `retention.ms` of event topics, in days, set when a topic is created. Long enough to rebuild a
+   * season's projections by replaying from the beginning: a season and its refunds (400 by default).
+   */
+  retentionDays?: number;
+  /** `retention.ms` of `<topic>.dlq` topics, in days: how long a dead letter waits for a replay (30). */
+  deadLetterRetentionDays?: number;
 }
+
+export const DEFAULT_TOPIC_RETENTION_DAYS = 400;
+export const DEFAULT_DLQ_RETENTION_DAYS = 30;
 
 export function physicalTopic(settings: Pick<KafkaSettings, 'topicPrefix'>, logical: string): string {
   return `${settings.topicPrefix}${logical}`;

@@ -10,6 +10,10 @@ export class MessagingMetrics {
   readonly outboxPublishFailures: Counter;
   readonly batchDuration: Histogram<'topic' | 'group'>;
   readonly consumerLag: Gauge<'topic' | 'group' | 'partition'>;
+  readonly transientRetries: Counter<'topic' | 'group'>;
+  readonly inboxRowsDeleted: Counter;
+  readonly outboxSetAside: Gauge;
+  readonly outboxSetAsideTotal: Counter<'topic'>;
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
@@ -58,6 +62,28 @@ export class MessagingMetrics {
       name: 'messaging_consumer_lag',
       help: 'High watermark minus committed offset',
       labelNames: ['topic', 'group', 'partition'],
+      registers,
+    });
+    this.transientRetries = new Counter({
+      name: 'messaging_batch_transient_retries_total',
+      help: 'Batch transactions retried after a transient failure (database away, deadlock, timeout, ...)',
+      labelNames: ['topic', 'group'],
+      registers,
+    });
+    this.inboxRowsDeleted = new Counter({
+      name: 'messaging_inbox_rows_deleted_total',
+      help: 'Inbox rows deleted after INBOX_RETENTION_DAYS',
+      registers,
+    });
+    this.outboxSetAside = new Gauge({
+      name: 'messaging_outbox_set_aside',
+      help: 'Outbox rows the broker will not take (too large, rejected), set aside with their reason',
+      registers,
+    });
+    this.outboxSetAsideTotal = new Counter({
+      name: 'messaging_outbox_set_aside_total',
+      help: 'Outbox rows set aside since start, by topic',
+      labelNames: ['topic'],
       registers,
     });
   }

@@ -18,6 +18,34 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Published rows older than this are deleted (hours). */
   retentionHours?: number;
+  /**
+   * Largest message (key + value) handed to the broker; a larger row is set aside without trying.
+   * Keep it at or below the broker's `message.max.bytes` (1 MiB by default).
+   */
+  maxMessageBytes?: number;
+}
+
+/**
+ * Broker answers that refuse the message itself, whatever the retry: sending the same row again
+ * fails the same way, so it is set aside rather than blocking every row behind it.
+ */
+const REFUSED_MESSAGE_TYPES = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TIMESTAMP',
+  'UNSUPPORTED_COMPRESSION_TYPE',
+]);
+
+/** The broker's refusal of the message content, if that is what `error` (or its cause) is. */
+export function messageRefusal(error: unknown): string | undefined {
+  for (let e = error as { type?: unknown; cause?: unknown; message?: unknown } | undefined; e;) {
+    if (typeof e.type === 'string' && REFUSED_MESSAGE_TYPES.has(e.type))
+      return `${e.type}: ${String(e.message ?? '')}`.slice(0, 500);
+    e = e.cause as typeof e;
+  }
+  return undefined;
 }
 
 interface OutboxRow {
@@ -33,12 +61,16 @@ interface OutboxRow {
  * sent. One relay per schema is active at a time (a session advisory lock; a dead process releases
  * it with its connection). A crash between send and mark republishes the same event ids, which the
  * idempotent consumers skip. Kafka or Postgres being away only delays: rows wait in the outbox.
+ * A row the broker will never take (larger than `maxMessageBytes`, or refused as too large or
+ * invalid) is set aside with its reason (`set_aside_at`, `set_aside_reason`, metric
+ * `messaging_outbox_set_aside`) instead of blocking every row behind it.
  */
 export class OutboxRelay {
   private readonly schema: string;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly retentionHours: number;
+  private readonly maxMessageBytes: number;
   private readonly logger: BackboneLogger;
   private running = false;
   private loop?: Promise<void>;
@@ -57,6 +89,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.retentionHours = options.retentionHours ?? 168;
+    this.maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -139,15 +172,41 @@ export class OutboxRelay {
     const { rows } = await client.query<OutboxRow>(
       // ORDER BY o.id, not id: a bare name would sort by the text output column ('10' < '9').
       `SELECT o.id::text AS id, o.topic, o.event_key, o.event_type, o.envelope::text AS envelope
-         FROM "${this.schema}".outbox o WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1`,
+         FROM "${this.schema}".outbox o WHERE o.published_at IS NULL AND o.set_aside_at IS NULL
+        ORDER BY o.id LIMIT $1`,
       [this.batchSize],
     );
     if (rows.length === 0) return 0;
+    const sendable: OutboxRow[] = [];
+    for (const r of rows) {
+      const bytes = Buffer.byteLength(r.envelope) + Buffer.byteLength(r.event_key);
+      if (bytes > this.maxMessageBytes)
+        await this.setAside(r, `message of ${bytes} bytes exceeds the ${this.maxMessageBytes}-byte limit`);
+      else sendable.push(r);
+    }
+    try {
+      await this.send(sendable);
+      await this.markSent(sendable);
+    } catch (e) {
+      if (!messageRefusal(e)) throw e;
+      // One of these rows is refused by the broker: send them one at a time, in order, to find it.
+      await this.sendOneByOne(sendable);
+    }
+    await this.updateBacklog(rows.length < this.batchSize);
+    return rows.length;
+  }
+
+  private message(r: OutboxRow): Message {
+    return { key: r.event_key, value: r.envelope, headers: { 'event-type': r.event_type } };
+  }
+
+  private async send(rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
     const byTopic = new Map<string, Message[]>();
     for (const r of rows) {
       const topic = physicalTopic(this.options.settings, r.topic);
       const list = byTopic.get(topic) ?? [];
-      list.push({ key: r.event_key, value: r.envelope, headers: { 'event-type': r.event_type } });
+      list.push(this.message(r));
       byTopic.set(topic, list);
     }
     const producer = await this.getProducer();
@@ -155,13 +214,50 @@ export class OutboxRelay {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
-    await client.query(
+    for (const [topic, messages] of byTopic) this.options.metrics?.produced.inc({ topic }, messages.length);
+  }
+
+  private async markSent(rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.client!.query(
       `UPDATE "${this.schema}".outbox SET published_at = now() WHERE id = ANY($1::bigint[])`,
       [rows.map((r) => r.id)],
     );
-    for (const [topic, messages] of byTopic) this.options.metrics?.produced.inc({ topic }, messages.length);
-    await this.updateBacklog(rows.length < this.batchSize);
-    return rows.length;
+  }
+
+  private async sendOneByOne(rows: OutboxRow[]): Promise<void> {
+    const sent: OutboxRow[] = [];
+    try {
+      for (const r of rows) {
+        try {
+          await this.send([r]);
+          sent.push(r);
+        } catch (e) {
+          const refusal = messageRefusal(e);
+          if (!refusal) throw e;
+          // A refused request may leave the idempotent producer's sequence out of step: start afresh.
+          await this.closeProducer();
+          await this.setAside(r, `refused by the broker: ${refusal}`);
+        }
+      }
+    } finally {
+      await this.markSent(sent);
+    }
+  }
+
+  /** Takes a row the broker will never accept out of the queue, keeping it and the reason for ops. */
+  private async setAside(r: OutboxRow, reason: string): Promise<void> {
+    await this.client!.query(
+      `UPDATE "${this.schema}".outbox SET set_aside_at = now(), set_aside_reason = $2 WHERE id = $1`,
+      [r.id, reason],
+    );
+    this.options.metrics?.outboxSetAsideTotal.inc({ topic: physicalTopic(this.options.settings, r.topic) });
+    this.logger.error('outbox row set aside: the broker will not take it', {
+      schema: this.schema,
+      outboxId: r.id,
+      eventType: r.event_type,
+      reason,
+    });
   }
 
   private async updateBacklog(force: boolean): Promise<void> {
@@ -169,10 +265,13 @@ export class OutboxRelay {
     const now = Date.now();
     if (!force && now - this.lastBacklogAt < 1000) return;
     this.lastBacklogAt = now;
-    const r = await this.client.query<{ n: string }>(
-      `SELECT count(*)::text AS n FROM "${this.schema}".outbox WHERE published_at IS NULL`,
+    const r = await this.client.query<{ n: string; aside: string }>(
+      `SELECT count(*) FILTER (WHERE set_aside_at IS NULL)::text AS n,
+              count(*) FILTER (WHERE set_aside_at IS NOT NULL)::text AS aside
+         FROM "${this.schema}".outbox WHERE published_at IS NULL`,
     );
     this.options.metrics.outboxBacklog.set(Number(r.rows[0].n));
+    this.options.metrics.outboxSetAside.set(Number(r.rows[0].aside));
   }
 
   private async maybeCleanup(): Promise<void> {

@@ -1,12 +1,31 @@
 import { Admin, Kafka } from 'kafkajs';
 import { deadLetterTopicOf } from '@urrbmi/contracts';
-import { KafkaSettings, physicalTopic } from './kafka-settings';
+import {
+  DEFAULT_DLQ_RETENTION_DAYS,
+  DEFAULT_TOPIC_RETENTION_DAYS,
+  KafkaSettings,
+  physicalTopic,
+} from './kafka-settings';
+
+const DAY_MS = 86_400_000;
+
+/** The retention each topic gets at creation: event topics long (replay), dead letters their own. */
+export function topicRetentionMs(settings: KafkaSettings, logicalTopic: string): number {
+  const dlq = logicalTopic.endsWith('.dlq');
+  const days = dlq
+    ? (settings.deadLetterRetentionDays ?? DEFAULT_DLQ_RETENTION_DAYS)
+    : (settings.retentionDays ?? DEFAULT_TOPIC_RETENTION_DAYS);
+  return Math.round(days * DAY_MS);
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Creates the topics (and their dead-letter topics) that do not exist yet, with the configured
- * partitions and replication, and waits until every partition has a leader. Safe to run from every
+ * partitions, replication and an explicit `retention.ms` (event topics: `retentionDays`, long enough
+ * to rebuild projections by replay; dead-letter topics: `deadLetterRetentionDays`), and waits until
+ * every partition has a leader. Retention is set at creation only: an existing topic keeps what its
+ * operators gave it. Safe to run from every
  * service at every start, and from several at once: services starting together race to create the
  * same topics, and a broker may briefly answer "does not host this topic-partition" for a topic
  * another just created, so each attempt is idempotent and failed attempts are repeated.
@@ -16,9 +35,11 @@ export async function ensureTopics(
   settings: KafkaSettings,
   logicalTopics: readonly string[],
 ): Promise<string[]> {
-  const wanted = [...new Set(logicalTopics.flatMap((t) => [t, deadLetterTopicOf(t)]))].map((t) =>
-    physicalTopic(settings, t),
+  const logical = [...new Set(logicalTopics.flatMap((t) => [t, deadLetterTopicOf(t)]))];
+  const retentionOf = new Map(
+    logical.map((t) => [physicalTopic(settings, t), topicRetentionMs(settings, t)]),
   );
+  const wanted = [...retentionOf.keys()];
   for (let attempt = 1; ; attempt++) {
     const admin = kafka.admin();
     try {
@@ -34,6 +55,7 @@ export async function ensureTopics(
               topic,
               numPartitions: settings.partitions,
               replicationFactor: settings.replicationFactor,
+              configEntries: [{ name: 'retention.ms', value: String(retentionOf.get(topic)) }],
             })),
           })
           .catch(() => undefined); // "already exists" from a concurrent creator; checked below

@@ -2,3 +2,4 @@ export * from './database-url';
 export * from './service-data-source';
 export * from './transaction';
 export * from './ensure-database';
+export * from './transient-failure';

@@ -7,10 +7,11 @@ import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { contractCatalog, EventCatalog, FileKind, ServiceName } from '@urrbmi/contracts';
+import { maskResidentIdsInText } from '@urrbmi/domain';
 import {
   BatchKafkaTransport,
   EventBackbone,
-  messagingTablesMigration,
+  messagingMigrations,
   MessagingMetrics,
   OutboxWriter,
 } from '@urrbmi/messaging';
@@ -113,7 +114,7 @@ function serviceDataSource(
   return createServiceDataSource({
     url: databaseUrl,
     schema: def.schema,
-    migrations: [messagingTablesMigration(def.schema), ...def.migrations],
+    migrations: [...messagingMigrations(def.schema), ...def.migrations],
     poolSize,
     applicationName,
   });
@@ -191,12 +192,16 @@ export async function startService(
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       partitions: config.KAFKA_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      retentionDays: config.KAFKA_RETENTION_DAYS,
+      deadLetterRetentionDays: config.KAFKA_DLQ_RETENTION_DAYS,
     },
     catalog: def.catalog ?? contractCatalog(),
     metrics: new MessagingMetrics(registry),
     logger,
     relayPollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
     relayBatchSize: config.OUTBOX_BATCH_SIZE,
+    maxMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
+    inboxRetentionDays: config.INBOX_RETENTION_DAYS,
   });
   await backbone.start();
 
@@ -261,6 +266,18 @@ export async function startService(
  * With `--migrate-only`: migrate the schema, print what was applied, exit 0 (1 on failure).
  */
 export function runService(def: ServiceDefinition, argv: readonly string[] = process.argv): void {
+  // A background task whose promise nobody awaited (a retry loop, a resume at boot) must never take
+  // the whole service down: every such path handles its own failure, and this is the last net.
+  process.on('unhandledRejection', (reason: unknown) => {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        service: def.name,
+        msg: 'unhandled promise rejection (kept running)',
+        error: maskResidentIdsInText(String((reason as Error)?.stack ?? reason)),
+      }),
+    );
+  });
   if (argv.includes(MIGRATE_ONLY_FLAG)) {
     migrateServiceOnly(def).then(
       (applied) => {

@@ -5,8 +5,19 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { DataSource, EntityManager } from 'typeorm';
 import { EnrollmentCancelled } from '@urrbmi/contracts';
-import { CheckpointMovedError, claimCheckpoint } from '@urrbmi/persistence';
-import { isValidResidentId, maskResidentId, maskResidentIdsInText, toShanghaiIso } from '@urrbmi/domain';
+import {
+  CheckpointMovedError,
+  claimCheckpoint,
+  isTransientFailure,
+  retryTransient,
+} from '@urrbmi/persistence';
+import {
+  isBusinessDate,
+  isValidResidentId,
+  maskResidentId,
+  maskResidentIdsInText,
+  toShanghaiIso,
+} from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
@@ -17,6 +28,10 @@ import { BatchRecord, BatchRepository, RejectRow } from './batch.repository';
 import { readTabularRows, TabularRow } from '@urrbmi/files';
 
 const CHUNK = 2000;
+/** How long a chunk keeps being retried while the database is away or busy before the batch fails. */
+const RETRY_FOR_MS = Number(process.env.BATCH_RETRY_FOR_MS ?? 5 * 60_000);
+/** Seasons the event contract accepts. */
+const SEASONS = { min: 2000, max: 2100 } as const;
 
 function messages(errors: ValidationError[]): string {
   return errors
@@ -74,8 +89,18 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     private readonly standing: EnrolmentStateService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    for (const b of await this.batches.unfinished()) this.enqueue(b);
+  onApplicationBootstrap(): void {
+    // In the background: a database slow to come back must neither block nor crash the boot.
+    void retryTransient(() => this.batches.unfinished(), {
+      giveUpAfterMs: RETRY_FOR_MS,
+      shouldStop: () => this.stopping,
+    }).then(
+      (unfinished) => unfinished.forEach((b) => this.enqueue(b)),
+      (e: unknown) =>
+        this.logger.error('could not list unfinished batches; they resume at the next start or upload', {
+          error: e as Error,
+        }),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -84,12 +109,19 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   enqueue(batch: BatchRecord): void {
-    this.queue = this.queue.then(() => this.run(batch)).catch(() => undefined);
+    this.queue = this.queue
+      .then(() => this.run(batch))
+      .catch((e: unknown) =>
+        this.logger.error('batch processing stopped; it resumes at the next start or upload', {
+          batchId: batch.id,
+          error: e as Error,
+        }),
+      );
   }
 
   private async run(queued: BatchRecord): Promise<void> {
     // Re-read: another instance may have moved it on (or finished it) since it was queued.
-    const batch = await this.batches.find(queued.id);
+    const batch = await retryTransient(() => this.batches.find(queued.id), { giveUpAfterMs: RETRY_FOR_MS });
     if (!batch || batch.status === 'DONE' || batch.status === 'FAILED') return;
     if (!existsSync(batch.storagePath)) {
       await this.batches.setStatus(
@@ -123,7 +155,7 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
         }
       }
       if (chunk.length > 0) await this.apply(batch, principal, chunk, at);
-      await this.batches.setStatus(batch.id, 'DONE');
+      await retryTransient(() => this.batches.setStatus(batch.id, 'DONE'), { giveUpAfterMs: RETRY_FOR_MS });
       const done = await this.batches.find(batch.id);
       this.logger.info('batch done', {
         batchId: batch.id,
@@ -137,21 +169,58 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
         return;
       }
       this.logger.error('batch failed', { batchId: batch.id, error: e as Error });
-      await this.batches.setStatus(batch.id, 'FAILED', maskResidentIdsInText((e as Error).message));
+      // FAILED is not final: the same file uploaded again resumes from the checkpoint. When the
+      // database itself is what failed, the batch stays PROCESSING and resumes at the next start.
+      const reason = isTransientFailure(e)
+        ? `the database was unavailable for ${Math.round(RETRY_FOR_MS / 1000)} s: upload the same file again to resume`
+        : maskResidentIdsInText((e as Error).message);
+      await this.batches.setStatus(batch.id, 'FAILED', reason).catch((err: unknown) =>
+        this.logger.warn('could not mark the batch failed; it stays PROCESSING', {
+          batchId: batch.id,
+          error: (err as Error).message,
+        }),
+      );
     }
   }
 
   /** Applies one chunk after the checkpoint `from`; returns the new checkpoint. */
+  /**
+   * Applies one chunk after the checkpoint `from`; returns the new checkpoint. A transient failure
+   * repeats the whole transaction; a repeat that finds the checkpoint already at this chunk's end
+   * means the first commit landed before the connection broke.
+   */
   private async apply(batch: BatchRecord, by: Principal, rows: TabularRow[], from: number): Promise<number> {
     const lastLine = rows[rows.length - 1].line;
-    await this.dataSource.transaction(async (m) => {
-      await claimCheckpoint(m, 'enrollment.batches', batch.id, from);
-      const { accepted, rejects } =
-        batch.batchType === 'DEATHS'
-          ? await this.applyDeaths(m, batch, by, rows)
-          : await this.applyRegistrations(m, batch, by, rows);
-      await this.batches.checkpoint(m, batch.id, lastLine, accepted, rejects);
-    });
+    let repeated = false;
+    try {
+      await retryTransient(
+        () =>
+          this.dataSource.transaction(async (m) => {
+            await claimCheckpoint(m, 'enrollment.batches', batch.id, from);
+            const { accepted, rejects } =
+              batch.batchType === 'DEATHS'
+                ? await this.applyDeaths(m, batch, by, rows)
+                : await this.applyRegistrations(m, batch, by, rows);
+            await this.batches.checkpoint(m, batch.id, lastLine, accepted, rejects);
+          }),
+        {
+          giveUpAfterMs: RETRY_FOR_MS,
+          shouldStop: () => this.stopping,
+          onRetry: (e, attempt, delayMs) => {
+            repeated = true;
+            this.logger.warn('batch chunk failed transiently; retrying', {
+              batchId: batch.id,
+              attempt,
+              delayMs,
+              error: (e as Error).message,
+            });
+          },
+        },
+      );
+    } catch (e) {
+      if (!(repeated && e instanceof CheckpointMovedError)) throw e;
+      if ((await this.batches.find(batch.id))?.processedLines !== lastLine) throw e;
+    }
     return lastLine;
   }
 
@@ -255,8 +324,9 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     const wanted: { row: TabularRow; idNumber: string; season: number; date: string }[] = [];
     for (const row of rows) {
       const id = (row.values.id_number ?? '').toUpperCase();
-      const season = Number(row.values.season);
-      const date = row.values.date_of_death ?? '';
+      const seasonText = (row.values.season ?? '').trim();
+      const season = /^\d{4}$/.test(seasonText) ? Number(seasonText) : NaN;
+      const date = (row.values.date_of_death ?? '').trim();
       const masked = id ? maskResidentId(id) : null;
       if (!isValidResidentId(id))
         rejects.push({
@@ -265,19 +335,19 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
           code: 'INVALID_ROW',
           message: 'id_number must be a valid resident ID number',
         });
-      else if (!Number.isInteger(season))
+      else if (!Number.isInteger(season) || season < SEASONS.min || season > SEASONS.max)
         rejects.push({
           line: row.line,
           idNumber: masked,
           code: 'INVALID_ROW',
-          message: 'season must be an integer',
+          message: `season must be a year from ${SEASONS.min} to ${SEASONS.max}`,
         });
-      else if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+      else if (!isBusinessDate(date))
         rejects.push({
           line: row.line,
           idNumber: masked,
           code: 'INVALID_ROW',
-          message: 'date_of_death must be YYYY-MM-DD',
+          message: 'date_of_death must be a real calendar day YYYY-MM-DD',
         });
       else wanted.push({ row, idNumber: id, season, date });
     }

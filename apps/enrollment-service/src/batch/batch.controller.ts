@@ -73,7 +73,8 @@ export class BatchController {
     description:
       'Registrations: id_number,name,season,region_code,township_code,village_code,kind[,school,late_group,extended_group,residence_proof,not_insured_at_home,previous_region_code]. ' +
       'Deaths (X-Batch-Type: DEATHS): id_number,season,date_of_death. CSV in UTF-8 (BOM allowed) or `text/csv; charset=gbk`. ' +
-      'The same file again returns the first batch (200) and enrols nobody twice.',
+      'The same file again returns the first batch (200) and enrols nobody twice; a batch that FAILED or stopped half-way resumes from its checkpoint. ' +
+      'Rows that would break the database or the event contract (an impossible date, a season outside 2000-2100, a name over 100 characters) are rejected with a reason; they never fail the batch.',
   })
   @ApiConsumes('text/csv', XLSX_TYPE)
   @ApiHeader({ name: 'X-Batch-Type', required: false, enum: ['REGISTRATIONS', 'DEATHS'] })
@@ -103,9 +104,13 @@ export class BatchController {
       submitterRole: by.role,
     });
     res.setHeader('Location', `/v1/enrollments/batch/${batch.id}`);
-    if (created) this.processor.enqueue(batch);
-    else res.status(200);
-    return { ...view(batch), sameContentAsEarlierBatch: !created };
+    if (!created) res.status(200);
+    // The same bytes again resume a batch that failed (database gone, process killed) or stopped
+    // half-way from its checkpoint; a finished one is only reported.
+    const resumed = batch.status === 'FAILED' ? await this.batches.reopen(batch.id, stored.path) : undefined;
+    const current = resumed ?? batch;
+    if (current.status !== 'DONE' && current.status !== 'FAILED') this.processor.enqueue(current);
+    return { ...view(current), sameContentAsEarlierBatch: !created };
   }
 
   @Get(':id')

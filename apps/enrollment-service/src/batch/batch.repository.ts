@@ -100,6 +100,22 @@ export class BatchRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
+  /**
+   * Puts a FAILED batch back to PROCESSING (checkpoint kept) with the file just uploaded again;
+   * returns it, or undefined when it was not FAILED.
+   */
+  async reopen(id: string, storagePath: string): Promise<BatchRecord | undefined> {
+    const rows = await this.dataSource.query(
+      // Through a CTE: an UPDATE's RETURNING comes back from TypeORM as [rows, count], a SELECT as rows.
+      `WITH reopened AS (
+         UPDATE enrollment.batches SET status = 'PROCESSING', error = NULL, finished_at = NULL, storage_path = $2
+          WHERE id = $1 AND status = 'FAILED' RETURNING *)
+       SELECT ${COLUMNS} FROM reopened`,
+      [id, storagePath],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
   async unfinished(): Promise<BatchRecord[]> {
     const rows = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM enrollment.batches WHERE status IN ('RECEIVED', 'PROCESSING') ORDER BY submitted_at`,

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { contractCatalog } from '@urrbmi/contracts';
-import { EventBackbone, messagingTablesMigration } from '@urrbmi/messaging';
+import { EventBackbone, messagingMigrations } from '@urrbmi/messaging';
 import { createServiceDataSource, databaseUrlFromEnv, migrateServiceSchema } from '@urrbmi/persistence';
 import { consumerGroupId, loadServiceEnv, StructuredLogger } from '@urrbmi/platform';
 import { ProjectEventsHandler } from '../projections/project-events.handler';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const dataSource = createServiceDataSource({
     url: databaseUrl,
     schema: reportingService.schema,
-    migrations: [messagingTablesMigration(reportingService.schema), ...reportingService.migrations],
+    migrations: [...messagingMigrations(reportingService.schema), ...reportingService.migrations],
     applicationName: 'reporting-rebuild',
   });
   await dataSource.initialize();

@@ -43,6 +43,8 @@ export function parseRosterRow(
     return reject('BAD_ID_NUMBER', 'id_number is not a valid resident ID number (GB 11643 check digit)');
   const name = (v.name ?? '').trim();
   if (!name) return reject('MISSING_NAME', 'name is missing');
+  // The same bound as every contract that carries a name: a roster name never breaks what follows.
+  if ([...name].length > 100) return reject('NAME_TOO_LONG', 'name is longer than 100 characters');
   const raw = (v.category ?? '').trim();
   const category = (raw in SUBSIDY_CATEGORIES ? raw : BY_NAME.get(raw)) as SubsidyCategory | undefined;
   if (!category) return reject('UNKNOWN_CATEGORY', `category ${raw || '(empty)'} is not a known category`);

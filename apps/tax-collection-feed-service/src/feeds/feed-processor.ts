@@ -1,28 +1,39 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  FeedAccepted,
-  PaymentRecorded,
-  PaymentRecordedV1,
-  PaymentReversed,
-  PaymentReversedV1,
-} from '@urrbmi/contracts';
+import { FeedAccepted, PaymentRecorded, PaymentReversed } from '@urrbmi/contracts';
 import { maskResidentIdsInText, toShanghaiIso } from '@urrbmi/domain';
 import { readTabularRows, TabularRow } from '@urrbmi/files';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { CheckpointMovedError, claimCheckpoint } from '@urrbmi/persistence';
+import {
+  CheckpointMovedError,
+  claimCheckpoint,
+  isTransientFailure,
+  retryTransient,
+} from '@urrbmi/persistence';
 import { Clock, StructuredLogger } from '@urrbmi/platform';
 import { PolicyRegistry } from '@urrbmi/policy';
-import { FeedRow, isQuarantined, parseFeedRow } from './feed-row';
+import {
+  contractViolation,
+  FeedRow,
+  isQuarantined,
+  parseFeedRow,
+  paymentRecordedPayload,
+  paymentReversedPayload,
+} from './feed-row';
 import { FeedException, FeedRecord, FeedRepository } from './feed.repository';
 
 const CHUNK = 5000;
+/** How long a chunk keeps being retried while the database is away or busy before the feed fails. */
+const RETRY_FOR_MS = Number(process.env.FEED_RETRY_FOR_MS ?? 5 * 60_000);
 
 /**
  * Applies a stored feed in chunks of 5,000 rows. Each chunk's ledger rows, exceptions, outbox events
  * and the feed's checkpoint commit together: a crash resumes after the last committed chunk (at the
- * next start), and a voucher is recorded — and its event written — exactly once.
+ * next start, or when the same file is pushed again), and a voucher is recorded — and its event
+ * written — exactly once. A chunk failing transiently (database away, deadlock, timeout) is retried
+ * with backoff; a row that would break the database or the event contract is quarantined, never a
+ * reason to fail the file.
  */
 @Injectable()
 export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,8 +49,23 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
     private readonly logger: StructuredLogger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    for (const f of await this.feeds.processing()) void this.process(f);
+  onApplicationBootstrap(): void {
+    // In the background: a database that is slow to come back must neither block nor crash the boot.
+    void this.resumeUnfinished();
+  }
+
+  private async resumeUnfinished(): Promise<void> {
+    try {
+      const unfinished = await retryTransient(() => this.feeds.processing(), {
+        giveUpAfterMs: RETRY_FOR_MS,
+        shouldStop: () => this.stopping,
+      });
+      for (const f of unfinished) if (!this.stopping) void this.process(f);
+    } catch (e) {
+      this.logger.error('could not list unfinished feeds; they resume at the next start or re-push', {
+        error: e as Error,
+      });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -47,22 +73,66 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
     await Promise.all(this.running.values());
   }
 
-  /** Processes a feed (once, even if asked twice at the same time) and resolves when it is done. */
+  /**
+   * Processes a feed (once, even if asked twice at the same time) and resolves when it is done or
+   * has failed; never rejects: the outcome is the feed's status.
+   */
   process(feed: FeedRecord): Promise<void> {
     let p = this.running.get(feed.id);
     if (!p) {
-      p = this.run(feed).finally(() => this.running.delete(feed.id));
+      p = this.run(feed)
+        .catch((e: unknown) =>
+          this.logger.error('feed processing stopped; it resumes at the next start or re-push', {
+            feedId: feed.id,
+            error: e as Error,
+          }),
+        )
+        .finally(() => this.running.delete(feed.id));
       this.running.set(feed.id, p);
     }
     return p;
   }
 
+  /**
+   * One chunk's transaction, repeated from the start while it fails transiently. `expectedAfter` is
+   * the checkpoint the chunk moves to: when a connection broke after the commit reached the server,
+   * the repeat finds the checkpoint already there, which means done, not "taken by another worker".
+   */
+  private async inTransaction(
+    feedId: string,
+    work: (m: EntityManager) => Promise<void>,
+    expectedAfter?: number,
+  ): Promise<void> {
+    let repeated = false;
+    try {
+      await retryTransient(() => this.dataSource.transaction(work), {
+        giveUpAfterMs: RETRY_FOR_MS,
+        shouldStop: () => this.stopping,
+        onRetry: (e, attempt, delayMs) => {
+          repeated = true;
+          this.logger.warn('feed chunk failed transiently; retrying', {
+            feedId,
+            attempt,
+            delayMs,
+            error: (e as Error).message,
+          });
+        },
+      });
+    } catch (e) {
+      if (repeated && e instanceof CheckpointMovedError && expectedAfter !== undefined) {
+        const now = await this.feeds.find(feedId);
+        if (now?.processedLines === expectedAfter) return;
+      }
+      throw e;
+    }
+  }
+
   private async run(queued: FeedRecord): Promise<void> {
     // Re-read: another instance may have moved it on (or finished it) since.
-    const feed = await this.feeds.find(queued.id);
+    const feed = await retryTransient(() => this.feeds.find(queued.id), { giveUpAfterMs: RETRY_FOR_MS });
     if (!feed || feed.status !== 'PROCESSING') return;
     if (!existsSync(feed.storagePath)) {
-      await this.dataSource.transaction((m) =>
+      await this.inTransaction(feed.id, (m) =>
         this.feeds.finish(m, feed.id, 'FAILED', 'the raw file is no longer in storage; push it again'),
       );
       return;
@@ -84,17 +154,21 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
         if (chunk.length >= CHUNK) {
           const from = at;
           const rows = chunk;
-          await this.dataSource.transaction(async (m) => {
-            await claimCheckpoint(m, 'tax_feed.feeds', feed.id, from);
-            await this.applyIn(m, feed, rows, known);
-          });
+          await this.inTransaction(
+            feed.id,
+            async (m) => {
+              await claimCheckpoint(m, 'tax_feed.feeds', feed.id, from);
+              await this.applyIn(m, feed, rows, known);
+            },
+            rows[rows.length - 1].line,
+          );
           at = rows[rows.length - 1].line;
           chunk = [];
           if (this.stopping) return;
         }
       }
       const last = chunk;
-      await this.dataSource.transaction(async (m) => {
+      await this.inTransaction(feed.id, async (m) => {
         await claimCheckpoint(m, 'tax_feed.feeds', feed.id, at);
         if (last.length > 0) await this.applyIn(m, feed, last, known);
         await this.accept(m, feed.id);
@@ -106,9 +180,19 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
         return;
       }
       this.logger.error('feed failed', { feedId: feed.id, error: e as Error });
-      await this.dataSource.transaction((m) =>
-        this.feeds.finish(m, feed.id, 'FAILED', maskResidentIdsInText((e as Error).message)),
-      );
+      // FAILED is not final: pushing the same file again resumes it from its checkpoint. When the
+      // database itself is what failed, the feed stays PROCESSING and resumes at the next start.
+      const reason = isTransientFailure(e)
+        ? `the database was unavailable for ${Math.round(RETRY_FOR_MS / 1000)} s: push the same file again to resume`
+        : maskResidentIdsInText((e as Error).message);
+      await this.dataSource
+        .transaction((m) => this.feeds.finish(m, feed.id, 'FAILED', reason))
+        .catch((err: unknown) =>
+          this.logger.warn('could not mark the feed failed; it stays PROCESSING', {
+            feedId: feed.id,
+            error: (err as Error).message,
+          }),
+        );
     }
   }
 
@@ -122,7 +206,8 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
     const payments: FeedRow[] = [];
     const reversals: FeedRow[] = [];
     for (const row of rows) {
-      const r = parseFeedRow(row.line, row.values, feed.regionCode, known);
+      const parsed = parseFeedRow(row.line, row.values, feed.regionCode, known);
+      const r = isQuarantined(parsed) ? parsed : (contractViolation(parsed, feed.id) ?? parsed);
       if (isQuarantined(r))
         exceptions.push({ ...r, kind: 'QUARANTINED', rawLine: Object.values(row.values).join(',') });
       else (r.kind === 'PAYMENT' ? payments : reversals).push(r);
@@ -221,34 +306,13 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
         type: PaymentRecorded.type,
         version: PaymentRecorded.version,
         correlationId: feed.id,
-        payload: {
-          voucherNo: p.voucherNo,
-          idNumber: p.idNumber,
-          name: p.name,
-          regionCode: p.regionCode,
-          townshipCode: p.townshipCode ?? undefined,
-          villageCode: p.villageCode ?? undefined,
-          season: p.season,
-          amountFen: p.amountFen,
-          channel: p.channel!,
-          paidAt: toShanghaiIso(new Date(p.paidAt)),
-          feedId: feed.id,
-        } satisfies PaymentRecordedV1,
+        payload: paymentRecordedPayload(p, feed.id),
       })),
       ...appliedReversals.map((r) => ({
         type: PaymentReversed.type,
         version: PaymentReversed.version,
         correlationId: feed.id,
-        payload: {
-          voucherNo: r.voucherNo,
-          originalVoucherNo: r.originalVoucherNo!,
-          idNumber: r.idNumber,
-          regionCode: r.regionCode,
-          season: r.season,
-          amountFen: r.amountFen,
-          reversedAt: toShanghaiIso(new Date(r.paidAt)),
-          feedId: feed.id,
-        } satisfies PaymentReversedV1,
+        payload: paymentReversedPayload(r, feed.id),
       })),
     ]);
     const total =

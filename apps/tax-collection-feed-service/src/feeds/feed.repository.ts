@@ -125,6 +125,22 @@ export class FeedRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
+  /**
+   * Puts a FAILED feed back to PROCESSING (its checkpoint kept) with the file just pushed again as
+   * its raw file; returns it, or undefined when the feed was not FAILED (someone else reopened it).
+   */
+  async reopen(id: string, storagePath: string): Promise<FeedRecord | undefined> {
+    const rows = await this.dataSource.query(
+      // Through a CTE: an UPDATE's RETURNING comes back from TypeORM as [rows, count], a SELECT as rows.
+      `WITH reopened AS (
+         UPDATE tax_feed.feeds SET status = 'PROCESSING', error = NULL, finished_at = NULL, storage_path = $2
+          WHERE id = $1 AND status = 'FAILED' RETURNING *)
+       SELECT ${COLUMNS} FROM reopened`,
+      [id, storagePath],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
   async processing(): Promise<FeedRecord[]> {
     const rows = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM tax_feed.feeds WHERE status = 'PROCESSING' ORDER BY received_at`,

@@ -51,7 +51,7 @@ export class FeedsController {
   @Roles('tax')
   @ApiOperation({
     summary: "The tax bureau's daily payment detail for day D (税务缴费明细), due before 16:00 on D+1",
-    description: `CSV with header ${FEED_COLUMNS.join(',')}. Control totals in headers are checked over all rows first: a mismatch is 422 and nothing is stored. The same file again returns the first result (200).`,
+    description: `CSV with header ${FEED_COLUMNS.join(',')}. Control totals in headers are checked over all rows first: a mismatch is 422 and nothing is stored. Rows that would break the ledger or the event contract (amount beyond 2147483647 fen, an impossible calendar day, a name over 100 characters, a season outside 2000-2100) are quarantined with a reason like any other bad row. The same file again returns the first result (200); a feed that FAILED is resumed from its checkpoint instead.`,
   })
   @ApiConsumes('text/csv')
   @ApiHeader({ name: 'X-Feed-Date', required: true, example: '2023-10-16' })
@@ -81,7 +81,12 @@ export class FeedsController {
     const earlier = await this.feeds.findBySha(stored.sha256);
     if (earlier) {
       res.status(200);
-      return this.result(await this.finished(earlier), true);
+      // A feed that failed (database gone, process killed) is never locked out: the same bytes
+      // again resume it from its checkpoint, with the file just received as its raw file.
+      const resumed =
+        earlier.status === 'FAILED' ? await this.feeds.reopen(earlier.id, stored.path) : undefined;
+      if (!resumed && stored.path !== earlier.storagePath) await rm(stored.path, { force: true });
+      return this.result(await this.finished(resumed ?? earlier), true);
     }
     // Control totals over every row, before anything is stored.
     let count = 0;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createServiceDataSource, migrateServiceSchema } from '@urrbmi/persistence';
 import { KafkaSettings } from '../../src/kafka-settings';
-import { messagingTablesMigration } from '../../src/messaging-tables.migration';
+import { messagingMigrations } from '../../src/messaging-retention.migration';
 
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -48,7 +48,7 @@ export async function prepareSchema(schema: string): Promise<DataSource> {
   const ds = createServiceDataSource({
     url: databaseUrl(),
     schema,
-    migrations: [messagingTablesMigration(schema), effectsMigration(schema)],
+    migrations: [...messagingMigrations(schema), effectsMigration(schema)],
     poolSize: 5,
   });
   await ds.initialize();

@@ -97,6 +97,34 @@ export class ServiceEnv {
   @Max(20000)
   @IsInt({ message: 'OUTBOX_BATCH_SIZE must be an integer' })
   OUTBOX_BATCH_SIZE = 1000;
+
+  /** `retention.ms` (days) of event topics created at start: a season and its refunds, for replay. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Min(1)
+  @Max(3650)
+  @IsInt({ message: 'KAFKA_RETENTION_DAYS must be an integer' })
+  KAFKA_RETENTION_DAYS = 400;
+
+  /** `retention.ms` (days) of `<topic>.dlq` topics created at start. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Min(1)
+  @Max(3650)
+  @IsInt({ message: 'KAFKA_DLQ_RETENTION_DAYS must be an integer' })
+  KAFKA_DLQ_RETENTION_DAYS = 30;
+
+  /** Largest event the outbox relay sends; a larger row is set aside (keep <= broker message.max.bytes). */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Min(1024)
+  @Max(100_000_000)
+  @IsInt({ message: 'KAFKA_MAX_MESSAGE_BYTES must be an integer' })
+  KAFKA_MAX_MESSAGE_BYTES = 1_000_000;
+
+  /** Inbox rows (ids of handled events) are kept this many days, then deleted. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Min(1)
+  @Max(3650)
+  @IsInt({ message: 'INBOX_RETENTION_DAYS must be an integer' })
+  INBOX_RETENTION_DAYS = 14;
 }
 
 export class ConfigError extends Error {
