@@ -68,6 +68,42 @@ describe('file templates: what a department downloads is what the endpoint accep
     );
     expect(pushed.status).toBe(201);
     expect(pushed.body).toMatchObject({ status: 'ACCEPTED', applied: 1, quarantined: 0 });
+
+    // A feed missing a column, or GBK bytes sent as UTF-8, is refused whole: 422, nothing stored.
+    const [header, example] = csv.replace(/^\uFEFF/, '').split('\r\n');
+    const withoutSeason = (line: string) =>
+      line
+        .split(',')
+        .filter((_, i) => i !== spec.columns.findIndex((c) => c.name === 'season'))
+        .join(',');
+    const noSeason = `${withoutSeason(header)}\n${withoutSeason(example.replace('SD2023101600001', 'SD2'))}\n`;
+    const missing = await upload(
+      feed.svc.url,
+      '/v1/feeds',
+      'tax',
+      new TextEncoder().encode(noSeason),
+      'text/csv',
+      {
+        ...spec.headers,
+        'X-Feed-Date': '2023-10-15',
+      },
+    );
+    expect(missing).toEqual({
+      status: 422,
+      body: expect.objectContaining({
+        message: 'the header does not match: missing column(s): season',
+        details: expect.objectContaining({ code: 'BAD_HEADER' }),
+      }),
+    });
+    const gbk = Buffer.concat([Buffer.from(`${header}\n`), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd, 0x0a])]);
+    const notUtf8 = await upload(feed.svc.url, '/v1/feeds', 'tax', new Uint8Array(gbk), 'text/csv', {
+      ...spec.headers,
+      'X-Feed-Date': '2023-10-14',
+    });
+    expect(notUtf8.status).toBe(422);
+    expect(notUtf8.body).toMatchObject({ details: { code: 'INVALID_UTF8' } });
+    const { rows } = await feed.db.query('SELECT count(*)::int AS n FROM tax_feed.feeds');
+    expect(rows[0].n).toBe(1);
   });
 
   it('accepts the roster template as CSV and as XLSX', async () => {

@@ -1,5 +1,7 @@
 import {
+  DAILY_FEED_COLUMNS,
   EventValidationError,
+  feedControlAmount,
   PAYMENT_CHANNELS,
   PaymentChannel,
   PaymentRecordedV1,
@@ -35,20 +37,8 @@ export interface QuarantinedRow {
   idNumber: string | null;
 }
 
-export const FEED_COLUMNS = [
-  'voucher_no',
-  'kind',
-  'original_voucher_no',
-  'id_number',
-  'name',
-  'region_code',
-  'township_code',
-  'village_code',
-  'season',
-  'amount_fen',
-  'channel',
-  'paid_at',
-] as const;
+/** The feed's columns, as the contract states them (libs/contracts). */
+export const FEED_COLUMNS = DAILY_FEED_COLUMNS;
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -76,10 +66,9 @@ function storableAmount(a: number | null): number | null {
   return a !== null && Math.abs(a) <= MAX_AMOUNT_FEN ? a : null;
 }
 
-/** The amount of a row for control totals: its integer amount, or 0 when it has none. */
+/** The amount of a row for control totals, counted as the contract says (`feedControlAmount`). */
 export function controlAmount(v: Record<string, string>): number {
-  const a = (v.amount_fen ?? '').trim();
-  return /^-?\d{1,12}$/.test(a) ? Number(a) : 0;
+  return feedControlAmount(v.amount_fen);
 }
 
 /**

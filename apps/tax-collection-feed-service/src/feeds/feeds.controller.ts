@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { isBusinessDate, isFeedLate } from '@urrbmi/domain';
-import { readTabularRows, UploadStore } from '@urrbmi/files';
+import { checkHeader, normaliseHeader, readTabularRows, UploadStore } from '@urrbmi/files';
+import { fileColumns } from '@urrbmi/contracts';
 import {
   Clock,
   CurrentPrincipal,
@@ -91,9 +92,19 @@ export class FeedsController {
     // Control totals over every row, before anything is stored.
     let count = 0;
     let total = 0;
-    for await (const row of readTabularRows(stored.path, contentType)) {
-      count++;
-      total += controlAmount(row.values);
+    try {
+      // The header is checked against the contract before any row counts: a file missing a column
+      // is refused whole rather than accepted with every row quarantined.
+      const rows = readTabularRows(stored.path, contentType, undefined, (cells) =>
+        checkHeader(normaliseHeader(cells), fileColumns('daily-feed')),
+      );
+      for await (const row of rows) {
+        count++;
+        total += controlAmount(row.values);
+      }
+    } catch (e) {
+      await rm(stored.path, { force: true });
+      throw e;
     }
     const declaredCount = Number(countHeader);
     const declaredTotal = Number(totalHeader);

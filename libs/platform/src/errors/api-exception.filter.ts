@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { TabularFileError } from '@urrbmi/files';
 import { DomainError } from './domain-error';
 
 export interface ApiErrorBody {
@@ -63,6 +64,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
         error: STATUS_CODES[status] ?? 'Error',
         message,
         ...(details !== undefined ? { details } : {}),
+      };
+    }
+    if (exception instanceof TabularFileError) {
+      // An uploaded table that cannot be read as the contract says: the file is refused, whole.
+      return {
+        statusCode: 422,
+        error: STATUS_CODES[422]!,
+        message: exception.message,
+        details: { code: exception.code, ...(exception.details ? { info: exception.details } : {}) },
       };
     }
     const parserError = bodyParserRefusal(exception);
