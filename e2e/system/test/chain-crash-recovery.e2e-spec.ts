@@ -217,7 +217,7 @@ async function settle(chain: Chain, dbUrl: string, total: number): Promise<Outco
         c,
         `SELECT (SELECT count(*) FROM enrollment.enrollments WHERE status = 'ACTIVE')::int AS active,
                 (SELECT count(*) FROM enrollment.payments)::int AS vouchers,
-                (SELECT count(*) FROM subsidy.inbox WHERE topic = 'payment.recorded')::int AS subsidy,
+                (SELECT count(*) FROM subsidy.enrolments WHERE paid_in_full_on IS NOT NULL)::int AS subsidy,
                 (SELECT count(*) FROM tax_feed.inbox WHERE topic = 'enrollment.activated')::int AS roster`,
       ),
     (r) =>
@@ -241,7 +241,7 @@ async function settle(chain: Chain, dbUrl: string, total: number): Promise<Outco
        (SELECT sum(amount_fen) FROM enrollment.payments)::text                      AS enrolment_total,
        (SELECT sum(paid_fen) FROM enrollment.enrollments)::text                     AS paid_total,
        (SELECT count(*) FROM enrollment.enrollments)::int                           AS enrolments,
-       (SELECT count(*) FROM subsidy.inbox WHERE topic = 'payment.recorded')::int   AS subsidy_payment_events,
+       (SELECT count(*) FROM subsidy.enrolments WHERE paid_in_full_on IS NOT NULL)::int AS subsidy_paid_in_full,
        (SELECT count(*) FROM subsidy.inbox WHERE topic = 'enrollment.registered')::int AS subsidy_registrations,
        (SELECT count(*) FROM tax_feed.inbox WHERE topic = 'enrollment.activated')::int AS roster_activations`,
   );
@@ -255,7 +255,7 @@ async function settle(chain: Chain, dbUrl: string, total: number): Promise<Outco
     enrolment_total: String(total),
     paid_total: String(total),
     enrolments: PEOPLE,
-    subsidy_payment_events: PEOPLE,
+    subsidy_paid_in_full: PEOPLE,
     subsidy_registrations: PEOPLE,
     roster_activations: PEOPLE,
   });
