@@ -9,8 +9,8 @@ import { appendFileSync, createReadStream, createWriteStream, mkdirSync, writeFi
 import { Readable } from 'node:stream';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
-import { Admin, Kafka, logLevel } from 'kafkajs';
-import { ALL_TOPICS, SERVICE_NAMES } from '@urrbmi/contracts';
+import { Admin, AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { SERVICE_NAMES } from '@urrbmi/contracts';
 import {
   argNumber,
   benchDatabase,
@@ -50,19 +50,25 @@ async function writeFeed(file: string): Promise<number> {
   return total;
 }
 
-/** Sum over every consumer group of the deployment of (end offset − committed offset). */
+/**
+ * Sum over every consumer group of the deployment of (end offset − committed offset), over the
+ * topics each group subscribes to (read from its members' metadata): a topic a group does not read
+ * has no committed offset and is not lag.
+ */
 async function totalLag(admin: Admin): Promise<number> {
-  const topics = ALL_TOPICS.map((t) => `${PREFIX}${t}`);
-  const ends = new Map<string, number>();
-  for (const topic of topics) {
-    for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, Number(p.high));
-  }
+  const groupIds = SERVICE_NAMES.map((s) => `${PREFIX}${s}`);
+  const { groups } = await admin.describeGroups(groupIds);
   let lag = 0;
-  for (const service of SERVICE_NAMES) {
-    const committed = await admin.fetchOffsets({ groupId: `${PREFIX}${service}`, topics });
+  for (const group of groups) {
+    const topics = new Set<string>();
+    for (const m of group.members)
+      for (const t of AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.topics ?? []) topics.add(t);
+    if (topics.size === 0) continue;
+    const committed = await admin.fetchOffsets({ groupId: group.groupId, topics: [...topics] });
     for (const t of committed) {
+      const ends = await admin.fetchTopicOffsets(t.topic);
       for (const p of t.partitions) {
-        const end = ends.get(`${t.topic}:${p.partition}`) ?? 0;
+        const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);
         lag += end - Math.max(0, Number(p.offset));
       }
     }
