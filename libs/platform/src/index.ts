@@ -13,3 +13,4 @@ export * from './http/tabular-upload';
 export * from './http/http-metrics';
 export * from './http/upload-throttler.guard';
 export { routeTemplate } from './http/http-hygiene';
+export * from './use-case/command';

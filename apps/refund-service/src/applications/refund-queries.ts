@@ -16,7 +16,7 @@ import { ProjectionsRepository } from '../projections/projections.repository';
 import { REFUND_STATES } from '../refunds/refund-state-machine';
 import { refundView, RefundView } from '../refunds/refund-view';
 import { RefundsRepository } from '../refunds/refunds.repository';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsResidentId, REFUND_APPLICATION_REASONS, RefundApplicationReason } from '@urrbmi/contracts';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 
 const upper = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toUpperCase() : value;

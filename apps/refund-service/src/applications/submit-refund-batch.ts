@@ -4,7 +4,7 @@ import { FILE_FORMATS, fileColumns } from '@urrbmi/contracts';
 import { maskResidentId } from '@urrbmi/domain';
 import { readTabularRows } from '@urrbmi/files';
 import { DomainError } from '@urrbmi/platform';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 import { RefundApplicationBody, SubmitRefundApplicationCommand } from './submit-refund-application.command';
 import { SubmitRefundApplicationHandler } from './submit-refund-application.handler';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 
 /** `POST /v1/refund-plans/{id}/funding` body: finance confirms the transfer (财政拨付). */
 export class FundingBody extends Command {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 
 /** `POST /v1/refunds/{id}/payout` body: what the bank did with the transfer (支付结果). */
 export class PayoutBody extends Command {

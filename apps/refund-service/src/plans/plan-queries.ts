@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { IsUUID } from 'class-validator';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 import { planView } from './plan-view';
 import { planWorkbook } from './plan-workbook';
 import { PlansRepository } from './plans.repository';

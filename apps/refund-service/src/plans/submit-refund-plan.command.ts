@@ -10,7 +10,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { REGION_CODE } from '@urrbmi/contracts';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 
 /** `POST /v1/refund-plans` body (退费用款计划). */
 export class RefundPlanBody extends Command {

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsArray, ValidateNested } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { EnrollmentActivatedV1, EnrollmentCancelledV1, EnrollmentRegisteredV1 } from '@urrbmi/contracts';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 import { ProjectionsRepository } from './projections.repository';
 
 /** A batch of enrolment events: who owes what (the standard), benefit periods, cancellations. */

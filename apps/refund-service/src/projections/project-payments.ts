@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsArray, ValidateNested } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { PaymentRecordedV1, PaymentReversedV1 } from '@urrbmi/contracts';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 import { ProjectionsRepository } from './projections.repository';
 
 /** A batch of the tax bureau's payment events to take into the refund desk's copy of payments. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 
 /** `POST /v1/refunds/{id}/review` body (医保审核). */
 export class ReviewBody extends Command {

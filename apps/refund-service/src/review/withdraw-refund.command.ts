@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { Command } from '../shared/command';
+import { Command } from '@urrbmi/platform';
 
 /** `POST /v1/refunds/{id}/withdraw` body. */
 export class WithdrawBody extends Command {

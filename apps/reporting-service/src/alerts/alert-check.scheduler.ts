@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { StructuredLogger } from '@urrbmi/platform';
-import { createCommand } from '../shared/command';
+import { createCommand } from '@urrbmi/platform';
 import { ReportingSettings } from '../shared/reporting-settings';
 import { RaiseAlertsCommand } from './raise-alerts.command';
 import { RaiseAlertsHandler } from './raise-alerts.handler';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OptionalRegionQuery, visibleTo } from '../shared/area-query';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { AlertRepository, AlertRow } from './alert.repository';
 
 export class ListAlertsQuery extends OptionalRegionQuery {}

@@ -8,7 +8,7 @@ import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock, DomainError } from '@urrbmi/platform';
 import { behindStreaks, checkMilestones, completionRate } from '@urrbmi/policy';
 import { endOfDay, RankingCalculator } from '../rankings/ranking-calculator';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { AlertRepository, AlertRow } from './alert.repository';
 import { RaiseAlertsCommand } from './raise-alerts.command';
 

@@ -15,7 +15,7 @@ import { RebuildProjectionsCommand } from '../rebuild/rebuild-projections.comman
 import { RebuildProjectionsHandler } from '../rebuild/rebuild-projections.handler';
 import { RebuildRepository } from '../rebuild/rebuild.repository';
 import { reportingService } from '../reporting-service.definition';
-import { createCommand } from '../shared/command';
+import { createCommand } from '@urrbmi/platform';
 
 async function main(): Promise<void> {
   const config = loadServiceEnv(process.env);

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
-import { createCommand } from '../shared/command';
+import { createCommand } from '@urrbmi/platform';
 import { DailyCollectionRow } from './collections.repository';
 import { GetDailyCollectionsHandler, GetDailyCollectionsQuery } from './get-daily-collections.handler';
 import { GetSubsidyTotalsHandler, GetSubsidyTotalsQuery, SubsidyTotals } from './get-subsidy-totals.handler';

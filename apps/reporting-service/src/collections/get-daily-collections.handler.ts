@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsOptional, Matches } from 'class-validator';
 import { SeasonRegionQuery } from '../shared/area-query';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { CollectionsRepository, DailyCollectionRow } from './collections.repository';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SeasonRegionQuery } from '../shared/area-query';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { CollectionsRepository, SubsidyAssessedRow, SubsidyTransferRow } from './collections.repository';
 
 export class GetSubsidyTotalsQuery extends SeasonRegionQuery {}

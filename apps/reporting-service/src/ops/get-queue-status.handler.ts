@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IsOptional, IsBoolean } from 'class-validator';
 import { Clock } from '@urrbmi/platform';
 import { toShanghaiIso } from '@urrbmi/domain';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { FeedStatus, FeedStatusRepository } from './feed-status.repository';
 import { ConsumerGroupLag, DeadLetterDepth, KafkaQueuesGateway } from './kafka-queues.gateway';
 import { OutboxBacklog, ServiceMetricsGateway } from './service-metrics.gateway';

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import { StructuredLogger } from '@urrbmi/platform';
-import { createCommand } from '../shared/command';
+import { createCommand } from '@urrbmi/platform';
 import { GetQueueStatusHandler, GetQueueStatusQuery, QueueStatus } from './get-queue-status.handler';
 
 /**

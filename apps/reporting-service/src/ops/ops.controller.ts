@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@urrbmi/platform';
-import { createCommand } from '../shared/command';
+import { createCommand } from '@urrbmi/platform';
 import { GetQueueStatusHandler, GetQueueStatusQuery, QueueStatus } from './get-queue-status.handler';
 
 @ApiTags('ops')

@@ -3,7 +3,7 @@ import { AlertRepository } from '../alerts/alert.repository';
 import { GetQueueStatusHandler, GetQueueStatusQuery } from '../ops/get-queue-status.handler';
 import { GetWeeklyRankingHandler, GetWeeklyRankingQuery } from '../rankings/get-weekly-ranking.handler';
 import { visibleTo } from '../shared/area-query';
-import { CommandHandler, createCommand } from '../shared/command';
+import { CommandHandler, createCommand } from '@urrbmi/platform';
 import { ReportingSettings } from '../shared/reporting-settings';
 import { renderBulletin } from './bulletin.page';
 import { renderOpsView } from './ops.page';

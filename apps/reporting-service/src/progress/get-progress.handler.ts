@@ -4,7 +4,7 @@ import { completionRate, PolicyRegistry } from '@urrbmi/policy';
 import { PersonStateRepository, UnitCounts, UnitLevel } from '../facts/person-state.repository';
 import { QuotaRepository, QuotaUnit } from '../quotas/quota.repository';
 import { OptionalRegionQuery, visibleTo } from '../shared/area-query';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 
 export class GetProgressQuery extends OptionalRegionQuery {}
 

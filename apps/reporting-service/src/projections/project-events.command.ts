@@ -1,7 +1,7 @@
 import { IsArray, IsIn } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { ConsumedEvent } from '@urrbmi/messaging';
-import { validated } from '../shared/command';
+import { validated } from '@urrbmi/platform';
 import { PROJECTED_TOPICS, ProjectedTopic } from './projectors';
 
 /**

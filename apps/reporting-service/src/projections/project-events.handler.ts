@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { ProjectEventsCommand } from './project-events.command';
 import { PROJECTORS } from './projectors';
 import { ProjectionRepository } from './projection.repository';

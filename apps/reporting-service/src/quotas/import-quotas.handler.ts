@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
 import { readTabularRows } from '@urrbmi/files';
 import { DomainError } from '@urrbmi/platform';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { ImportQuotasCommand } from './import-quotas.command';
 import { checkQuotaTable, isRowProblem, parseQuotaRow, QuotaRow, RowProblem } from './quota-table';
 import { QuotaImportRecord, QuotaRepository } from './quota.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SeasonRegionQuery } from '../shared/area-query';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { QuotaImportRecord, QuotaRepository, QuotaUnit } from './quota.repository';
 
 /** A county's quota table for a season. */

@@ -2,7 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { StructuredLogger } from '@urrbmi/platform';
-import { createCommand } from '../shared/command';
+import { createCommand } from '@urrbmi/platform';
 import { ReportingSettings } from '../shared/reporting-settings';
 import { ImportQuotasCommand } from './import-quotas.command';
 import { ImportQuotasHandler } from './import-quotas.handler';

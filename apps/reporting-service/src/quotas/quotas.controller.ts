@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { UploadStore, XLSX_TYPE } from '@urrbmi/files';
 import { CurrentPrincipal, DomainError, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
-import { createCommand } from '../shared/command';
+import { createCommand } from '@urrbmi/platform';
 import { ImportQuotasCommand } from './import-quotas.command';
 import { ImportQuotasHandler, QuotaImportResult } from './import-quotas.handler';
 import { ListQuotasHandler, ListQuotasQuery, QuotaTableView } from './list-quotas.handler';

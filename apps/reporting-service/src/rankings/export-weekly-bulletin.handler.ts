@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { XlsxDocument, xlsxOf } from '../shared/xlsx';
 import { GetWeeklyRankingHandler, GetWeeklyRankingQuery, RankingRow } from './get-weekly-ranking.handler';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@urrbmi/platform';
 import { checkMilestones, MilestoneCheck } from '@urrbmi/policy';
 import { SeasonRegionQuery, visibleTo } from '../shared/area-query';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { endOfDay, RankingCalculator } from './ranking-calculator';
 
 export class GetMilestonesQuery extends SeasonRegionQuery {}

@@ -5,7 +5,7 @@ import { isBusinessDate } from '@urrbmi/domain';
 import { Clock, DomainError } from '@urrbmi/platform';
 import { mondayOf, weeksBehindRunning } from '@urrbmi/policy';
 import { SeasonRegionQuery, visibleTo } from '../shared/area-query';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { AlertRepository } from '../alerts/alert.repository';
 import { RankingCalculator } from './ranking-calculator';
 

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
-import { createCommand } from '../shared/command';
+import { createCommand } from '@urrbmi/platform';
 import { sendFile } from '../shared/send-file';
 import { ExportWeeklyBulletinHandler, ExportWeeklyBulletinQuery } from './export-weekly-bulletin.handler';
 import { GetMilestonesHandler, GetMilestonesQuery, UnitMilestones } from './get-milestones.handler';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
 import { EventBackbone, BatchHandler, physicalTopic } from '@urrbmi/messaging';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { ProjectEventsCommand } from '../projections/project-events.command';
 import { ProjectEventsHandler } from '../projections/project-events.handler';
 import { ProjectionRepository } from '../projections/projection.repository';

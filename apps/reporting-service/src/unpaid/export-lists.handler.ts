@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { maskResidentId } from '@urrbmi/domain';
 import { UnpaidPerson } from '../facts/person-state.repository';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { XlsxDocument, xlsxOf } from '../shared/xlsx';
 import { GetHardshipHandler, GetHardshipQuery, NotEnrolledPerson } from './hardship.handlers';
 import { ListUnpaidHandler, ListUnpaidQuery } from './list-unpaid.handler';

@@ -5,7 +5,7 @@ import { assertAreaVisible, Principal } from '@urrbmi/platform';
 import { IsInt, Max, Min } from 'class-validator';
 import { PersonStateRepository } from '../facts/person-state.repository';
 import { SeasonRegionQuery } from '../shared/area-query';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 import { HardshipLedgerRepository, RecordedReason } from './hardship-ledger.repository';
 
 export class GetHardshipQuery extends SeasonRegionQuery {}

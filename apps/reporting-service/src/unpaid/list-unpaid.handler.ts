@@ -4,7 +4,7 @@ import { TOWNSHIP_CODE, VILLAGE_CODE } from '@urrbmi/contracts';
 import { assertAreaVisible } from '@urrbmi/platform';
 import { PersonStateRepository, UnpaidPerson } from '../facts/person-state.repository';
 import { SeasonRegionQuery } from '../shared/area-query';
-import { CommandHandler } from '../shared/command';
+import { CommandHandler } from '@urrbmi/platform';
 
 export class ListUnpaidQuery extends SeasonRegionQuery {
   @IsOptional()

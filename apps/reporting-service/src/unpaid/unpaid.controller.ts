@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query, StreamableFile } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { UnpaidPerson } from '../facts/person-state.repository';
-import { createCommand } from '../shared/command';
+import { createCommand } from '@urrbmi/platform';
 import { sendFile } from '../shared/send-file';
 import {
   ExportNotEnrolledHandler,

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError, ValidatorOptions } from 'class-validator';
-import { DomainError } from '@urrbmi/platform';
+import { DomainError } from '../errors/domain-error';
 
 function describe(errors: ValidationError[], parent = ''): { field: string; problem: string }[] {
   return errors.flatMap((e) => [
@@ -10,8 +10,9 @@ function describe(errors: ValidationError[], parent = ''): { field: string; prob
 }
 
 /**
- * Builds a command from plain input and validates it on creation, so HTTP, Kafka, the scheduler and
- * the CLI all pass the same check before a handler runs. A bad command is a 400 naming every field.
+ * Builds a command from plain input and validates it on creation, so HTTP, a file row, Kafka, the
+ * scheduler and the CLI all pass the same check before a handler runs. A bad command is a 400
+ * `INVALID_COMMAND` naming every field.
  */
 export function createCommand<T extends object>(type: new () => T, input: object): T {
   return validated(plainToInstance(type, input, { exposeDefaultValues: true }), {
@@ -31,6 +32,13 @@ export function validated<T extends object>(cmd: T, options: ValidatorOptions = 
     });
   }
   return cmd;
+}
+
+/** A use case's input as a class: `Command.create` is `createCommand` for that class. */
+export abstract class Command {
+  static create<T extends Command>(this: new () => T, plain: Omit<T, never>): T {
+    return createCommand(this, plain);
+  }
 }
 
 /** One use case: exactly one handler per command. */
