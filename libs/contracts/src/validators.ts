@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
-import { isValidResidentId } from '@urrbmi/domain';
+import { isBusinessDate, isValidResidentId } from '@urrbmi/domain';
 
 /** A valid 18-character resident ID number (GB 11643 check digit). */
 export function IsResidentId(options?: ValidationOptions): PropertyDecorator {
@@ -22,3 +22,19 @@ export const REGION_CODE = /^\d{6}$/;
 /** Township (9 digits) or village (12 digits) statistical division code. */
 export const TOWNSHIP_CODE = /^\d{9}$/;
 export const VILLAGE_CODE = /^\d{12}$/;
+
+/** A calendar date YYYY-MM-DD that exists (2023-02-30 does not). */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: (a: ValidationArguments) => `${a.property} must be a calendar date YYYY-MM-DD`,
+        ...options,
+      },
+      validator: { validate: (v: unknown) => typeof v === 'string' && isBusinessDate(v) },
+    });
+  };
+}

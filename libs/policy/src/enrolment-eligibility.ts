@@ -1,6 +1,7 @@
 import { addDays, addMonths, daysBetween } from '@urrbmi/domain';
 import { ExtendedWindowGroup, LateEnrolmentGroup } from './categories';
 import { RegionSeasonPolicy } from './policy.model';
+import { benefitStart } from './season-calendar';
 
 export type EnrolmentBasis = 'WINDOW' | 'EXTENDED_WINDOW' | 'NEWBORN' | 'LATE';
 
@@ -48,7 +49,7 @@ function refuse(code: EnrolmentRefusal, reason: string): EnrolmentDecision {
  */
 export function decideEnrolment(policy: RegionSeasonPolicy, req: EnrolmentRequest): EnrolmentDecision {
   const period = policy.benefitPeriod;
-  const periodStart = period.from ?? policy.collectionWindow.to;
+  const periodStart = benefitStart(policy);
   const end = period.to;
   const window = policy.collectionWindow;
   const inWindow = (window.from === null || req.date >= window.from) && req.date <= window.to;
@@ -187,7 +188,7 @@ export function benefitYearContaining(
   policy: RegionSeasonPolicy,
   date: string,
 ): { from: string; to: string } {
-  let from = policy.benefitPeriod.from ?? addDays(policy.collectionWindow.to, 1);
+  let from = benefitStart(policy);
   let to = policy.benefitPeriod.to;
   while (date < from) {
     from = addMonths(from, -12);

@@ -7,3 +7,4 @@ export * from './monthly-match';
 export * from './refund-admissibility';
 export * from './policy-registry';
 export * from './supervision-ranking';
+export * from './season-calendar';

@@ -1,4 +1,5 @@
 import { RegionSeasonPolicy } from './policy.model';
+import { benefitStart } from './season-calendar';
 
 export const REFUND_REASONS = [
   'DOUBLE_COVER_EMPLOYEE',
@@ -24,7 +25,7 @@ export function refundAdmissibility(
   reason: RefundReason,
   date: string,
 ): RefundAdmissibility {
-  const start = policy.benefitPeriod.from ?? policy.collectionWindow.to;
+  const start = benefitStart(policy);
   switch (reason) {
     case 'DOUBLE_COVER_EMPLOYEE': {
       const rule = policy.refunds.doubleCoverRefundableAfterBenefitStart;

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { PaymentRecordedV1, PaymentReversedV1, Topics } from '@urrbmi/contracts';
 import { BatchContext, ConsumedEvent } from '@urrbmi/messaging';
-import { PolicyRegistry } from '@urrbmi/policy';
+import { benefitStart, PolicyRegistry } from '@urrbmi/policy';
 import { EnrollmentRepository, NewEnrollment } from '../enrollment.repository';
 import { RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
@@ -127,7 +127,7 @@ export class PaymentEventsController {
             },
             policy,
             facts: {},
-            expectedBenefitStart: policy.benefitPeriod.from ?? policy.collectionWindow.to,
+            expectedBenefitStart: benefitStart(policy),
           },
         });
       }
