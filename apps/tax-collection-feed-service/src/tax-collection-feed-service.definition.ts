@@ -1,8 +1,11 @@
 import { ServiceDefinition } from '@urrbmi/platform';
+import { DeadlineModule } from './deadline/deadline.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { FeedLedger1763800010000 } from './migrations/1763800010000-feed-ledger';
 import { CollectionRoster1763800011000 } from './migrations/1763800011000-collection-roster';
 import { RosterFactOrder1764230010000 } from './migrations/1764230010000-roster-fact-order';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { CollectionRosterModule } from './roster/collection-roster.module';
 
 export const taxCollectionFeedService: ServiceDefinition = {
   name: 'tax-collection-feed-service',
@@ -13,5 +16,5 @@ export const taxCollectionFeedService: ServiceDefinition = {
   schema: 'tax_feed',
   migrations: [FeedLedger1763800010000, CollectionRoster1763800011000, RosterFactOrder1764230010000],
   fileKinds: ['daily-feed'],
-  imports: [FeedsModule],
+  imports: [FeedsModule, ReconciliationModule, CollectionRosterModule, DeadlineModule],
 };

@@ -1,34 +1,26 @@
 import { Controller, Get, ParseIntPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Writable } from 'node:stream';
-import { DataSource } from 'typeorm';
-import { csvLine, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
-import { DomainError, Roles } from '@urrbmi/platform';
+import { XLSX_TYPE } from '@urrbmi/files';
+import { Roles } from '@urrbmi/platform';
+import {
+  COLLECTION_ROSTER_FORMATS,
+  CollectionRosterFormat,
+  PullCollectionRosterHandler,
+  PullCollectionRosterQuery,
+} from './pull-collection-roster.handler';
 
-const PAGE = 5000;
-const HEADER = [
-  'id_number',
-  'name',
-  'region_code',
-  'township_code',
-  'village_code',
-  'season',
-  'status',
-  'amount_due_fen',
-  'change_seq',
-];
-const FORMATS = ['csv', 'xlsx', 'ndjson'];
+type HttpBody = Writable & { setHeader(k: string, v: string): void };
 
 /**
- * The roster the tax bureau collects against (参保人员清册推送): every enrolled person of a region and
- * season with the amount due, streamed. `cursor` is the `X-Next-Cursor` of the previous pull: only
- * what changed since comes back.
+ * The roster the tax bureau collects against (参保人员清册推送). `cursor` is the `X-Next-Cursor` of
+ * the previous pull: only what changed since comes back.
  */
 @ApiTags('collection roster')
 @ApiBearerAuth()
 @Controller('v1/collection-roster')
 export class CollectionRosterController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly pullRoster: PullCollectionRosterHandler) {}
 
   @Get()
   @Roles('tax', 'mib')
@@ -45,76 +37,21 @@ export class CollectionRosterController {
     required: false,
     description: 'X-Next-Cursor of the previous pull; 0 or absent for everything',
   })
-  @ApiQuery({ name: 'format', required: false, enum: FORMATS })
+  @ApiQuery({ name: 'format', required: false, enum: COLLECTION_ROSTER_FORMATS })
   @ApiProduces('text/csv', XLSX_TYPE, 'application/x-ndjson')
   async roster(
     @Query('region') region: string,
     @Query('season', ParseIntPipe) season: number,
-    @Res()
-    res: Writable & { setHeader(k: string, v: string): void },
-    @Query('cursor') cursorText = '0',
-    @Query('format') format = 'csv',
+    @Res() res: HttpBody,
+    @Query('cursor') cursor = '0',
+    @Query('format') format: CollectionRosterFormat = 'csv',
   ) {
-    if (!/^\d{6}$/.test(region ?? ''))
-      throw new DomainError('BAD_QUERY', 'region must be a 6-digit code', 400);
-    if (!/^\d{1,18}$/.test(cursorText))
-      throw new DomainError('BAD_QUERY', 'cursor must be the X-Next-Cursor of a previous pull', 400);
-    if (!FORMATS.includes(format))
-      throw new DomainError('BAD_QUERY', `format is one of ${FORMATS.join(', ')}`, 400);
-    // Everything up to this change is in this pull; later changes come with the next cursor.
-    const [{ upto }] = await this.dataSource.query(
-      `SELECT coalesce(max(change_seq), 0)::text AS upto FROM tax_feed.roster WHERE region_code = $1 AND season = $2`,
-      [region, season],
+    const pull = await this.pullRoster.execute(
+      PullCollectionRosterQuery.create({ region, season, cursor, format }),
     );
-    const next = BigInt(upto) > BigInt(cursorText) ? upto : cursorText;
-    res.setHeader('X-Next-Cursor', next);
-    res.setHeader(
-      'Content-Type',
-      format === 'csv' ? 'text/csv; charset=utf-8' : format === 'xlsx' ? XLSX_TYPE : 'application/x-ndjson',
-    );
-    if (format !== 'ndjson')
-      res.setHeader(
-        'Content-Disposition',
-        `attachment; filename="collection-roster-${region}-${season}.${format}"`,
-      );
-    const xlsx = format === 'xlsx' ? new XlsxListWriter(res, `${region}-${season}`, HEADER) : undefined;
-    if (format === 'csv') res.write(csvLine(HEADER));
-    const write = (s: string) =>
-      res.write(s) ? Promise.resolve() : new Promise<void>((r) => res.once('drain', r));
-    for (let after = cursorText; ;) {
-      const rows: Record<string, string | number | null>[] = await this.dataSource.query(
-        `SELECT id_number, name, region_code, township_code, village_code, season, status,
-                coalesce(assessed_due_fen, registered_due_fen) AS amount_due_fen, change_seq::text
-           FROM tax_feed.roster roster WHERE region_code = $1 AND season = $2 AND status <> 'PENDING'
-            AND change_seq > $3::bigint AND change_seq <= $4::bigint ORDER BY roster.change_seq LIMIT ${PAGE}`,
-        [region, season, after, next],
-      );
-      if (rows.length === 0) break;
-      const cells = rows.map((r) => [
-        r.id_number,
-        r.name,
-        r.region_code,
-        r.township_code,
-        r.village_code,
-        Number(r.season),
-        r.status,
-        Number(r.amount_due_fen),
-        String(r.change_seq),
-      ]);
-      if (xlsx) xlsx.add(cells);
-      else if (format === 'csv') await write(cells.map(csvLine).join(''));
-      else
-        await write(
-          rows
-            .map(
-              (r) =>
-                `${JSON.stringify({ idNumber: r.id_number, name: r.name, regionCode: r.region_code, townshipCode: r.township_code, villageCode: r.village_code, season: r.season, status: r.status, amountDueFen: r.amount_due_fen, changeSeq: r.change_seq })}\n`,
-            )
-            .join(''),
-        );
-      after = String(rows[rows.length - 1].change_seq);
-    }
-    if (xlsx) await xlsx.finish();
-    else res.end();
+    res.setHeader('X-Next-Cursor', pull.nextCursor);
+    res.setHeader('Content-Type', pull.contentType);
+    if (pull.fileName) res.setHeader('Content-Disposition', `attachment; filename="${pull.fileName}"`);
+    await pull.writeTo(res);
   }
 }

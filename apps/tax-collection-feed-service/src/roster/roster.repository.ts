@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** The largest standing version: a cancellation known only from `enrollment.cancelled` is final. */
 export const FINAL_VERSION = 2_147_483_647;
@@ -37,6 +37,31 @@ export interface AssessmentFact {
   assessedAt: string;
 }
 
+/** One line of the roster the tax bureau collects against. */
+export interface CollectionRosterEntry {
+  idNumber: string;
+  name: string | null;
+  regionCode: string;
+  townshipCode: string | null;
+  villageCode: string | null;
+  season: number;
+  status: string;
+  amountDueFen: number;
+  changeSeq: string;
+}
+
+interface CollectionRosterRow {
+  id_number: string;
+  name: string | null;
+  region_code: string;
+  township_code: string | null;
+  village_code: string | null;
+  season: number;
+  status: string;
+  amount_due_fen: string;
+  change_seq: string;
+}
+
 /**
  * Every statement on the collection roster's projection. Facts of one person arrive on different
  * topics in any order; each statement keeps what the latest fact says, by the facts' own order:
@@ -45,6 +70,45 @@ export interface AssessmentFact {
  */
 @Injectable()
 export class RosterRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The latest change of a region and season: a pull reads up to it, the next pull starts after it. */
+  async lastChange(region: string, season: number): Promise<string> {
+    const [{ upto }]: { upto: string }[] = await this.dataSource.query(
+      `SELECT coalesce(max(change_seq), 0)::text AS upto FROM tax_feed.roster WHERE region_code = $1 AND season = $2`,
+      [region, season],
+    );
+    return upto;
+  }
+
+  /** Enrolled persons changed in (after, upto], in change order, at most `limit`. */
+  async changedBetween(
+    region: string,
+    season: number,
+    after: string,
+    upto: string,
+    limit: number,
+  ): Promise<CollectionRosterEntry[]> {
+    const rows: CollectionRosterRow[] = await this.dataSource.query(
+      `SELECT id_number, name, region_code, township_code, village_code, season, status,
+              coalesce(assessed_due_fen, registered_due_fen)::text AS amount_due_fen, change_seq::text
+         FROM tax_feed.roster roster WHERE region_code = $1 AND season = $2 AND status <> 'PENDING'
+          AND change_seq > $3::bigint AND change_seq <= $4::bigint ORDER BY roster.change_seq LIMIT $5`,
+      [region, season, after, upto, limit],
+    );
+    return rows.map((r) => ({
+      idNumber: r.id_number,
+      name: r.name,
+      regionCode: r.region_code,
+      townshipCode: r.township_code,
+      villageCode: r.village_code,
+      season: Number(r.season),
+      status: r.status,
+      amountDueFen: Number(r.amount_due_fen),
+      changeSeq: r.change_seq,
+    }));
+  }
+
   /** Handlers of different topics may write one person at once: they take turns per person. */
   private async lockPeople(m: EntityManager, keys: { idNumber: string; season: number }[]): Promise<void> {
     await m.query(
