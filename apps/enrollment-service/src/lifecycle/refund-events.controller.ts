@@ -1,112 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { CancelReason, EnrollmentCancelled, RefundPaidV1, Topics } from '@urrbmi/contracts';
-import { shanghaiDate, toShanghaiIso } from '@urrbmi/domain';
-import { BatchContext, ConsumedEvent, OutboxWriter } from '@urrbmi/messaging';
-import { Clock } from '@urrbmi/platform';
-import { EnrollmentRepository } from '../enrollment.repository';
-import { EnrolmentStateService } from '../standing/enrolment-state.service';
+import { RefundPaidV1, Topics } from '@urrbmi/contracts';
+import { BatchContext, ConsumedEvent } from '@urrbmi/messaging';
+import { ApplyRefundsPaidCommand, ApplyRefundsPaidHandler } from './apply-refunds-paid.handler';
 
-/** Refund reasons that end the enrolment: the person left the scheme, so the refund cancels it. */
-const ENDING_REASONS: Partial<Record<RefundPaidV1['reason'], CancelReason>> = {
-  DEATH: 'DEATH',
-  TRANSFER_OUT: 'TRANSFER_OUT',
-  DOUBLE_COVER_EMPLOYEE: 'EMPLOYEE_INSURANCE',
-};
-
-/**
- * refund.paid: the money left the fund. It enters the ledger as a negative entry (an over-payment
- * or duplicate-payment refund clears the flag of a live enrolment, which stays); a refund for death,
- * transfer out or double cover first cancels a still-live enrolment with that reason (published as
- * enrollment.cancelled); a cancelled enrolment whose contribution was refunded becomes REFUNDED.
- */
+/** refund.paid from the refund service, a batch at a time. */
 @Controller()
 export class RefundEventsController {
-  constructor(
-    private readonly repository: EnrollmentRepository,
-    private readonly state: EnrolmentStateService,
-    private readonly outbox: OutboxWriter,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly applyRefundsPaid: ApplyRefundsPaidHandler) {}
 
   @EventPattern(Topics.RefundPaid)
-  async onPaid(@Payload() events: ConsumedEvent<RefundPaidV1>[], @Ctx() ctx: BatchContext): Promise<void> {
-    const m = ctx.manager;
-    const payloads = events.map((e) => e.envelope.payload);
-    const fresh = await this.repository.insertPayments(
-      m,
-      events.map((e) => ({
-        voucherNo: `refund:${e.envelope.payload.refundId}`,
-        idNumber: e.envelope.payload.idNumber,
-        season: e.envelope.payload.season,
-        kind: 'REFUND' as const,
-        originalVoucherNo: null,
-        amountFen: -e.envelope.payload.amountFen,
-        channel: null,
-        paidAt: e.envelope.payload.paidAt,
-        eventId: e.envelope.eventId,
-      })),
-    );
-    const applied = payloads.filter((p) => fresh.has(`refund:${p.refundId}`));
-    const keys = applied.map((p) => ({ idNumber: p.idNumber, season: p.season }));
-    await this.repository.attachToLatest(
-      m,
-      applied.map((p) => `refund:${p.refundId}`),
-    );
-    await this.cancelEndedByRefund(m, applied);
-    const refunded = await this.repository.markRefunded(m, keys);
-    await this.repository.addHistory(
-      m,
-      refunded.map((id) => ({ enrollmentId: id, actor: 'refund-service', change: 'REFUNDED', details: {} })),
-    );
-    await this.state.publishStanding(m, await this.repository.findByIds(m, refunded), 'refund.paid');
-    await this.state.recompute(m, await this.repository.lockLive(m, keys), 'refund-service', 'refund.paid');
-  }
-
-  private async cancelEndedByRefund(m: BatchContext['manager'], paid: RefundPaidV1[]): Promise<void> {
-    const ending = paid.filter((p) => ENDING_REASONS[p.reason]);
-    const live = await this.repository.lockLive(
-      m,
-      ending.map((p) => ({ idNumber: p.idNumber, season: p.season })),
-    );
-    if (live.length === 0) return;
-    const byKey = new Map(ending.map((p) => [`${p.idNumber}:${p.season}`, p]));
-    const cancelledAt = toShanghaiIso(this.clock.now());
-    const cancelled = live.map((e) => {
-      const p = byKey.get(`${e.idNumber}:${e.season}`)!;
-      return { e, p, reason: ENDING_REASONS[p.reason]!, effectiveDate: shanghaiDate(new Date(p.paidAt)) };
-    });
-    for (const reason of new Set(cancelled.map((c) => c.reason)))
-      await this.repository.cancelMany(
-        m,
-        cancelled.filter((c) => c.reason === reason).map((c) => c.e.id),
-        reason,
-      );
-    await this.repository.addHistory(
-      m,
-      cancelled.map((c) => ({
-        enrollmentId: c.e.id,
-        actor: 'refund-service',
-        change: 'CANCELLED',
-        details: { reason: c.reason, effectiveDate: c.effectiveDate, refundId: c.p.refundId },
-      })),
-    );
-    await this.outbox.publish(
-      m,
-      cancelled.map((c) => ({
-        type: EnrollmentCancelled.type,
-        version: EnrollmentCancelled.version,
-        payload: {
-          enrollmentId: c.e.id,
-          idNumber: c.e.idNumber,
-          season: c.e.season,
-          regionCode: c.e.regionCode,
-          reason: c.reason,
-          effectiveDate: c.effectiveDate,
-          paidFen: c.e.paidFen,
-          cancelledAt,
-        },
-      })),
-    );
+  onPaid(@Payload() events: ConsumedEvent<RefundPaidV1>[], @Ctx() ctx: BatchContext): Promise<void> {
+    return this.applyRefundsPaid.execute(ApplyRefundsPaidCommand.of(events, ctx.manager));
   }
 }

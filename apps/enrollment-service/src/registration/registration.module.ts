@@ -5,7 +5,10 @@ import { BatchRepository } from '../batch/batch.repository';
 import { CancelEnrollmentController } from '../cancellation/cancel-enrollment.controller';
 import { EmployeeInsuredController } from '../employee-insured/employee-insured.controller';
 import { EnrollmentRepository } from '../enrollment.repository';
+import { ApplyRefundsPaidHandler } from '../lifecycle/apply-refunds-paid.handler';
+import { ApplySubsidyAssessmentsHandler } from '../lifecycle/apply-subsidy-assessments.handler';
 import { PaymentEventsController } from '../lifecycle/payment-events.controller';
+import { RecordLedgerEntriesHandler } from '../lifecycle/record-ledger-entries.handler';
 import { RefundEventsController } from '../lifecycle/refund-events.controller';
 import { SubsidyEventsController } from '../lifecycle/subsidy-events.controller';
 import { PersonSeasonController } from '../person-season/person-season.controller';
@@ -30,6 +33,9 @@ import { RegistrationController } from './registration.controller';
     EnrolmentStateService,
     BatchRepository,
     BatchProcessor,
+    RecordLedgerEntriesHandler,
+    ApplyRefundsPaidHandler,
+    ApplySubsidyAssessmentsHandler,
   ],
 })
 export class RegistrationModule {}
