@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { EventInjector } from './support/events';
+import { metricValue, waitForMetricAbove } from './support/metrics';
 import { shandanId } from './support/resident-ids';
 import {
   api,
@@ -111,9 +112,12 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
     expect(undone).toMatchObject({ status: 'REGISTERED', paidFen: 0, benefitPeriod: null });
     expect((undone.payments as unknown[]).length).toBe(2);
     expect(undone.history.map((h) => h.change)).toEqual(['REGISTERED', 'PAID', 'ACTIVE', 'DEACTIVATED']);
-    // The reversal delivered again changes nothing either.
+    // The reversal delivered again changes nothing either: once the inbox has skipped it (consumer
+    // series are labelled with the topic's name without the deployment prefix).
+    const topic = 'payment.reversed';
+    const skipped = await metricValue(svc.url, 'messaging_events_duplicate_total', { topic });
     await inject.send([reversal]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForMetricAbove(svc.url, 'messaging_events_duplicate_total', { topic }, skipped);
     expect(await view(id)).toEqual(undone);
   });
 
@@ -138,13 +142,19 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
       eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString()).payload),
     });
     try {
+      // Every activation the service has published (its outbox is empty) has been read here.
       await waitFor(
-        'activated event',
-        async () => seen.filter((s) => s.idNumber === id).length,
-        (n) => n >= 1,
+        'every published activation',
+        async () => ({
+          read: seen.length,
+          backlog: await metricValue(svc.url, 'messaging_outbox_backlog'),
+          produced: await metricValue(svc.url, 'messaging_events_produced_total', {
+            topic: `${prefix}enrollment.activated`,
+          }),
+        }),
+        (v) => v.backlog === 0 && v.produced >= 1 && v.read >= v.produced,
         30_000,
       );
-      await new Promise((r) => setTimeout(r, 1000));
     } finally {
       await consumer.disconnect();
     }

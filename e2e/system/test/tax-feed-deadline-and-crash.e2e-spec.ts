@@ -15,6 +15,7 @@ import {
   ServiceUnderTest,
   startServiceUnderTest,
 } from './support/services';
+import { metricValue, waitForMetricAbove } from './support/metrics';
 
 let dbUrl = '';
 
@@ -84,8 +85,10 @@ describe('tax feed deadline: feed.late at 16:00:00 on D+1, not before', () => {
     // Shandan and Minquan collect on 20 November 2023; Zhuji's season closed in February.
     expect(raised.map((e) => e.regionCode).sort()).toEqual(['411421', '620725']);
     expect(raised[0]).toMatchObject({ feedDate: '2023-11-20', deadline: '2023-11-21T16:00:00.000+08:00' });
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await lateEvents()).toHaveLength(2); // once, not at every tick
+    // Two more completed passes of the check, then still two: once, not at every tick.
+    const passes = await metricValue(svc.url, 'tax_feed_deadline_checks_total');
+    await waitForMetricAbove(svc.url, 'tax_feed_deadline_checks_total', {}, passes + 1);
+    expect(await lateEvents()).toHaveLength(2);
 
     const r = await push(
       svc.url,

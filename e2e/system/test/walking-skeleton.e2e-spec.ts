@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { waitForTopicDrained } from './support/metrics';
 import { shandanId } from './support/resident-ids';
 import {
   api,
@@ -122,7 +123,12 @@ describe('walking skeleton: five services, one event across', () => {
       villages,
       (rows) => Array.isArray(rows) && rows.reduce((s, r) => s + r.registered, 0) >= 3,
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForTopicDrained(
+      url('enrollment-service'),
+      url('reporting-service'),
+      prefix,
+      'enrollment.registered',
+    );
     const settled = await villages();
     expect(settled).toEqual(progress);
     expect(settled).toEqual([
