@@ -14,6 +14,8 @@ export interface TabularLimits {
   maxXlsxSharedStringsBytes: number;
   /** Data rows (the header not counted). */
   maxRows: number;
+  /** Parts (zip entries) in an XLSX; a real workbook has a few dozen. */
+  maxXlsxEntries: number;
 }
 
 export const DEFAULT_TABULAR_LIMITS: TabularLimits = {
@@ -21,6 +23,7 @@ export const DEFAULT_TABULAR_LIMITS: TabularLimits = {
   maxXlsxInflatedBytes: 512 * 1024 * 1024,
   maxXlsxSharedStringsBytes: 64 * 1024 * 1024,
   maxRows: 5_000_000,
+  maxXlsxEntries: 1_000,
 };
 
 export type TabularFileProblem =
@@ -30,6 +33,7 @@ export type TabularFileProblem =
   | 'INVALID_UTF8'
   | 'NOT_A_WORKBOOK'
   | 'WORKBOOK_TOO_LARGE'
+  | 'FORMULA_WITHOUT_VALUE'
   | 'BAD_HEADER';
 
 /** A file that cannot be read as a table, with the reason a clerk can act on. */
@@ -78,6 +82,14 @@ export async function checkWorkbookSize(file: string, limits: TabularLimits): Pr
   } catch {
     throw new TabularFileError('NOT_A_WORKBOOK', 'the file is not an XLSX workbook (not a zip archive)');
   }
+  if (zip.entryCount > limits.maxXlsxEntries) {
+    zip.close();
+    throw new TabularFileError(
+      'WORKBOOK_TOO_LARGE',
+      `the workbook has ${zip.entryCount} parts, more than ${limits.maxXlsxEntries}`,
+      { parts: zip.entryCount, limitParts: limits.maxXlsxEntries },
+    );
+  }
   let total = 0;
   await new Promise<void>((resolve, reject) => {
     const fail = (e: unknown) => {
@@ -92,7 +104,10 @@ export async function checkWorkbookSize(file: string, limits: TabularLimits): Pr
         limits.maxXlsxInflatedBytes - total,
         sharedStrings ? limits.maxXlsxSharedStringsBytes : Number.POSITIVE_INFINITY,
       );
-      inflatedSize(zip, entry, budget).then((n) => {
+      // What the central directory declares is refused at once when it is already too much (nothing
+      // is inflated); what it declares is otherwise not trusted, the bytes that come out are counted.
+      const declared = entry.uncompressedSize > budget ? entry.uncompressedSize : undefined;
+      (declared !== undefined ? Promise.resolve(declared) : inflatedSize(zip, entry, budget)).then((n) => {
         if (n === Number.POSITIVE_INFINITY) {
           return fail(new TabularFileError('NOT_A_WORKBOOK', `the XLSX part ${entry.fileName} is damaged`));
         }

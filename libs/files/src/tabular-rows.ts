@@ -52,17 +52,20 @@ function strictUtf8(): Transform {
   });
 }
 
-function csvProblem(e: unknown, limits: TabularLimits): unknown {
+/** `lastGoodLine`: the line the last whole record ended on (an open quote starts after it). */
+function csvProblem(e: unknown, limits: TabularLimits, lastGoodLine: number): unknown {
   if (!(e instanceof CsvError)) return e;
-  const line = (e as CsvError & { lines?: number }).lines;
+  let line = (e as CsvError & { lines?: number }).lines;
   if (e.code === 'CSV_MAX_RECORD_SIZE')
     return new TabularFileError(
       'RECORD_TOO_LONG',
       `a record is longer than ${limits.maxRecordChars} characters (line ${line}); is a newline or a closing quote missing?`,
       { line, limitChars: limits.maxRecordChars },
     );
-  if (e.code === 'CSV_QUOTE_NOT_CLOSED')
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+    line = lastGoodLine + 1;
     return new TabularFileError('UNCLOSED_QUOTE', `a quote opened on line ${line} is never closed`, { line });
+  }
   return e;
 }
 
@@ -98,9 +101,11 @@ export async function* readTabularRows(
   const text: NodeJS.ReadableStream = isGbk(contentType)
     ? bytes.pipe(iconv.decodeStream('gb18030'))
     : bytes.pipe(strictUtf8());
+  let lastGoodLine = 0;
   const parser = parse({
     bom: true,
     columns: (h: string[]) => {
+      lastGoodLine = 1;
       onHeader?.(h);
       return normaliseHeader(h);
     },
@@ -118,10 +123,11 @@ export async function* readTabularRows(
       record: Record<string, string>;
       info: { lines: number };
     }>) {
+      lastGoodLine = info.lines;
       yield counted({ line: info.lines, values: record });
     }
   } catch (e) {
-    throw csvProblem(e, limits);
+    throw csvProblem(e, limits, lastGoodLine);
   } finally {
     bytes.destroy();
   }
@@ -131,15 +137,13 @@ async function* readXlsx(file: string, onHeader?: (cells: string[]) => void): As
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
-    styles: 'ignore',
+    styles: 'cache', // so a date cell comes as a date, not as its serial number
     worksheets: 'emit',
   });
   for await (const sheet of reader) {
     let header: string[] | undefined;
     for await (const row of sheet) {
-      const cells = (row.values as unknown[])
-        .slice(1)
-        .map((v) => (v === null || v === undefined ? '' : String((v as { text?: string }).text ?? v).trim()));
+      const cells = (row.values as unknown[]).slice(1).map((v, i) => cellText(v, row.number, i + 1));
       if (!header) {
         onHeader?.(cells);
         header = normaliseHeader(cells);
@@ -150,6 +154,56 @@ async function* readXlsx(file: string, onHeader?: (cells: string[]) => void): As
     }
     return; // the first sheet only
   }
+}
+
+/** `A`, `B`, … `AA` for a 1-based column number. */
+function columnLetters(n: number): string {
+  let s = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
+  return s;
+}
+
+/**
+ * The text of one workbook cell, as the clerk saw it. A formula cell is taken as the value Excel or
+ * WPS saved with it (its cached result) and the formula itself is never evaluated; a formula saved
+ * without a result (some generators write none) is refused, naming the cell, rather than read as
+ * empty. Rich text is joined, a hyperlink is its text, an error value (`#REF!`) its code, a date
+ * `YYYY-MM-DD` (or the full ISO instant when it has a time of day).
+ */
+function cellText(v: unknown, row: number, column: number): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) {
+    const iso = v.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  }
+  if (typeof v !== 'object') return String(v).trim();
+  const o = v as {
+    formula?: string;
+    sharedFormula?: string;
+    result?: unknown;
+    richText?: { text: string }[];
+    text?: unknown;
+    error?: string;
+  };
+  if (o.formula !== undefined || o.sharedFormula !== undefined) {
+    if (o.result === undefined || o.result === null) {
+      const cell = `${columnLetters(column)}${row}`;
+      throw new TabularFileError(
+        'FORMULA_WITHOUT_VALUE',
+        `cell ${cell} holds a formula saved without its value; save the file in Excel or WPS, or paste values only`,
+        { cell },
+      );
+    }
+    return cellText(o.result, row, column);
+  }
+  if (Array.isArray(o.richText))
+    return o.richText
+      .map((r) => r.text)
+      .join('')
+      .trim();
+  if (o.text !== undefined) return cellText(o.text, row, column);
+  if (typeof o.error === 'string') return o.error;
+  return '';
 }
 
 export interface TabularColumns {
@@ -189,9 +243,9 @@ export function checkHeader(header: string[], columns: TabularColumns): void {
   const known = new Set([...columns.required, ...(columns.optional ?? [])]);
   const seen = new Set<string>();
   const duplicate = new Set<string>();
-  for (const h of header) (seen.has(h) ? duplicate : seen).add(h);
+  for (const h of header) if (h !== '') (seen.has(h) ? duplicate : seen).add(h);
   const missing = columns.required.filter((c) => !seen.has(c));
-  const unknown = [...seen].filter((h) => !known.has(h) && h !== '');
+  const unknown = [...seen].filter((h) => !known.has(h));
   if (missing.length + duplicate.size + unknown.length === 0) return;
   const parts = [
     missing.length ? `missing column(s): ${missing.join(', ')}` : '',

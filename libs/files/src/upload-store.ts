@@ -45,4 +45,17 @@ export class UploadStore {
     await rename(tmp, final);
     return { path: final, sha256, sizeBytes: size };
   }
+
+  /**
+   * Runs what the upload is for and deletes the stored file if that refuses it: a file the endpoint
+   * did not take is not kept on disk either.
+   */
+  async discardIfRefused<T>(file: StoredFile, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      await rm(file.path, { force: true });
+      throw e;
+    }
+  }
 }

@@ -91,7 +91,8 @@ export class BatchController {
     const type = typeHeader.toUpperCase() as BatchType;
     if (!['REGISTRATIONS', 'DEATHS'].includes(type))
       throw new DomainError('BAD_BATCH_TYPE', 'X-Batch-Type must be REGISTRATIONS or DEATHS', 400);
-    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, true);
+    const kind = type === 'DEATHS' ? 'enrollment-deaths' : 'enrollment-registrations';
+    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, true, kind);
     const { created, batch } = await this.batches.createOrFind({
       id: randomUUID(),
       sha256: stored.sha256,

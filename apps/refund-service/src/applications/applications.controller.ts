@@ -102,14 +102,16 @@ export class ApplicationsController {
   @ApiConsumes('text/csv')
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOkResponse({ description: '`{ rows, entered, replayed, rejectedCount, refunds, rejected }`' })
-  @ApiBadRequestResponse({ description: '`MISSING_COLUMNS`, `EMPTY_FILE`' })
+  @ApiBadRequestResponse({
+    description: '`EMPTY_FILE`; a file that cannot be read or whose header does not match is 422',
+  })
   async createBatch(
     @Req() req: Readable,
     @CurrentPrincipal() by: Principal,
     @Headers('content-type') contentType = '',
     @Headers('idempotency-key') key?: string,
   ) {
-    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, false);
+    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, false, 'refund-batch');
     return this.batch.execute(
       SubmitRefundBatchCommand.create({
         path: stored.path,

@@ -53,15 +53,17 @@ export class QuotasController {
   ): Promise<QuotaImportResult> {
     if (declared !== undefined && !/^\d{1,9}$/.test(declared))
       throw new DomainError('BAD_HEADER', 'X-Declared-Total must be a whole number of people', 400);
-    const file = await receiveTabularUpload(store, req, contentType, 16 * 1024 * 1024, true);
-    return this.importQuotas.execute(
-      createCommand(ImportQuotasCommand, {
-        file: file.path,
-        contentType,
-        declaredTotal: declared === undefined ? undefined : Number(declared),
-        source: `upload sha256:${file.sha256}`,
-        importedBy: by.holder,
-      }),
+    const file = await receiveTabularUpload(store, req, contentType, 16 * 1024 * 1024, true, 'quotas');
+    return store.discardIfRefused(file, () =>
+      this.importQuotas.execute(
+        createCommand(ImportQuotasCommand, {
+          file: file.path,
+          contentType,
+          declaredTotal: declared === undefined ? undefined : Number(declared),
+          source: `upload sha256:${file.sha256}`,
+          importedBy: by.holder,
+        }),
+      ),
     );
   }
 

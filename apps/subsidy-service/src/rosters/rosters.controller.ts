@@ -117,7 +117,7 @@ export class RostersController {
     if (!(SOURCES_OF_ROLE[by.baseRole] ?? []).includes(source as RosterSource)) {
       throw new DomainError('NOT_YOUR_SOURCE', `role ${by.role} may not send the ${source} roster`, 403);
     }
-    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, true);
+    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, true, 'roster');
     const earlier = await this.rosters.findByContent(source, asOf, stored.sha256);
     if (earlier) {
       res.status(200);

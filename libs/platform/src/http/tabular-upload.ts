@@ -1,11 +1,18 @@
 import { Readable } from 'node:stream';
-import { FileTooLargeError, StoredFile, UploadStore, XLSX_TYPE } from '@urrbmi/files';
+import { FileKind, fileColumns } from '@urrbmi/contracts';
+import { FileTooLargeError, inspectTabularFile, StoredFile, UploadStore, XLSX_TYPE } from '@urrbmi/files';
 import { DomainError } from '../errors/domain-error';
 
 /**
  * Receives a CSV (UTF-8 or `charset=gbk`) or, where allowed, XLSX request body into `store`, with the
  * HTTP refusals every upload endpoint gives: 415 for another media type, 413 above `maxBytes`,
  * 400 for an empty body.
+ *
+ * Given the file `kind` (libs/contracts), the whole file is then read once within the reading limits
+ * of libs/files before the endpoint sees it: not UTF-8 without `charset=gbk`, a record or a workbook
+ * over its limit, too many rows, a formula saved without its value, or a header with missing,
+ * repeated or unknown columns is a TabularFileError (422 naming it), and the received file is
+ * deleted, so nothing of it is stored.
  */
 export async function receiveTabularUpload(
   store: UploadStore,
@@ -13,6 +20,7 @@ export async function receiveTabularUpload(
   contentType: string,
   maxBytes: number,
   allowXlsx: boolean,
+  kind?: FileKind,
 ): Promise<StoredFile> {
   const csv = /^text\/csv\b/i.test(contentType);
   if (!csv && !(allowXlsx && contentType.startsWith(XLSX_TYPE))) {
@@ -32,5 +40,9 @@ export async function receiveTabularUpload(
     throw e;
   }
   if (stored.sizeBytes === 0) throw new DomainError('EMPTY_FILE', 'the file is empty', 400);
+  if (kind)
+    await store.discardIfRefused(stored, () =>
+      inspectTabularFile(stored.path, contentType, fileColumns(kind)),
+    );
   return stored;
 }
