@@ -6,7 +6,7 @@ import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock, Command } from '@urrbmi/platform';
 import { assessSubsidy, PolicyRegistry } from '@urrbmi/policy';
-import { AssessmentRepository } from './assessment.repository';
+import { assessmentFingerprint, AssessmentRepository } from './assessment.repository';
 import { IdentityRepository } from './identity.repository';
 
 /** `AssessSubsidy`: (re-)assess these people's live enrolments, inside the caller's transaction. */
@@ -59,8 +59,8 @@ export class AssessSubsidyHandler {
         paidInFullOn: e.paidInFullOn,
         identities: identities.get(e.idNumber) ?? [],
       });
-      const next = [a.category ?? '', a.subsidyFen, a.mode ?? '', a.amountDueFen, a.reasonCode].join('|');
-      if (e.current !== null && e.current === next) continue;
+      // Unchanged: neither stored nor published again.
+      if (e.current === assessmentFingerprint(a)) continue;
       changed.push({
         idNumber: e.idNumber,
         season: e.season,

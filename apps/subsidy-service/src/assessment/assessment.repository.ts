@@ -77,14 +77,16 @@ export class AssessmentRepository {
       season: r.season,
       regionCode: r.region_code,
       paidInFullOn: r.paid_in_full_on,
-      // As stored: the parts that are set, joined (an assessment with no category or mode never
-      // equals a fresh fingerprint, so it is published again; kept as it was).
       current:
-        r.subsidy_fen === null
+        r.subsidy_fen === null || r.amount_due_fen === null || r.reason_code === null
           ? null
-          : [r.category, r.subsidy_fen, r.mode, r.amount_due_fen, r.reason_code]
-              .filter((v) => v !== null)
-              .join('|'),
+          : assessmentFingerprint({
+              category: r.category,
+              subsidyFen: r.subsidy_fen,
+              mode: r.mode,
+              amountDueFen: r.amount_due_fen,
+              reasonCode: r.reason_code,
+            }),
     }));
   }
 
