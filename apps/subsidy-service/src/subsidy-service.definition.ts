@@ -4,6 +4,7 @@ import { MatchRunsSettlement1763800021000 } from './migrations/1763800021000-mat
 import { MatchCandidatesIndex1763800022000 } from './migrations/1763800022000-match-candidates-index';
 import { SnapshotRegionsReasonCodes1763800027000 } from './migrations/1763800027000-snapshot-regions-reason-codes';
 import { EnrolmentStanding1764230020000 } from './migrations/1764230020000-enrolment-standing';
+import { SettlementBatches1764300010000 } from './migrations/1764300010000-settlement-batches';
 import { SubsidyModule } from './subsidy.module';
 
 export const subsidyService: ServiceDefinition = {
@@ -19,6 +20,7 @@ export const subsidyService: ServiceDefinition = {
     MatchCandidatesIndex1763800022000,
     SnapshotRegionsReasonCodes1763800027000,
     EnrolmentStanding1764230020000,
+    SettlementBatches1764300010000,
   ],
   fileKinds: ['roster'],
   imports: [SubsidyModule],

@@ -220,10 +220,19 @@ describe('enrollment-service: payments from the tax feed drive the enrolment', (
       () => view(leaver),
       (v) => v.status === 'ACTIVE',
     );
-    const cancelled = await api(svc.url, 'POST', `/v1/enrollments/${reg.body.enrollmentId}/cancel`, mib, {
+    // A paid enrolment is cancelled in two steps: entered by the mib clerk, confirmed by another mib holder.
+    const entered = await api(svc.url, 'POST', `/v1/enrollments/${reg.body.enrollmentId}/cancel`, mib, {
       reason: 'EMPLOYEE_INSURANCE',
       effectiveDate: '2023-10-20',
     });
+    expect(entered).toMatchObject({ status: 202, body: { status: 'PENDING_CONFIRMATION' } });
+    const cancelled = await api(
+      svc.url,
+      'POST',
+      `/v1/enrollments/cancellations/${(entered.body as { cancellationId: string }).cancellationId}/confirm`,
+      TEST_KEYS.mibChecker.key,
+      {},
+    );
     expect(cancelled.body).toMatchObject({ status: 'CANCELLED', paidFen: 38000 });
     await inject.send([refund(leaver, 38000, 'DOUBLE_COVER_EMPLOYEE')]);
     const done = await waitFor(

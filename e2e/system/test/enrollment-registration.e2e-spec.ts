@@ -171,8 +171,15 @@ describe('enrollment-service: registration of each kind, and each refusal', () =
   });
 
   it('refuses double cover with employee insurance, and flags people who become double-covered later', async () => {
+    // The list is entered by the mib clerk and applied when another mib holder confirms it.
+    const listEmployeeInsured = async (list: object) => {
+      const entered = await api(svc.url, 'POST', '/v1/employee-insured', mib, list);
+      expect(entered).toMatchObject({ status: 202, body: { status: 'PENDING' } });
+      const id = (entered.body as { listId: string }).listId;
+      return api(svc.url, 'POST', `/v1/employee-insured/${id}/confirm`, TEST_KEYS.mibChecker.key, {});
+    };
     const worker = shandanId(60, '19750101');
-    const listed = await api(svc.url, 'POST', '/v1/employee-insured', mib, {
+    const listed = await listEmployeeInsured({
       people: [{ idNumber: worker, name: '职工', insuredFrom: '2019-01-01' }],
     });
     expect(listed).toEqual({ status: 200, body: { listed: 1, enrolmentsFlaggedDoubleCover: 0 } });
@@ -184,9 +191,10 @@ describe('enrollment-service: registration of each kind, and each refusal', () =
     });
     const later = shandanId(61, '19750101');
     expect((await post(shandan(61, { idNumber: later }))).status).toBe(201);
-    expect(
-      (await api(svc.url, 'POST', '/v1/employee-insured', mib, { people: [{ idNumber: later }] })).body,
-    ).toEqual({ listed: 1, enrolmentsFlaggedDoubleCover: 1 });
+    expect((await listEmployeeInsured({ people: [{ idNumber: later }] })).body).toEqual({
+      listed: 1,
+      enrolmentsFlaggedDoubleCover: 1,
+    });
     const view = await api(svc.url, 'GET', `/v1/persons/${later}/seasons/2023`, mib);
     expect(view.body).toMatchObject({ doubleCover: true, status: 'REGISTERED' });
   });

@@ -52,6 +52,15 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
       transfers: Record<string, unknown>[];
     };
 
+  // The bank's results reach the transfers in two steps: entered by the mib clerk, confirmed by
+  // another mib holder (maker-checker); the confirmation answers with what was applied.
+  const settle = async (batch: { results: { transferId: string; status: string; failure?: string }[] }) => {
+    const entered = await api(svc.url, 'POST', '/v1/transfers/settlements', mib, batch);
+    expect(entered).toMatchObject({ status: 202, body: { status: 'PENDING' } });
+    const id = (entered.body as { settlementId: string }).settlementId;
+    return api(svc.url, 'POST', `/v1/transfers/settlements/${id}/confirm`, TEST_KEYS.mibChecker.key, {});
+  };
+
   const caOctober = [
     `${A},甲,特困人员,620725,,`,
     `${B},乙,农村一、二类低保,620725,,`,
@@ -307,7 +316,7 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
     expect(lines.at(-1)).toBe('TOTAL,2,,,16000,,');
     expect(file).not.toMatch(/411421\d{12}/);
     const [f, g] = lines.slice(1, 3).map((l) => l.split(',')[0]);
-    const settled = await api(svc.url, 'POST', '/v1/transfers/settlements', TEST_KEYS.mib.key, {
+    const settled = await settle({
       results: [
         { transferId: f, status: 'PAID' },
         { transferId: g, status: 'FAILED', failure: '账户已销户' },
@@ -318,7 +327,7 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
     // Settling again changes nothing.
     expect(
       (
-        await api(svc.url, 'POST', '/v1/transfers/settlements', mib, {
+        await settle({
           results: [{ transferId: f, status: 'FAILED' }],
         })
       ).body,

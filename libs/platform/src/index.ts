@@ -4,6 +4,7 @@ export * from './auth/api-key-registry';
 export * from './auth/api-key.guard';
 export * from './auth/current-principal.decorator';
 export * from './errors/domain-error';
+export * from './errors/error-codes';
 export * from './errors/api-exception.filter';
 export * from './logging/structured-logger';
 export * from './health/readiness';

@@ -4,23 +4,15 @@ import { validateSync, ValidationError } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { DataSource, EntityManager } from 'typeorm';
-import { EnrollmentCancelled } from '@urrbmi/contracts';
 import {
   CheckpointMovedError,
   claimCheckpoint,
   isTransientFailure,
   retryTransient,
 } from '@urrbmi/persistence';
-import {
-  isBusinessDate,
-  isValidResidentId,
-  maskResidentId,
-  maskResidentIdsInText,
-  toShanghaiIso,
-} from '@urrbmi/domain';
-import { OutboxWriter } from '@urrbmi/messaging';
+import { isBusinessDate, isValidResidentId, maskResidentId, maskResidentIdsInText } from '@urrbmi/domain';
 import { Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
-import { EnrolmentStateService } from '../standing/enrolment-state.service';
+import { EnrolmentCancellation } from '../cancellation/enrolment-cancellation';
 import { EnrollmentRepository } from '../enrollment.repository';
 import { CheckedRegistration, RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
 import { RegisterEnrollmentCommand } from '../registration/register-enrollment.command';
@@ -83,10 +75,9 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     private readonly batches: BatchRepository,
     private readonly enrollments: EnrollmentRepository,
     private readonly registration: RegisterEnrollmentHandler,
-    private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
     private readonly logger: StructuredLogger,
-    private readonly standing: EnrolmentStateService,
+    private readonly cancellation: EnrolmentCancellation,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -380,48 +371,16 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
       seen.add(key);
       cancelled.push(w);
     }
-    const records = cancelled.map((w) => live.get(`${w.idNumber}:${w.season}`)!);
-    await this.enrollments.cancelMany(
+    // The one cancellation every path takes (CancelEnrollment), correlated with the batch.
+    await this.cancellation.apply(
       m,
-      records.map((r) => r.id),
-      'DEATH',
-    );
-    await this.enrollments.addHistory(
-      m,
-      cancelled.map((w, i) => ({
-        enrollmentId: records[i].id,
-        actor: by.holder,
-        change: 'CANCELLED',
-        details: { reason: 'DEATH', effectiveDate: w.date, batchId: batch.id },
+      cancelled.map((w) => ({
+        enrolment: live.get(`${w.idNumber}:${w.season}`)!,
+        reason: 'DEATH' as const,
+        effectiveDate: w.date,
+        details: { batchId: batch.id },
       })),
-    );
-    const at = toShanghaiIso(this.clock.now());
-    await this.outbox.publish(
-      m,
-      cancelled.map((w, i) => ({
-        type: EnrollmentCancelled.type,
-        version: EnrollmentCancelled.version,
-        correlationId: batch.id,
-        payload: {
-          enrollmentId: records[i].id,
-          idNumber: w.idNumber,
-          season: w.season,
-          regionCode: records[i].regionCode,
-          reason: 'DEATH',
-          effectiveDate: w.date,
-          paidFen: records[i].paidFen,
-          cancelledAt: at,
-        },
-      })),
-    );
-    await this.standing.publishStanding(
-      m,
-      await this.enrollments.findByIds(
-        m,
-        records.map((r) => r.id),
-      ),
-      'cancellation',
-      undefined,
+      by.holder,
       batch.id,
     );
     return { accepted: cancelled.length, rejects };

@@ -1,45 +1,24 @@
-import { Body, Controller, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { DecideApprovalCommand, DecisionBody } from '../approvals/decide-approval.command';
+import { CancelEnrollmentBody, CancelEnrollmentCommand } from './cancel-enrollment.command';
 import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
-import { DataSource } from 'typeorm';
-import { CANCEL_REASONS, CancelReason, EnrollmentCancelled } from '@urrbmi/contracts';
-import { toShanghaiIso } from '@urrbmi/domain';
-import { OutboxWriter } from '@urrbmi/messaging';
-import { assertAreaVisible, Clock, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
-import { EnrollmentRepository } from '../enrollment.repository';
-import { EnrolmentStateService } from '../standing/enrolment-state.service';
-
-export class CancelEnrollmentCommand {
-  @ApiProperty({ enum: CANCEL_REASONS, example: 'TRANSFER_OUT', description: '转出 / 死亡 / 转职工医保' })
-  @IsIn(CANCEL_REASONS)
-  reason!: CancelReason;
-
-  @ApiPropertyOptional({
-    example: '2023-11-20',
-    description: 'Asia/Shanghai date it takes effect; today by default',
-  })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'effectiveDate must be YYYY-MM-DD' })
-  effectiveDate?: string;
-}
+  CancelEnrollmentHandler,
+  CancellationQueries,
+  ConfirmCancellationHandler,
+  RejectCancellationHandler,
+} from './cancel-enrollment.handler';
 
 @ApiTags('enrollments')
 @ApiBearerAuth()
 @Controller('v1/enrollments')
 export class CancelEnrollmentController {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly repository: EnrollmentRepository,
-    private readonly outbox: OutboxWriter,
-    private readonly clock: Clock,
-    private readonly standing: EnrolmentStateService,
+    private readonly cancelEnrollment: CancelEnrollmentHandler,
+    private readonly confirmCancellation: ConfirmCancellationHandler,
+    private readonly rejectCancellation: RejectCancellationHandler,
+    private readonly queries: CancellationQueries,
   ) {}
 
   @Post(':id/cancel')
@@ -47,50 +26,66 @@ export class CancelEnrollmentController {
   @Roles('mib', 'township')
   @ApiOperation({
     summary: 'Cancel an enrolment (注销登记): transfer out, death, switch to employee insurance',
+    description:
+      'Nothing paid: cancelled at once (200). Paid: entered PENDING_CONFIRMATION (202) until another holder of the same role confirms it at /v1/enrollments/cancellations/{cancellationId}/confirm; nothing changes before.',
   })
   @ApiOkResponse({
     description: 'cancelled; enrollment.cancelled is published with what was paid, for the refund desk',
   })
-  cancel(
+  @ApiAcceptedResponse({ description: 'a paid enrolment: the cancellation waits for a checker' })
+  async cancel(
     @Param('id', ParseUUIDPipe) id: string,
-    @Body() cmd: CancelEnrollmentCommand,
+    @Body() body: CancelEnrollmentBody,
+    @CurrentPrincipal() by: Principal,
+    @Res({ passthrough: true }) res: { status(n: number): void },
+  ) {
+    const r = await this.cancelEnrollment.execute(CancelEnrollmentCommand.of(id, body, by));
+    if (r.pending) res.status(202);
+    return r.view;
+  }
+
+  @Get('cancellations')
+  @Roles('mib', 'township', 'ops')
+  @ApiOperation({
+    summary: 'Cancellations of paid enrolments waiting for a checker (a township: its own area)',
+  })
+  pending(@CurrentPrincipal() by: Principal) {
+    return this.queries.pending(by);
+  }
+
+  @Get('cancellations/:cancellationId')
+  @Roles('mib', 'township', 'ops')
+  @ApiOperation({
+    summary: 'A cancellation of a paid enrolment: PENDING_CONFIRMATION, CONFIRMED or REJECTED',
+  })
+  get(@Param('cancellationId', ParseUUIDPipe) id: string, @CurrentPrincipal() by: Principal) {
+    return this.queries.get(id, by);
+  }
+
+  @Post('cancellations/:cancellationId/confirm')
+  @HttpCode(200)
+  @Roles('mib', 'township')
+  @ApiOperation({
+    summary:
+      'Checker confirms: the paid enrolment is cancelled (403 SAME_HOLDER for the maker, 403 OTHER_ROLE, 409 ALREADY_DECIDED)',
+  })
+  confirm(
+    @Param('cancellationId', ParseUUIDPipe) id: string,
+    @Body() body: DecisionBody,
     @CurrentPrincipal() by: Principal,
   ) {
-    return this.dataSource.transaction(async (m) => {
-      const e = await this.repository.findById(m, id, true);
-      if (!e) throw new NotFoundException(`no enrolment ${id}`);
-      assertAreaVisible(by, e.townshipCode);
-      if (e.status === 'CANCELLED')
-        throw new DomainError('ALREADY_CANCELLED', `enrolment ${id} is already cancelled`, 409);
-      const effectiveDate = cmd.effectiveDate ?? this.clock.today();
-      await this.repository.cancel(m, id, cmd.reason);
-      await this.repository.addHistory(m, [
-        {
-          enrollmentId: id,
-          actor: by.holder,
-          change: 'CANCELLED',
-          details: { reason: cmd.reason, effectiveDate },
-        },
-      ]);
-      const cancelledAt = toShanghaiIso(this.clock.now());
-      await this.outbox.publish(m, [
-        {
-          type: EnrollmentCancelled.type,
-          version: EnrollmentCancelled.version,
-          payload: {
-            enrollmentId: id,
-            idNumber: e.idNumber,
-            season: e.season,
-            regionCode: e.regionCode,
-            reason: cmd.reason,
-            effectiveDate,
-            paidFen: e.paidFen,
-            cancelledAt,
-          },
-        },
-      ]);
-      await this.standing.publishStanding(m, await this.repository.findByIds(m, [id]), 'cancellation');
-      return { enrollmentId: id, status: 'CANCELLED', reason: cmd.reason, effectiveDate, paidFen: e.paidFen };
-    });
+    return this.confirmCancellation.execute(DecideApprovalCommand.of(id, body, by));
+  }
+
+  @Post('cancellations/:cancellationId/reject')
+  @HttpCode(200)
+  @Roles('mib', 'township')
+  @ApiOperation({ summary: 'Checker refuses: the enrolment stays as it is' })
+  reject(
+    @Param('cancellationId', ParseUUIDPipe) id: string,
+    @Body() body: DecisionBody,
+    @CurrentPrincipal() by: Principal,
+  ) {
+    return this.rejectCancellation.execute(DecideApprovalCommand.of(id, body, by));
   }
 }

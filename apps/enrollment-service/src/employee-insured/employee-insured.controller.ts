@@ -1,97 +1,76 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { DecideApprovalCommand, DecisionBody } from '../approvals/decide-approval.command';
+import { EmployeeInsuredList, EnterEmployeeInsuredListCommand } from './employee-insured.commands';
 import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsArray,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
-import { DataSource } from 'typeorm';
-import { IsResidentId } from '@urrbmi/contracts';
-import { Clock, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
-import { EnrollmentRepository } from '../enrollment.repository';
+  ConfirmEmployeeInsuredListHandler,
+  EmployeeInsuredQueries,
+  EnterEmployeeInsuredListHandler,
+  RejectEmployeeInsuredListHandler,
+} from './employee-insured.handlers';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export class EmployeeInsuredPerson {
-  @ApiProperty({ example: '620725199001011234' })
-  @IsResidentId()
-  idNumber!: string;
-
-  @ApiPropertyOptional({ example: '张三' })
-  @IsOptional()
-  @MaxLength(100)
-  @IsString()
-  name?: string;
-
-  @ApiPropertyOptional({ example: '2020-01-01' })
-  @IsOptional()
-  @Matches(DATE, { message: 'insuredFrom must be YYYY-MM-DD' })
-  insuredFrom?: string;
-
-  @ApiPropertyOptional({ example: null, description: 'absent while still insured as an employee' })
-  @IsOptional()
-  @Matches(DATE, { message: 'insuredTo must be YYYY-MM-DD' })
-  insuredTo?: string;
-}
-
-export class EmployeeInsuredList {
-  @ApiProperty({ type: [EmployeeInsuredPerson] })
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(10000)
-  @ValidateNested({ each: true })
-  @Type(() => EmployeeInsuredPerson)
-  people!: EmployeeInsuredPerson[];
-}
-
+/** The employee-insured list (职工医保), maker-checker: entered by one mib holder, confirmed by another. */
 @ApiTags('employee-insured')
 @ApiBearerAuth()
 @Controller('v1/employee-insured')
 export class EmployeeInsuredController {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly repository: EnrollmentRepository,
-    private readonly clock: Clock,
+    private readonly enter: EnterEmployeeInsuredListHandler,
+    private readonly confirmList: ConfirmEmployeeInsuredListHandler,
+    private readonly rejectList: RejectEmployeeInsuredListHandler,
+    private readonly queries: EmployeeInsuredQueries,
   ) {}
 
   @Post()
+  @HttpCode(202)
+  @Roles('mib')
+  @ApiOperation({
+    summary:
+      'Enter people insured as employees (职工医保): PENDING until another mib holder confirms; then refused at registration and live enrolments flagged as double cover',
+  })
+  add(@Body() list: EmployeeInsuredList, @CurrentPrincipal() by: Principal) {
+    return this.enter.execute(EnterEmployeeInsuredListCommand.of(list, by));
+  }
+
+  @Get()
+  @Roles('mib', 'ops')
+  @ApiOperation({ summary: 'Employee-insured lists waiting for a checker' })
+  pending() {
+    return this.queries.pending();
+  }
+
+  @Get(':id')
+  @Roles('mib', 'ops')
+  @ApiOperation({ summary: 'An employee-insured list: PENDING, CONFIRMED (with what it did) or REJECTED' })
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.queries.get(id);
+  }
+
+  @Post(':id/confirm')
   @HttpCode(200)
   @Roles('mib')
   @ApiOperation({
     summary:
-      'People insured as employees (职工医保): refused at registration; live enrolments are flagged as double cover',
+      'Checker confirms: { listed, enrolmentsFlaggedDoubleCover } (403 SAME_HOLDER for the maker, 409 ALREADY_DECIDED)',
   })
-  add(@Body() list: EmployeeInsuredList, @CurrentPrincipal() by: Principal) {
-    const today = this.clock.today();
-    return this.dataSource.transaction(async (m) => {
-      const people = list.people.map((p) => ({
-        idNumber: p.idNumber.toUpperCase(),
-        name: p.name ?? null,
-        insuredFrom: p.insuredFrom ?? null,
-        insuredTo: p.insuredTo ?? null,
-      }));
-      await this.repository.upsertEmployeeInsured(m, people, by.holder);
-      const flagged = await this.repository.flagDoubleCover(
-        m,
-        people.map((p) => p.idNumber),
-        today,
-      );
-      await this.repository.addHistory(
-        m,
-        flagged.map((id) => ({
-          enrollmentId: id,
-          actor: by.holder,
-          change: 'DOUBLE_COVER',
-          details: { note: 'listed as insured as an employee' },
-        })),
-      );
-      return { listed: people.length, enrolmentsFlaggedDoubleCover: flagged.length };
-    });
+  confirm(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: DecisionBody,
+    @CurrentPrincipal() by: Principal,
+  ) {
+    return this.confirmList.execute(DecideApprovalCommand.of(id, body, by));
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles('mib')
+  @ApiOperation({ summary: 'Checker refuses the list; nothing is recorded' })
+  reject(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: DecisionBody,
+    @CurrentPrincipal() by: Principal,
+  ) {
+    return this.rejectList.execute(DecideApprovalCommand.of(id, body, by));
   }
 }

@@ -2,8 +2,22 @@ import { Module } from '@nestjs/common';
 import { BatchController } from '../batch/batch.controller';
 import { BatchProcessor } from '../batch/batch-processor';
 import { BatchRepository } from '../batch/batch.repository';
+import { ApprovalRepository } from '../approvals/approval.repository';
 import { CancelEnrollmentController } from '../cancellation/cancel-enrollment.controller';
+import {
+  CancelEnrollmentHandler,
+  CancellationQueries,
+  ConfirmCancellationHandler,
+  RejectCancellationHandler,
+} from '../cancellation/cancel-enrollment.handler';
+import { EnrolmentCancellation } from '../cancellation/enrolment-cancellation';
 import { EmployeeInsuredController } from '../employee-insured/employee-insured.controller';
+import {
+  ConfirmEmployeeInsuredListHandler,
+  EmployeeInsuredQueries,
+  EnterEmployeeInsuredListHandler,
+  RejectEmployeeInsuredListHandler,
+} from '../employee-insured/employee-insured.handlers';
 import { EnrollmentRepository } from '../enrollment.repository';
 import { ApplyRefundsPaidHandler } from '../lifecycle/apply-refunds-paid.handler';
 import { ApplySubsidyAssessmentsHandler } from '../lifecycle/apply-subsidy-assessments.handler';
@@ -36,6 +50,16 @@ import { RegistrationController } from './registration.controller';
     RecordLedgerEntriesHandler,
     ApplyRefundsPaidHandler,
     ApplySubsidyAssessmentsHandler,
+    ApprovalRepository,
+    EnrolmentCancellation,
+    CancelEnrollmentHandler,
+    ConfirmCancellationHandler,
+    RejectCancellationHandler,
+    CancellationQueries,
+    EnterEmployeeInsuredListHandler,
+    ConfirmEmployeeInsuredListHandler,
+    RejectEmployeeInsuredListHandler,
+    EmployeeInsuredQueries,
   ],
 })
 export class RegistrationModule {}

@@ -1,6 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
+/** A live enrolment (alias `e`): neither cancelled nor refunded. The one spelling of it in this service. */
+export const LIVE_ENROLMENT = `e.status NOT IN ('CANCELLED', 'REFUNDED')`;
+
+/** A live enrolment paid in full, as enrollment-service judged it: what the monthly match pays on. */
+export interface MatchCandidateRow {
+  idNumber: string;
+  season: number;
+  regionCode: string;
+  paidFen: number;
+  paidInFullOn: string;
+  subsidyEnjoyedFen: number;
+}
+
 /** One fact about a person's enrolment: its registration (version 0) or a standing after it. */
 export interface EnrolmentFact {
   idNumber: string;
@@ -77,5 +90,45 @@ export class EnrolmentRepository {
                     ELSE r.registered_at IS NULL OR (x.ra, x.e) > (r.registered_at, r.enrollment_id) END)`,
       params,
     );
+  }
+
+  /**
+   * A keyset page of match candidates for a month judged on `asOf`: paid in full by then, live, with
+   * no transfer that is not FAILED, and holding some identity on the day (nobody else can be owed a
+   * subsidy). Ordered by (ID number, season), after `after`.
+   */
+  async matchCandidates(
+    m: EntityManager,
+    asOf: string,
+    after: [string, number],
+    limit: number,
+  ): Promise<MatchCandidateRow[]> {
+    const rows: {
+      id_number: string;
+      season: number;
+      region_code: string;
+      paid_fen: number;
+      paid_in_full_on: string;
+      subsidy_enjoyed_fen: number;
+    }[] = await m.query(
+      `SELECT e.id_number, e.season, e.region_code, e.paid_fen, to_char(e.paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on,
+              e.subsidy_enjoyed_fen
+         FROM subsidy.enrolments e
+        WHERE e.paid_in_full_on IS NOT NULL AND e.paid_in_full_on <= $1::date AND ${LIVE_ENROLMENT}
+          AND (e.id_number, e.season) > ($2::text, $3::int)
+          AND NOT EXISTS (SELECT 1 FROM subsidy.transfers t WHERE t.id_number = e.id_number AND t.season = e.season AND t.status <> 'FAILED')
+          AND EXISTS (SELECT 1 FROM subsidy.identities i WHERE i.id_number = e.id_number
+                        AND i.valid_from <= $1::date AND (i.valid_to IS NULL OR i.valid_to >= $1::date))
+        ORDER BY e.id_number, e.season LIMIT $4`,
+      [asOf, after[0], after[1], limit],
+    );
+    return rows.map((r) => ({
+      idNumber: r.id_number,
+      season: r.season,
+      regionCode: r.region_code,
+      paidFen: r.paid_fen,
+      paidInFullOn: r.paid_in_full_on,
+      subsidyEnjoyedFen: r.subsidy_enjoyed_fen,
+    }));
   }
 }

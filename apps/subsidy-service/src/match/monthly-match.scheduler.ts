@@ -1,7 +1,8 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { addMonthsToMonth, monthOf } from '@urrbmi/domain';
 import { Clock, serviceSetting, StructuredLogger } from '@urrbmi/platform';
-import { MonthlyMatchService } from './monthly-match.service';
+import { MatchRunRepository } from './match-run.repository';
+import { RunMonthlyMatchCommand, RunMonthlyMatchHandler } from './run-monthly-match.handler';
 
 /**
  * Runs the match for the previous month once it has ended — on the 1st, Asia/Shanghai, whatever the
@@ -16,7 +17,8 @@ export class MonthlyMatchScheduler implements OnApplicationBootstrap, OnApplicat
   private busy = false;
 
   constructor(
-    private readonly match: MonthlyMatchService,
+    private readonly match: RunMonthlyMatchHandler,
+    private readonly runs: MatchRunRepository,
     private readonly clock: Clock,
     private readonly logger: StructuredLogger,
   ) {}
@@ -36,8 +38,10 @@ export class MonthlyMatchScheduler implements OnApplicationBootstrap, OnApplicat
     this.busy = true;
     try {
       const previous = addMonthsToMonth(monthOf(this.clock.today()), -1);
-      if (await this.match.hasRun(previous)) return;
-      const r = await this.match.run(previous, 'schedule');
+      if (await this.runs.hasRun(previous)) return;
+      const r = await this.match.execute(
+        RunMonthlyMatchCommand.create({ month: previous, trigger: 'schedule' }),
+      );
       this.logger.info('monthly match ran', {
         month: previous,
         transfersCreated: r.transfersCreated,

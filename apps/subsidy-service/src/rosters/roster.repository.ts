@@ -45,25 +45,46 @@ export interface RosterSummary {
 const COLUMNS = `id, source, to_char(as_of, 'YYYY-MM-DD') AS as_of, sha256, status, uploaded_by, uploaded_role, uploaded_at, decided_by, decided_at,
   decision_note, rows_read, rows_staged, rows_rejected, summary, region_codes, warnings`;
 
-function toUpload(r: Record<string, unknown>): RosterUpload {
+/** A `subsidy.roster_uploads` row as COLUMNS reads it. */
+interface RosterUploadRow {
+  id: string;
+  source: string;
+  as_of: string;
+  sha256: string;
+  status: RosterUpload['status'];
+  uploaded_by: string;
+  uploaded_role: string;
+  uploaded_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_note: string | null;
+  rows_read: number;
+  rows_staged: number;
+  rows_rejected: number;
+  summary: RosterSummary | null;
+  region_codes: string[] | null;
+  warnings: RosterWarning[] | null;
+}
+
+function toUpload(r: RosterUploadRow): RosterUpload {
   return {
-    id: r.id as string,
-    source: r.source as string,
-    asOf: r.as_of as string,
-    sha256: r.sha256 as string,
-    status: r.status as RosterUpload['status'],
-    uploadedBy: r.uploaded_by as string,
-    uploadedRole: r.uploaded_role as string,
-    uploadedAt: r.uploaded_at as Date,
-    decidedBy: (r.decided_by as string) ?? null,
-    decidedAt: (r.decided_at as Date) ?? null,
-    decisionNote: (r.decision_note as string) ?? null,
-    rowsRead: r.rows_read as number,
-    rowsStaged: r.rows_staged as number,
-    rowsRejected: r.rows_rejected as number,
-    summary: (r.summary as RosterSummary) ?? null,
-    regionCodes: (r.region_codes as string[]) ?? [],
-    warnings: (r.warnings as RosterWarning[]) ?? [],
+    id: r.id,
+    source: r.source,
+    asOf: r.as_of,
+    sha256: r.sha256,
+    status: r.status,
+    uploadedBy: r.uploaded_by,
+    uploadedRole: r.uploaded_role,
+    uploadedAt: r.uploaded_at,
+    decidedBy: r.decided_by ?? null,
+    decidedAt: r.decided_at ?? null,
+    decisionNote: r.decision_note ?? null,
+    rowsRead: r.rows_read,
+    rowsStaged: r.rows_staged,
+    rowsRejected: r.rows_rejected,
+    summary: r.summary ?? null,
+    regionCodes: r.region_codes ?? [],
+    warnings: r.warnings ?? [],
   };
 }
 
@@ -80,7 +101,7 @@ export class RosterRepository {
     m: EntityManager | DataSource = this.dataSource,
     lock = false,
   ): Promise<RosterUpload | undefined> {
-    const rows = await m.query(
+    const rows: RosterUploadRow[] = await m.query(
       `SELECT ${COLUMNS} FROM subsidy.roster_uploads WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [id],
     );
@@ -88,7 +109,7 @@ export class RosterRepository {
   }
 
   async findByContent(source: string, asOf: string, sha256: string): Promise<RosterUpload | undefined> {
-    const rows = await this.dataSource.query(
+    const rows: RosterUploadRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM subsidy.roster_uploads WHERE source = $1 AND as_of = $2 AND sha256 = $3`,
       [source, asOf, sha256],
     );
@@ -171,7 +192,7 @@ export class RosterRepository {
          SELECT category, 1 AS a, 0 AS r FROM added UNION ALL SELECT category, 0, 1 FROM removed) x GROUP BY category ORDER BY category`,
       [uploadId, source, regionCodes],
     );
-    const [people] = await m.query(
+    const [people]: { added: number; removed: number; changed: number }[] = await m.query(
       `WITH staged AS (SELECT DISTINCT id_number FROM subsidy.roster_rows WHERE upload_id = $1),
             open AS (SELECT DISTINCT id_number FROM subsidy.identities WHERE source = $2 AND closed_by IS NULL AND certified_region_code = ANY($3::text[])),
             scat AS (SELECT id_number, string_agg(category || '@' || certified_region_code, ',' ORDER BY category) AS c FROM subsidy.roster_rows WHERE upload_id = $1 GROUP BY 1),

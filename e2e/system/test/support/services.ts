@@ -19,6 +19,8 @@ export type ServiceName = keyof typeof SERVICES;
 /** Plain keys for the test run; the services only see their hashes. */
 export const TEST_KEYS = {
   mib: { holder: 'e2e-mib-clerk', role: 'mib', key: 'e2e-key-mib-0123456789' },
+  /** A second mib holder: confirms what the mib clerk entered (maker-checker). */
+  mibChecker: { holder: 'e2e-mib-checker', role: 'mib', key: 'e2e-key-mib-checker-0123456789' },
   tax: { holder: 'e2e-tax-feed', role: 'tax', key: 'e2e-key-tax-0123456789' },
   ops: { holder: 'e2e-ops', role: 'ops', key: 'e2e-key-ops-0123456789' },
   township: {
