@@ -4,6 +4,7 @@ import { EnrolmentLifecycle1763800002000 } from './migrations/1763800002000-enro
 import { EnrolmentBatches1763800003000 } from './migrations/1763800003000-enrolment-batches';
 import { RefundLedger1763800004000 } from './migrations/1763800004000-refund-ledger';
 import { StandingVersions1764230000000 } from './migrations/1764230000000-standing-versions';
+import { BatchArea1764500001000 } from './migrations/1764500001000-batch-area';
 import { RegistrationModule } from './registration/registration.module';
 
 export const enrollmentService: ServiceDefinition = {
@@ -18,6 +19,7 @@ export const enrollmentService: ServiceDefinition = {
     EnrolmentBatches1763800003000,
     RefundLedger1763800004000,
     StandingVersions1764230000000,
+    BatchArea1764500001000,
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
   imports: [RegistrationModule],
