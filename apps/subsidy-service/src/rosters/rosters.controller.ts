@@ -201,7 +201,7 @@ export class RostersController {
   }
 
   @Get(':id')
-  @Roles('civil-affairs', 'rural-revitalization', 'mib', 'ops')
+  @Roles('civil-affairs', 'rural-revitalization', 'mib')
   @ApiOperation({ summary: 'A roster upload: status, counts, and what approving it changes' })
   async get(@Param('id', ParseUUIDPipe) id: string) {
     const u = await this.rosters.find(id);
