@@ -499,11 +499,25 @@ describe('authorization matrix: every route x every role, and townships kept apa
       ];
       for (const route of reads) {
         const r = await call(url('reporting-service'), 'GET', route, KEYS.township.key);
+        // Answered (a list, an export, or a 404 where the season has no quotas), never refused or broken.
+        expect({ route, status: r.status >= 500 || [401, 403].includes(r.status) ? r.status : 'ok' }).toEqual(
+          {
+            route,
+            status: 'ok',
+          },
+        );
+        if (/^\/v1\/(unpaid|progress)/.test(route))
+          expect({ route, status: r.status }).toEqual({ route, status: 200 });
         const text = await visibleText(r);
         for (const secret of [pB, pB2, nameB, nameB2, B]) {
           expect({ route, leaks: text.includes(secret) ? secret : null }).toEqual({ route, leaks: null });
         }
       }
+      // A's own area is there for A.
+      expect(
+        (await call(url('reporting-service'), 'GET', `/v1/progress?${Q}&level=VILLAGE`, KEYS.township.key))
+          .text,
+      ).toContain(`${A}002`);
       for (const route of [
         `/v1/unpaid?${Q}&township=${B}`,
         `/v1/unpaid?${Q}&village=${B}002`,
@@ -511,6 +525,63 @@ describe('authorization matrix: every route x every role, and townships kept apa
       ]) {
         const r = await call(url('reporting-service'), 'GET', route, KEYS.township.key);
         expect({ route, status: r.status }).toEqual({ route, status: 403 });
+      }
+    });
+
+    it('shows ops queues and counts, never a person, on every route ops may call', async () => {
+      const Q = 'season=2021&region=620725';
+      const probes: Record<string, [string, string?]> = {
+        'enrollment-service GET /v1/enrollments/batch/{id}': [`/v1/enrollments/batch/${batchB}`],
+        'tax-collection-feed-service GET /v1/feeds/{id}': [`/v1/feeds/${randomUUID()}`],
+        'tax-collection-feed-service GET /v1/reconciliation': ['/v1/reconciliation?date=2021-10-16'],
+        'reporting-service GET /v1/quotas': [`/v1/quotas?${Q}`],
+        'reporting-service GET /v1/progress': [`/v1/progress?${Q}&level=VILLAGE`],
+        'reporting-service GET /v1/rankings/weekly': [`/v1/rankings/weekly?${Q}`],
+        'reporting-service GET /v1/rankings/weekly/export': [`/v1/rankings/weekly/export?${Q}`],
+        'reporting-service GET /v1/rankings/milestones': [`/v1/rankings/milestones?${Q}`],
+        'reporting-service GET /v1/alerts': ['/v1/alerts?season=2021'],
+        'reporting-service POST /v1/alerts/check': [
+          '/v1/alerts/check',
+          '{"season":2021,"regionCode":"620725"}',
+        ],
+        'reporting-service GET /v1/collections/daily': [`/v1/collections/daily?${Q}`],
+        'reporting-service GET /v1/subsidies': [`/v1/subsidies?${Q}`],
+        'reporting-service GET /v1/ops/queues': ['/v1/ops/queues'],
+        'reporting-service GET /v1/pages/bulletin': [`/v1/pages/bulletin?${Q}`],
+        'reporting-service GET /v1/pages/ops': ['/v1/pages/ops'],
+      };
+      // Every route ops may call has a probe here (templates hold only the seeds' example row).
+      const opsRoutes = Object.entries(ROUTE_ACCESS)
+        .flatMap(([svc, routes]) =>
+          Object.entries(routes)
+            .filter(
+              ([r, access]) => access !== 'public' && access.includes('ops') && !r.includes('/templates/'),
+            )
+            .map(([r]) => `${svc} ${r}`),
+        )
+        .sort();
+      expect(Object.keys(probes).sort()).toEqual(opsRoutes);
+      // The progress of B's village is there for ops: counts, not people.
+      expect(
+        (await call(url('reporting-service'), 'GET', `/v1/progress?${Q}&level=VILLAGE`, KEYS.ops.key)).text,
+      ).toContain(`${B}002`);
+      for (const [route, [p, body]] of Object.entries(probes)) {
+        const [svc, method] = route.split(' ') as [ServiceName, string];
+        const r = await call(url(svc), method, p, KEYS.ops.key, body);
+        const text = await visibleText(r);
+        const person = [pA, pB, pB2, nameB, nameB2, '甲镇居民'].find((x) => text.includes(x));
+        const idLike = /(?<![0-9])[0-9]{17}[0-9X](?![0-9])/.exec(text)?.[0];
+        expect({
+          route,
+          status: r.status >= 500 || [401, 403].includes(r.status) ? r.status : 'ok',
+          person,
+          idLike,
+        }).toEqual({
+          route,
+          status: 'ok',
+          person: undefined,
+          idLike: undefined,
+        });
       }
     });
 
