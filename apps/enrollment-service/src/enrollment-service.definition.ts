@@ -5,6 +5,7 @@ import { EnrolmentBatches1763800003000 } from './migrations/1763800003000-enrolm
 import { RefundLedger1763800004000 } from './migrations/1763800004000-refund-ledger';
 import { StandingVersions1764230000000 } from './migrations/1764230000000-standing-versions';
 import { Approvals1764300020000 } from './migrations/1764300020000-approvals';
+import { BatchArea1764500001000 } from './migrations/1764500001000-batch-area';
 import { RegistrationModule } from './registration/registration.module';
 
 export const enrollmentService: ServiceDefinition = {
@@ -20,6 +21,7 @@ export const enrollmentService: ServiceDefinition = {
     RefundLedger1763800004000,
     StandingVersions1764230000000,
     Approvals1764300020000,
+    BatchArea1764500001000,
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
   imports: [RegistrationModule],

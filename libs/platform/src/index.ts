@@ -2,6 +2,7 @@ export * from './config/service-config';
 export * from './auth/roles';
 export * from './auth/api-key-registry';
 export * from './auth/api-key.guard';
+export * from './auth/area-scope';
 export * from './auth/current-principal.decorator';
 export * from './errors/domain-error';
 export * from './errors/error-codes';

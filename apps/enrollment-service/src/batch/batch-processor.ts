@@ -1,4 +1,9 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +16,7 @@ import {
   retryTransient,
 } from '@urrbmi/persistence';
 import { isBusinessDate, isValidResidentId, maskResidentId, maskResidentIdsInText } from '@urrbmi/domain';
-import { Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
+import { AreaScope, Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
 import { EnrolmentCancellation } from '../cancellation/enrolment-cancellation';
 import { EnrollmentRepository } from '../enrollment.repository';
 import { CheckedRegistration, RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
@@ -241,8 +246,10 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
       try {
         checked.push({ row, c: this.registration.check(cmd, by, today) });
       } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        reject(row, e.code, e.message);
+        // A row outside the submitter's area is that row's reject, not the whole batch's failure.
+        if (e instanceof ForbiddenException) reject(row, 'OUTSIDE_AREA', e.message);
+        else if (!(e instanceof DomainError)) throw e;
+        else reject(row, e.code, e.message);
       }
     }
     // Records-based checks, set-based where it matters: employee insurance for the whole chunk.
@@ -311,6 +318,7 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     by: Principal,
     rows: TabularRow[],
   ): Promise<{ accepted: number; rejects: RejectRow[] }> {
+    const scope = AreaScope.of(by);
     const rejects: RejectRow[] = [];
     const wanted: { row: TabularRow; idNumber: string; season: number; date: string }[] = [];
     for (const row of rows) {
@@ -350,21 +358,13 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     for (const w of wanted) {
       const key = `${w.idNumber}:${w.season}`;
       const e = live.get(key);
-      if (!e || seen.has(key)) {
+      // Another area's enrolment is, to a township, no enrolment at all: nothing tells it apart.
+      if (!e || seen.has(key) || !scope.covers(e.townshipCode)) {
         rejects.push({
           line: w.row.line,
           idNumber: maskResidentId(w.idNumber),
           code: 'NOT_ENROLLED',
           message: `no live enrolment in season ${w.season}`,
-        });
-        continue;
-      }
-      if (by.baseRole === 'township' && e.townshipCode !== by.townshipCode) {
-        rejects.push({
-          line: w.row.line,
-          idNumber: maskResidentId(w.idNumber),
-          code: 'OUTSIDE_AREA',
-          message: `township ${by.townshipCode} may only act in its own area`,
         });
         continue;
       }

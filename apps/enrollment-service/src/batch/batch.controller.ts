@@ -26,7 +26,15 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { CurrentPrincipal, DomainError, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
+import {
+  AreaScope,
+  CurrentPrincipal,
+  CurrentScope,
+  DomainError,
+  Principal,
+  receiveTabularUpload,
+  Roles,
+} from '@urrbmi/platform';
 import { csvLine, UploadStore, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
 import { BatchProcessor } from './batch-processor';
 import { BatchRecord, BatchRepository, BatchType } from './batch.repository';
@@ -116,18 +124,18 @@ export class BatchController {
 
   @Get(':id')
   @Roles('mib', 'township', 'ops')
-  @ApiOperation({ summary: 'Progress and result of a batch' })
+  @ApiOperation({ summary: 'Progress and result of a batch (a township key: the batches it sent)' })
   @ApiOkResponse({
     description: 'status RECEIVED, PROCESSING, DONE or FAILED; lines processed; accepted; rejected',
   })
-  async progress(@Param('id', ParseUUIDPipe) id: string) {
-    const b = await this.batches.find(id);
+  async progress(@Param('id', ParseUUIDPipe) id: string, @CurrentScope() scope: AreaScope) {
+    const b = await this.batches.find(id, scope);
     if (!b) throw new NotFoundException(`no batch ${id}`);
     return view(b);
   }
 
   @Get(':id/rejects')
-  @Roles('mib', 'township', 'ops')
+  @Roles('mib', 'township')
   @ApiProduces('text/csv', XLSX_TYPE)
   @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
   @ApiOperation({
@@ -136,10 +144,11 @@ export class BatchController {
   async rejects(
     @Param('id', ParseUUIDPipe) id: string,
     @Res() res: Writable & { setHeader(k: string, v: string): void },
+    @CurrentScope() scope: AreaScope,
     @Query('format') format = 'csv',
   ) {
     if (!['csv', 'xlsx'].includes(format)) throw new DomainError('BAD_QUERY', 'format is csv or xlsx', 400);
-    const b = await this.batches.find(id);
+    const b = await this.batches.find(id, scope);
     if (!b) throw new NotFoundException(`no batch ${id}`);
     const header = ['line', 'id_number', 'code', 'message'];
     res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '@urrbmi/platform';
+import { AreaScope, Clock } from '@urrbmi/platform';
 
 export type BatchType = 'REGISTRATIONS' | 'DEATHS';
 export type BatchStatus = 'RECEIVED' | 'PROCESSING' | 'DONE' | 'FAILED';
@@ -64,17 +64,21 @@ export class BatchRepository {
     private readonly clock: Clock,
   ) {}
 
-  /** Creates the batch unless the same content of the same type exists; returns the one that stands. */
+  /**
+   * Creates the batch unless the same content of the same type exists in the submitter's area (a
+   * township's own batches, or the county-wide ones); returns the one that stands.
+   */
   async createOrFind(
     b: Omit<
       BatchRecord,
       'status' | 'submittedAt' | 'processedLines' | 'accepted' | 'rejected' | 'error' | 'finishedAt'
     >,
   ): Promise<{ created: boolean; batch: BatchRecord }> {
+    const area = AreaScope.ofRole(b.submitterRole).dedupKey;
     const inserted = await this.dataSource.query(
-      `INSERT INTO enrollment.batches (id, sha256, batch_type, file_name, content_type, size_bytes, storage_path, status, submitted_by, submitted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'RECEIVED', $8, $9)
-       ON CONFLICT (batch_type, sha256) DO NOTHING RETURNING ${COLUMNS}`,
+      `INSERT INTO enrollment.batches (id, sha256, batch_type, file_name, content_type, size_bytes, storage_path, status, submitted_by, submitted_at, area)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'RECEIVED', $8, $9, $10)
+       ON CONFLICT (batch_type, sha256, area) DO NOTHING RETURNING ${COLUMNS}`,
       [
         b.id,
         b.sha256,
@@ -85,18 +89,23 @@ export class BatchRepository {
         b.storagePath,
         `${b.submittedBy}|${b.submitterRole}`,
         this.clock.now(),
+        area,
       ],
     );
     if (inserted.length > 0) return { created: true, batch: toRecord(inserted[0]) };
     const [existing] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM enrollment.batches WHERE batch_type = $1 AND sha256 = $2`,
-      [b.batchType, b.sha256],
+      `SELECT ${COLUMNS} FROM enrollment.batches WHERE batch_type = $1 AND sha256 = $2 AND area = $3`,
+      [b.batchType, b.sha256, area],
     );
     return { created: false, batch: toRecord(existing) };
   }
 
-  async find(id: string): Promise<BatchRecord | undefined> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM enrollment.batches WHERE id = $1`, [id]);
+  /** A batch, when it lies in the scope: a township sees the batches it sent, nothing else. */
+  async find(id: string, scope: AreaScope = AreaScope.ALL): Promise<BatchRecord | undefined> {
+    const rows = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM enrollment.batches WHERE id = $1 AND ($2::text IS NULL OR area = $2)`,
+      [id, scope.sqlTownship],
+    );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 

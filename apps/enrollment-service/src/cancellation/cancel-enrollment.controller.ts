@@ -45,7 +45,7 @@ export class CancelEnrollmentController {
   }
 
   @Get('cancellations')
-  @Roles('mib', 'township', 'ops')
+  @Roles('mib', 'township')
   @ApiOperation({
     summary: 'Cancellations of paid enrolments waiting for a checker (a township: its own area)',
   })
@@ -54,7 +54,7 @@ export class CancelEnrollmentController {
   }
 
   @Get('cancellations/:cancellationId')
-  @Roles('mib', 'township', 'ops')
+  @Roles('mib', 'township')
   @ApiOperation({
     summary: 'A cancellation of a paid enrolment: PENDING_CONFIRMATION, CONFIRMED or REJECTED',
   })

@@ -34,14 +34,14 @@ export class EmployeeInsuredController {
   }
 
   @Get()
-  @Roles('mib', 'ops')
+  @Roles('mib')
   @ApiOperation({ summary: 'Employee-insured lists waiting for a checker' })
   pending() {
     return this.queries.pending();
   }
 
   @Get(':id')
-  @Roles('mib', 'ops')
+  @Roles('mib')
   @ApiOperation({ summary: 'An employee-insured list: PENDING, CONFIRMED (with what it did) or REJECTED' })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.queries.get(id);

@@ -15,7 +15,7 @@ export class PersonSeasonController {
   ) {}
 
   @Get(':idNumber/seasons/:season')
-  @Roles('mib', 'township', 'ops')
+  @Roles('mib', 'township')
   @ApiOperation({
     summary:
       "A person's season at a glance: status, amount due, subsidy and its reason, payments, benefit period, history",

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EnrollmentRegistered, EnrollmentRegisteredV1 } from '@urrbmi/contracts';
 import { parseResidentId, toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { assertAreaVisible, Clock, DomainError, Principal } from '@urrbmi/platform';
+import { AreaScope, Clock, DomainError, Principal } from '@urrbmi/platform';
 import { decideEnrolment, PolicyRegistry, RegionSeasonPolicy } from '@urrbmi/policy';
 import { EnrollmentRepository } from '../enrollment.repository';
 import { EnrolmentFacts } from '../standing/payment-standing';
@@ -52,7 +52,8 @@ export class RegisterEnrollmentHandler {
 
   /** The checks that need no database: policy, kind, window, newborn age. Throws DomainError. */
   check(cmd: RegisterEnrollmentCommand, by: Principal, today: string): CheckedRegistration {
-    assertAreaVisible(by, cmd.townshipCode);
+    // A township key registers in its own township only: its county, township and villages.
+    AreaScope.of(by).assertAddress(cmd);
     const policy = this.policies.find(cmd.regionCode, cmd.season);
     if (!policy)
       throw new DomainError('NO_POLICY', `no policy for region ${cmd.regionCode} season ${cmd.season}`, 422);
@@ -114,7 +115,12 @@ export class RegisterEnrollmentHandler {
   }
 
   /** The checks against other records, inside the registering transaction. */
-  async checkAgainstRecords(m: EntityManager, c: CheckedRegistration, today: string): Promise<void> {
+  async checkAgainstRecords(
+    m: EntityManager,
+    c: CheckedRegistration,
+    today: string,
+    scope: AreaScope = AreaScope.ALL,
+  ): Promise<void> {
     const { cmd } = c;
     if (await this.repository.isEmployeeInsured(m, cmd.idNumber, today)) {
       throw new DomainError(
@@ -131,9 +137,8 @@ export class RegisterEnrollmentHandler {
           'NOT_CANCELLED_ELSEWHERE',
           `person is still enrolled in ${e.regionCode} for season ${e.season}; cancel there first`,
           409,
-          {
-            enrollmentId: e.id,
-          },
+          // Another area's enrolment is named only to whoever may see it.
+          scope.visible({ enrollmentId: e.id }, e.townshipCode),
         );
       }
     }
@@ -146,8 +151,9 @@ export class RegisterEnrollmentHandler {
   ): Promise<RegisteredEnrollment> {
     const today = this.clock.today();
     const checked = this.check(cmd, by, today);
+    const scope = AreaScope.of(by);
     return this.dataSource.transaction(async (m) => {
-      await this.checkAgainstRecords(m, checked, today);
+      await this.checkAgainstRecords(m, checked, today, scope);
       const id = randomUUID();
       const inserted = await this.repository.insertMany(m, [this.toRow(id, checked, by.holder)]);
       if (!inserted.has(id)) {
@@ -156,10 +162,8 @@ export class RegisterEnrollmentHandler {
           'ALREADY_ENROLLED',
           `person is already enrolled for season ${cmd.season}`,
           409,
-          {
-            enrollmentId: existing?.id,
-            status: existing?.status,
-          },
+          // A township learns the enrolment only when it lies in its own area.
+          scope.visible({ enrollmentId: existing?.id, status: existing?.status }, existing?.townshipCode),
         );
       }
       const [event] = await this.publishRegistered(m, [{ id, checked }], by.holder, correlationId);

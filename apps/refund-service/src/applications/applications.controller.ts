@@ -124,7 +124,7 @@ export class ApplicationsController {
   }
 
   @Get('refunds')
-  @Roles('mib', 'tax', 'finance', 'ops', 'township')
+  @Roles('mib', 'tax', 'finance', 'township')
   @ApiOperation({
     summary: 'Refunds by state, reason, region, township, date entered, voucher, person or plan',
   })
@@ -136,7 +136,7 @@ export class ApplicationsController {
   }
 
   @Get('refunds/:id')
-  @Roles('mib', 'tax', 'finance', 'ops', 'township')
+  @Roles('mib', 'tax', 'finance', 'township')
   @ApiOperation({ summary: 'One refund with every transition: who, when, why' })
   @ApiOkResponse({
     description: 'the refund, its pre-checks, the commands it can take next, and its transitions',
@@ -147,7 +147,7 @@ export class ApplicationsController {
   }
 
   @Get('refund-candidates')
-  @Roles('tax', 'mib', 'ops')
+  @Roles('tax', 'mib')
   @ApiOperation({
     summary:
       'Refund candidates for the tax intake: OVERPAID enrolments and paid-then-cancelled ones (多缴、注销)',

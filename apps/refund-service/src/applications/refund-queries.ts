@@ -10,7 +10,7 @@ import {
   REGION_CODE,
   TOWNSHIP_CODE,
 } from '@urrbmi/contracts';
-import { assertAreaVisible, Clock, Principal } from '@urrbmi/platform';
+import { AreaScope, assertAreaVisible, Clock, Principal } from '@urrbmi/platform';
 import { overpaymentFen, PolicyRegistry, refundAdmissibility } from '@urrbmi/policy';
 import { ProjectionsRepository } from '../projections/projections.repository';
 import { REFUND_STATES } from '../refunds/refund-state-machine';
@@ -204,5 +204,5 @@ export class RefundQueries {
 }
 
 export const listQuery = (f: RefundListFilter, by: Principal) =>
-  ListRefundsQuery.create({ ...f, ownTownship: by.townshipCode });
+  ListRefundsQuery.create({ ...f, ownTownship: AreaScope.of(by).townshipCode });
 export const candidatesQuery = (f: RefundCandidateFilter) => ListRefundCandidatesQuery.create({ ...f });

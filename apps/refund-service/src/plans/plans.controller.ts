@@ -54,7 +54,7 @@ export class PlansController {
   }
 
   @Get(':id')
-  @Roles('mib', 'finance', 'ops')
+  @Roles('mib', 'finance')
   @ApiOperation({ summary: 'A plan, its totals, its funding and its refunds' })
   @ApiOkResponse({ description: 'the plan' })
   @ApiNotFoundResponse({ description: 'no such plan' })

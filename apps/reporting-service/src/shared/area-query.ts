@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, Matches, Max, Min } from 'class-validator';
 import { REGION_CODE } from '@urrbmi/contracts';
-import { Principal } from '@urrbmi/platform';
+import { AreaScope, Principal } from '@urrbmi/platform';
 
 export const UNIT_LEVELS = ['COUNTY', 'TOWNSHIP', 'VILLAGE'] as const;
 
@@ -41,5 +41,5 @@ export class OptionalRegionQuery {
 
 /** Township keys see their own township and what lies below it, nothing else (not the county). */
 export function visibleTo(principal: Principal, unitCode: string): boolean {
-  return !principal.townshipCode || unitCode.startsWith(principal.townshipCode);
+  return AreaScope.of(principal).covers(unitCode);
 }

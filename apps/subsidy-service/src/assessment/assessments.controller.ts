@@ -10,7 +10,7 @@ export class AssessmentsController {
   constructor(private readonly handler: GetAssessmentHandler) {}
 
   @Get(':idNumber/:season')
-  @Roles('mib', 'civil-affairs', 'rural-revitalization', 'ops')
+  @Roles('mib', 'civil-affairs', 'rural-revitalization')
   @ApiOperation({
     summary: "A person's assessment for a season, with every identity period the departments certified",
   })

@@ -12,7 +12,7 @@ export class ProxyPaymentsController {
   constructor(private readonly handler: ListProxyPaymentsHandler) {}
 
   @Get()
-  @Roles('mib', 'civil-affairs', 'finance', 'ops')
+  @Roles('mib', 'civil-affairs', 'finance')
   @ApiOperation({ summary: 'Fully subsidised people still to be paid for, per funding source, with totals' })
   @ApiQuery({ name: 'region', example: '620725' })
   @ApiQuery({ name: 'season', example: 2023 })

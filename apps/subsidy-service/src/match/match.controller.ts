@@ -26,7 +26,7 @@ export class MatchController {
   }
 
   @Get('transfers')
-  @Roles('mib', 'finance', 'civil-affairs', 'ops')
+  @Roles('mib', 'finance', 'civil-affairs')
   @ApiOperation({
     summary:
       'Transfer instructions of a month per payout route, with totals (JSON, or an instruction file per route with format=csv)',

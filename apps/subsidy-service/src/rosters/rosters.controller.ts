@@ -83,7 +83,7 @@ export class RostersController {
   }
 
   @Get(':id')
-  @Roles('civil-affairs', 'rural-revitalization', 'mib', 'ops')
+  @Roles('civil-affairs', 'rural-revitalization', 'mib')
   @ApiOperation({ summary: 'A roster upload: status, counts, and what approving it changes' })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.read.execute(id);

@@ -43,14 +43,14 @@ export class SettlementsController {
   }
 
   @Get()
-  @Roles('mib', 'finance', 'ops')
+  @Roles('mib', 'finance')
   @ApiOperation({ summary: 'Settlement batches waiting for a checker' })
   pending() {
     return this.read.pending();
   }
 
   @Get(':id')
-  @Roles('mib', 'finance', 'ops')
+  @Roles('mib', 'finance')
   @ApiOperation({ summary: 'A settlement batch: PENDING, CONFIRMED (with what it did) or REJECTED' })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.read.execute(id);

@@ -149,7 +149,7 @@ export class FeedsController {
   }
 
   @Get(':id/rejects')
-  @Roles('tax', 'mib', 'ops')
+  @Roles('tax', 'mib')
   @ApiOperation({
     summary: 'Quarantined rows (with reason) and duplicates of a feed, by line; ID numbers masked',
   })

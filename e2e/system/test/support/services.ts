@@ -46,10 +46,13 @@ export const TEST_KEYS = {
   },
 } as const;
 
-export function writeKeysFile(): string {
+/** An API keys file holding the hashes of these keys (the test keys by default). */
+export function writeKeysFile(
+  plain: readonly { holder: string; role: string; key: string }[] = Object.values(TEST_KEYS),
+): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'urrbmi-e2e-'));
   const file = path.join(dir, 'api-keys.json');
-  const keys = Object.values(TEST_KEYS).map((k) => ({
+  const keys = plain.map((k) => ({
     holder: k.holder,
     role: k.role,
     sha256: createHash('sha256').update(k.key).digest('hex'),

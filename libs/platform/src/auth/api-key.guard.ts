@@ -10,6 +10,7 @@ import { HttpMetrics } from '../http/http-metrics';
 import { RoutedRequest, routeTemplate } from '../http/http-hygiene';
 import { StructuredLogger } from '../logging/structured-logger';
 import { ApiKeyRegistry } from './api-key-registry';
+import { AreaScope } from './area-scope';
 import { BaseRole, Principal, PUBLIC_KEY, ROLES_KEY } from './roles';
 
 /**
@@ -64,10 +65,10 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-/** Township keys see only their own area: call with the township code of what is about to be shown. */
+/**
+ * Township keys see only their own area: call with the township code of what is about to be shown.
+ * The rule itself lives in AreaScope.
+ */
 export function assertAreaVisible(principal: Principal, townshipCode: string | null | undefined): void {
-  if (principal.baseRole !== 'township') return;
-  if (!townshipCode || townshipCode !== principal.townshipCode) {
-    throw new ForbiddenException(`township ${principal.townshipCode} may only see its own area`);
-  }
+  AreaScope.of(principal).assertCovers(townshipCode);
 }
