@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, ParseIntPipe } from '@nestjs
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { isValidResidentId } from '@urrbmi/domain';
-import { DomainError, Roles } from '@urrbmi/platform';
+import { AuditPersonReads, DomainError, Roles } from '@urrbmi/platform';
 import { identitiesOf } from './assessment.service';
 
 @ApiTags('assessments')
@@ -13,6 +13,7 @@ export class AssessmentsController {
 
   @Get(':idNumber/:season')
   @Roles('mib', 'civil-affairs', 'rural-revitalization', 'ops')
+  @AuditPersonReads()
   @ApiOperation({
     summary: "A person's assessment for a season, with every identity period the departments certified",
   })
