@@ -150,10 +150,10 @@ export async function migrateServiceOnly(
   def: ServiceDefinition,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string[]> {
-  loadServiceEnv(env);
+  const config = loadServiceEnv(env);
   const dataSource = serviceDataSource(
     def,
-    databaseUrlFromEnv(env),
+    config.DATABASE_MIGRATION_URL ?? databaseUrlFromEnv(env),
     2, // one holds the migration lock, one runs the migrations
     `${def.name}-migrate`,
   );
@@ -192,9 +192,12 @@ export async function startService(
     logger.warn('no API keys configured (API_KEYS_FILE): every /v1 request will be refused');
 
   const databaseUrl = databaseUrlFromEnv(env);
+  // With a migration role of its own (DATABASE_MIGRATION_URL), the schema is brought up to date
+  // through it; the service's pool then runs as the runtime role, which cannot change the schema.
+  const migratedApart = config.DATABASE_MIGRATION_URL ? await migrateServiceOnly(def, env) : undefined;
   const dataSource = serviceDataSource(def, databaseUrl, config.DB_POOL_SIZE, def.name);
   await dataSource.initialize();
-  const applied = await migrateServiceSchema(dataSource);
+  const applied = migratedApart ?? (await migrateServiceSchema(dataSource));
   logger.info('schema migrated', { schema: def.schema, applied });
 
   const registry = new Registry();
@@ -214,6 +217,7 @@ export async function startService(
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
       retentionDays: config.KAFKA_RETENTION_DAYS,
       deadLetterRetentionDays: config.KAFKA_DLQ_RETENTION_DAYS,
+      security: config.kafkaSecurity,
     },
     catalog: def.catalog ?? contractCatalog(),
     metrics: new MessagingMetrics(registry),
