@@ -1,8 +1,4 @@
 import ExcelJS from 'exceljs';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { IHeaders, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { controlTotals, feedCsv, FeedLine } from './support/feeds';
@@ -16,6 +12,7 @@ import {
   spawnService,
   waitFor,
   waitReady,
+  writeKeysFile,
 } from './support/services';
 
 /**
@@ -43,17 +40,6 @@ const KEYS = {
   ca: { holder: 'pii-ca-clerk', role: 'civil-affairs', key: 'pii-logscan-ca-0123456789' },
   ops: { holder: 'pii-ops', role: 'ops', key: 'pii-logscan-ops-0123456789' },
 } as const;
-
-function keysFile(): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'urrbmi-pii-e2e-')), 'api-keys.json');
-  const keys = Object.values(KEYS).map((k) => ({
-    holder: k.holder,
-    role: k.role,
-    sha256: createHash('sha256').update(k.key).digest('hex'),
-  }));
-  writeFileSync(file, JSON.stringify({ keys }));
-  return file;
-}
 
 // The people of the script (Shandan, season 2021: the refund desk's seed season).
 const A = shandanId(301, '19800101'); // registered, pays twice, asks for a refund
@@ -132,7 +118,7 @@ describe('personal data: no ID number in full in logs, metrics, DLQ headers, exp
     const dbUrl = await freshDatabase('pii_logscan');
     const env = {
       DATABASE_URL: dbUrl,
-      API_KEYS_FILE: keysFile(),
+      API_KEYS_FILE: writeKeysFile(KEYS),
       KAFKA_TOPIC_PREFIX: prefix,
       LOG_LEVEL: 'debug',
       SUBSIDY_MATCH_SCHEDULE: 'off',

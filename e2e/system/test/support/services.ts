@@ -44,10 +44,13 @@ export const TEST_KEYS = {
   },
 } as const;
 
-export function writeKeysFile(): string {
+/** The hashes of `plain` (TEST_KEYS by default) in a keys file of its own. */
+export function writeKeysFile(
+  plain: Record<string, { holder: string; role: string; key: string }> = TEST_KEYS,
+): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'urrbmi-e2e-'));
   const file = path.join(dir, 'api-keys.json');
-  const keys = Object.values(TEST_KEYS).map((k) => ({
+  const keys = Object.values(plain).map((k) => ({
     holder: k.holder,
     role: k.role,
     sha256: createHash('sha256').update(k.key).digest('hex'),
