@@ -1,7 +1,7 @@
 // Dead-letter topics, for operators:
 //   npm run dlq -- list   <topic>                         every message in <topic>.dlq, with its error
 //   npm run dlq -- replay <topic> [partition:offset ...]  send them (or the named ones) back to <topic>
-// Reads KAFKA_BROKERS and KAFKA_TOPIC_PREFIX like the services. Replaying is safe to repeat: the
+// Reads KAFKA_BROKERS, KAFKA_TOPIC_PREFIX and the KAFKA_SSL*/KAFKA_SASL_* settings like the services. Replaying is safe to repeat: the
 // event keeps its id, and consumers that already applied it skip it.
 import { ALL_TOPICS } from '@urrbmi/contracts';
 import { createKafka, DeadLetterQueue } from '@urrbmi/messaging';
@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
     partitions: env.KAFKA_PARTITIONS,
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    security: env.kafkaSecurity,
   };
   const dlq = new DeadLetterQueue(createKafka(settings), settings);
   const entries = command === 'list' ? await dlq.list(topic) : await dlq.replay(topic, offsets);

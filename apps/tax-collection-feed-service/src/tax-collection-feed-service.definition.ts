@@ -4,6 +4,7 @@ import { FeedsModule } from './feeds/feeds.module';
 import { FeedLedger1763800010000 } from './migrations/1763800010000-feed-ledger';
 import { CollectionRoster1763800011000 } from './migrations/1763800011000-collection-roster';
 import { RosterFactOrder1764230010000 } from './migrations/1764230010000-roster-fact-order';
+import { MaskQuarantinedRawLines1764300050000 } from './migrations/1764300050000-mask-quarantined-raw-lines';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { CollectionRosterModule } from './roster/collection-roster.module';
 
@@ -14,7 +15,12 @@ export const taxCollectionFeedService: ServiceDefinition = {
     'Daily feed batches, payments ledger unique by tax voucher, quarantine, deadline monitor, reconciliation.',
   defaultPort: 3103,
   schema: 'tax_feed',
-  migrations: [FeedLedger1763800010000, CollectionRoster1763800011000, RosterFactOrder1764230010000],
+  migrations: [
+    FeedLedger1763800010000,
+    CollectionRoster1763800011000,
+    RosterFactOrder1764230010000,
+    MaskQuarantinedRawLines1764300050000,
+  ],
   fileKinds: ['daily-feed'],
   imports: [FeedsModule, ReconciliationModule, CollectionRosterModule, DeadlineModule],
 };

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import {
   isValidResidentId,
   maskResidentId,
-  maskResidentIdsInText,
   parseResidentId,
   residentIdCheckChar,
   ResidentIdError,
 } from './resident-id';
+import { maskResidentIdsInText } from './resident-id-text';
 
 function idOf(first17: string): string {
   return first17 + residentIdCheckChar(first17);

@@ -129,14 +129,7 @@ export function isValidResidentId(raw: string): boolean {
 
 /** `620725********1234`: region kept for routing questions, birth date and sequence hidden. */
 export function maskResidentId(value: string): string {
-  if (value.length !== 18) return '*'.repeat(value.length);
-  return `${value.slice(0, 6)}********${value.slice(14)}`;
-}
-
-// 18 characters not embedded in a longer run of digits: what a resident ID looks like in free text.
-const ID_IN_TEXT = /(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9Xx])/g;
-
-/** Masks every resident-ID-shaped run in free text (log lines, error messages, exports). */
-export function maskResidentIdsInText(text: string): string {
-  return text.replace(ID_IN_TEXT, '$1********$2');
+  const chars = [...value];
+  if (chars.length !== 18) return '*'.repeat(chars.length);
+  return `${chars.slice(0, 6).join('')}********${chars.slice(14).join('')}`;
 }

@@ -34,7 +34,7 @@ export function deadLetterHeaders(info: DeadLetterInfo): IHeaders {
     ...own,
     // Error texts may quote payload values; resident ID numbers never leave masked.
     [DlqHeader.Error]: maskResidentIdsInText(String(err?.message ?? err)).slice(0, 4000),
-    [DlqHeader.ErrorName]: String(err?.name ?? 'Error'),
+    [DlqHeader.ErrorName]: maskResidentIdsInText(String(err?.name ?? 'Error')).slice(0, 200),
     [DlqHeader.SourceTopic]: info.sourceTopic,
     [DlqHeader.SourcePartition]: String(info.partition),
     [DlqHeader.SourceOffset]: info.message.offset,

@@ -1,5 +1,6 @@
 export * from './backbone-logger';
 export * from './kafka-settings';
+export * from './kafka-security';
 export * from './messaging-metrics';
 export * from './messaging-tables.migration';
 export * from './messaging-retention.migration';

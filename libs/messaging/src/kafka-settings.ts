@@ -1,4 +1,5 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaSecurity } from './kafka-security';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -14,6 +15,8 @@ export interface KafkaSettings {
   retentionDays?: number;
   /** `retention.ms` of `<topic>.dlq` topics, in days: how long a dead letter waits for a replay (30). */
   deadLetterRetentionDays?: number;
+  /** TLS and SASL (see kafka-security.ts); none on a private network. */
+  security?: KafkaSecurity;
 }
 
 export const DEFAULT_TOPIC_RETENTION_DAYS = 400;
@@ -46,6 +49,8 @@ export function createKafka(settings: KafkaSettings, sink?: KafkaLogSink): Kafka
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...(settings.security?.ssl ? { ssl: settings.security.ssl } : {}),
+    ...(settings.security?.sasl ? { sasl: settings.security.sasl } : {}),
     connectionTimeout: 3000,
     requestTimeout: 15000,
     retry: { initialRetryTime: 300, retries: 5, maxRetryTime: 5000 },

@@ -46,7 +46,10 @@ export async function migrateServiceSchema(dataSource: DataSource): Promise<stri
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${schema}`]);
-    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    // Only when missing: a runtime role without CREATE on the database then still passes through
+    // here (nothing pending, nothing to create) when the migration role did the work beforehand.
+    const [exists] = await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (!exists) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const done = await dataSource.runMigrations({ transaction: 'each' });
     return done.map((m) => m.name);
   } finally {

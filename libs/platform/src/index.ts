@@ -16,3 +16,6 @@ export * from './http/http-metrics';
 export * from './http/upload-throttler.guard';
 export { routeTemplate } from './http/http-hygiene';
 export * from './use-case/command';
+export { AuditPersonReads, residentIdsIn } from './audit/person-reads.interceptor';
+export * from './audit/person-reads.use-cases';
+export { PersonReadsRepository } from './audit/person-reads.repository';

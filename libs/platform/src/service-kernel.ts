@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DynamicModule, Global, INestApplication, Module, ValidationPipe } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, NestFactory, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ThrottlerModule } from '@nestjs/throttler';
 import pino from 'pino';
@@ -17,6 +17,11 @@ import {
 } from '@urrbmi/messaging';
 import { createServiceDataSource, databaseUrlFromEnv, migrateServiceSchema } from '@urrbmi/persistence';
 import { loadPolicies, PolicyError, PolicyRegistry } from '@urrbmi/policy';
+import { personReadsMigration } from './audit/person-reads.migration';
+import { PersonReadsController } from './audit/person-reads.controller';
+import { PersonReadsInterceptor } from './audit/person-reads.interceptor';
+import { PersonReadsRepository } from './audit/person-reads.repository';
+import { ListPersonReadsHandler, RecordPersonReadsHandler } from './audit/person-reads.use-cases';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { Clock } from './clock/clock';
 import { ApiKeyRegistry } from './auth/api-key-registry';
@@ -73,8 +78,11 @@ class ServiceCoreModule {
     policies: PolicyRegistry;
     clock: Clock;
     httpMetrics: HttpMetrics;
+    schema: string;
   }): DynamicModule {
     const probe = new ReadinessProbe(values.dataSource, values.backbone);
+    const personReads = new PersonReadsRepository(values.dataSource, values.schema);
+    const recordReads = new RecordPersonReadsHandler(personReads);
     const providers = [
       { provide: ServiceEnv, useValue: values.config },
       { provide: DataSource, useValue: values.dataSource },
@@ -87,6 +95,16 @@ class ServiceCoreModule {
       { provide: Clock, useValue: values.clock },
       { provide: ReadinessProbe, useValue: probe },
       { provide: HttpMetrics, useValue: values.httpMetrics },
+      { provide: PersonReadsRepository, useValue: personReads },
+      { provide: RecordPersonReadsHandler, useValue: recordReads },
+      { provide: ListPersonReadsHandler, useValue: new ListPersonReadsHandler(personReads) },
+      // Reads of named persons (routes marked @AuditPersonReads) are recorded for the auditor.
+      {
+        provide: APP_INTERCEPTOR,
+        useFactory: (reflector: Reflector) =>
+          new PersonReadsInterceptor(reflector, recordReads, values.clock),
+        inject: [Reflector],
+      },
       // Guards run in this order: the key first, so the upload limit is counted per holder.
       { provide: APP_GUARD, useClass: ApiKeyGuard },
       { provide: APP_GUARD, useClass: UploadThrottlerGuard },
@@ -98,9 +116,11 @@ class ServiceCoreModule {
           throttlers: [{ name: 'upload', ttl: 60_000, limit: values.config.UPLOAD_RATE_LIMIT_PER_MINUTE }],
         }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, PersonReadsController],
       providers,
-      exports: providers.filter((p) => p.provide !== APP_GUARD).map((p) => p.provide),
+      exports: providers
+        .filter((p) => p.provide !== APP_GUARD && p.provide !== APP_INTERCEPTOR)
+        .map((p) => p.provide),
     };
   }
 }
@@ -114,7 +134,7 @@ function serviceDataSource(
   return createServiceDataSource({
     url: databaseUrl,
     schema: def.schema,
-    migrations: [...messagingMigrations(def.schema), ...def.migrations],
+    migrations: [...messagingMigrations(def.schema), ...def.migrations, personReadsMigration(def.schema)],
     poolSize,
     applicationName,
   });
@@ -130,10 +150,10 @@ export async function migrateServiceOnly(
   def: ServiceDefinition,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string[]> {
-  loadServiceEnv(env);
+  const config = loadServiceEnv(env);
   const dataSource = serviceDataSource(
     def,
-    databaseUrlFromEnv(env),
+    config.DATABASE_MIGRATION_URL ?? databaseUrlFromEnv(env),
     2, // one holds the migration lock, one runs the migrations
     `${def.name}-migrate`,
   );
@@ -172,9 +192,12 @@ export async function startService(
     logger.warn('no API keys configured (API_KEYS_FILE): every /v1 request will be refused');
 
   const databaseUrl = databaseUrlFromEnv(env);
+  // With a migration role of its own (DATABASE_MIGRATION_URL), the schema is brought up to date
+  // through it; the service's pool then runs as the runtime role, which cannot change the schema.
+  const migratedApart = config.DATABASE_MIGRATION_URL ? await migrateServiceOnly(def, env) : undefined;
   const dataSource = serviceDataSource(def, databaseUrl, config.DB_POOL_SIZE, def.name);
   await dataSource.initialize();
-  const applied = await migrateServiceSchema(dataSource);
+  const applied = migratedApart ?? (await migrateServiceSchema(dataSource));
   logger.info('schema migrated', { schema: def.schema, applied });
 
   const registry = new Registry();
@@ -194,6 +217,7 @@ export async function startService(
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
       retentionDays: config.KAFKA_RETENTION_DAYS,
       deadLetterRetentionDays: config.KAFKA_DLQ_RETENTION_DAYS,
+      security: config.kafkaSecurity,
     },
     catalog: def.catalog ?? contractCatalog(),
     metrics: new MessagingMetrics(registry),
@@ -217,6 +241,7 @@ export async function startService(
         policies,
         clock,
         httpMetrics,
+        schema: def.schema,
       }),
       ...def.imports,
     ],

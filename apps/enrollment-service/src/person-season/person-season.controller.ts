@@ -2,7 +2,14 @@ import { Controller, Get, NotFoundException, Param, ParseIntPipe } from '@nestjs
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { isValidResidentId } from '@urrbmi/domain';
-import { assertAreaVisible, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
+import {
+  assertAreaVisible,
+  AuditPersonReads,
+  CurrentPrincipal,
+  DomainError,
+  Principal,
+  Roles,
+} from '@urrbmi/platform';
 import { EnrollmentRepository } from '../enrollment.repository';
 
 @ApiTags('persons')
@@ -16,6 +23,7 @@ export class PersonSeasonController {
 
   @Get(':idNumber/seasons/:season')
   @Roles('mib', 'township')
+  @AuditPersonReads()
   @ApiOperation({
     summary:
       "A person's season at a glance: status, amount due, subsidy and its reason, payments, benefit period, history",

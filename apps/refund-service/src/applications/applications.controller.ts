@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { UploadStore } from '@urrbmi/files';
-import { CurrentPrincipal, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
+import { AuditPersonReads, CurrentPrincipal, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
 import { refundView } from '../refunds/refund-view';
 import {
   candidatesQuery,
@@ -125,6 +125,7 @@ export class ApplicationsController {
 
   @Get('refunds')
   @Roles('mib', 'tax', 'finance', 'township')
+  @AuditPersonReads()
   @ApiOperation({
     summary: 'Refunds by state, reason, region, township, date entered, voucher, person or plan',
   })
@@ -137,6 +138,7 @@ export class ApplicationsController {
 
   @Get('refunds/:id')
   @Roles('mib', 'tax', 'finance', 'township')
+  @AuditPersonReads()
   @ApiOperation({ summary: 'One refund with every transition: who, when, why' })
   @ApiOkResponse({
     description: 'the refund, its pre-checks, the commands it can take next, and its transitions',
@@ -148,6 +150,7 @@ export class ApplicationsController {
 
   @Get('refund-candidates')
   @Roles('tax', 'mib')
+  @AuditPersonReads()
   @ApiOperation({
     summary:
       'Refund candidates for the tax intake: OVERPAID enrolments and paid-then-cancelled ones (多缴、注销)',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import { FILE_FORMATS, fileColumns } from '@urrbmi/contracts';
-import { maskResidentId } from '@urrbmi/domain';
+import { maskResidentId, maskResidentIdsInText } from '@urrbmi/domain';
 import { readTabularRows } from '@urrbmi/files';
 import { DomainError } from '@urrbmi/platform';
 import { Command } from '@urrbmi/platform';
@@ -110,10 +110,10 @@ export class SubmitRefundBatchHandler {
         if (!(e instanceof DomainError)) throw e;
         rejected.push({
           line: row.line,
-          voucherNo: v.voucher_no || null,
+          voucherNo: v.voucher_no ? maskResidentIdsInText(v.voucher_no) : null,
           idNumber: v.id_number ? maskResidentId(v.id_number) : null,
           code: e.code,
-          message: e.message,
+          message: maskResidentIdsInText(e.message),
         });
       }
     }

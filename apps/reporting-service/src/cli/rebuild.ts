@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       partitions: config.KAFKA_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      security: config.kafkaSecurity,
     },
     catalog: contractCatalog(),
     logger,

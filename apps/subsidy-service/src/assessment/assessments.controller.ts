@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@urrbmi/platform';
+import { AuditPersonReads, Roles } from '@urrbmi/platform';
 import { GetAssessmentHandler, GetAssessmentQuery } from './get-assessment.handler';
 
 @ApiTags('assessments')
@@ -11,6 +11,7 @@ export class AssessmentsController {
 
   @Get(':idNumber/:season')
   @Roles('mib', 'civil-affairs', 'rural-revitalization')
+  @AuditPersonReads()
   @ApiOperation({
     summary: "A person's assessment for a season, with every identity period the departments certified",
   })

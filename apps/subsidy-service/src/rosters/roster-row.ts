@@ -1,4 +1,4 @@
-import { isBusinessDate, isValidResidentId, maskResidentId } from '@urrbmi/domain';
+import { isBusinessDate, isValidResidentId, maskResidentId, maskResidentIdsInText } from '@urrbmi/domain';
 import { categoryAllowedFrom, RosterSource, SUBSIDY_CATEGORIES, SubsidyCategory } from '@urrbmi/policy';
 
 export interface RosterRow {
@@ -37,7 +37,8 @@ export function parseRosterRow(
     line,
     idNumber: id.length === 18 ? maskResidentId(id) : null,
     code,
-    message,
+    // Messages echo cells (UNKNOWN_CATEGORY quotes the category); a shifted column holds an ID.
+    message: maskResidentIdsInText(message),
   });
   if (!isValidResidentId(id))
     return reject('BAD_ID_NUMBER', 'id_number is not a valid resident ID number (GB 11643 check digit)');

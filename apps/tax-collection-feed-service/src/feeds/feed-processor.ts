@@ -209,7 +209,12 @@ export class FeedProcessor implements OnApplicationBootstrap, OnApplicationShutd
       const parsed = parseFeedRow(row.line, row.values, feed.regionCode, known);
       const r = isQuarantined(parsed) ? parsed : (contractViolation(parsed, feed.id) ?? parsed);
       if (isQuarantined(r))
-        exceptions.push({ ...r, kind: 'QUARANTINED', rawLine: Object.values(row.values).join(',') });
+        exceptions.push({
+          ...r,
+          kind: 'QUARANTINED',
+          // Stored masked: the raw file (FEED_STORAGE_DIR) and the line number lead to the original.
+          rawLine: maskResidentIdsInText(Object.values(row.values).join(',')),
+        });
       else (r.kind === 'PAYMENT' ? payments : reversals).push(r);
     }
     // Payments: a voucher seen before, in any feed or earlier in this one, is a duplicate.

@@ -8,7 +8,13 @@ import {
   PaymentReversedV1,
   validateAs,
 } from '@urrbmi/contracts';
-import { isBusinessDate, isValidResidentId, maskResidentId, toShanghaiIso } from '@urrbmi/domain';
+import {
+  isBusinessDate,
+  isValidResidentId,
+  maskResidentId,
+  maskResidentIdsInText,
+  toShanghaiIso,
+} from '@urrbmi/domain';
 
 /** One valid row of the tax bureau's daily detail (税务缴费明细). */
 export interface FeedRow {
@@ -85,12 +91,13 @@ export function parseFeedRow(
   const amountText = (v.amount_fen ?? '').trim();
   const amount = /^-?\d{1,12}$/.test(amountText) ? Number(amountText) : null;
   const channel = (v.channel ?? '').trim();
+  // Messages and cells echo what the row holds; a shifted column puts an ID number anywhere.
   const q = (code: string, message: string): QuarantinedRow => ({
     line,
     code,
-    message,
-    voucherNo: v.voucher_no?.trim() || null,
-    channel: channel || null,
+    message: maskResidentIdsInText(message),
+    voucherNo: v.voucher_no?.trim() ? maskResidentIdsInText(v.voucher_no.trim()) : null,
+    channel: channel ? maskResidentIdsInText(channel) : null,
     amountFen: storableAmount(amount),
     idNumber: id.length === 18 ? maskResidentId(id) : null,
   });

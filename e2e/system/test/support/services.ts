@@ -46,13 +46,16 @@ export const TEST_KEYS = {
   },
 } as const;
 
-/** An API keys file holding the hashes of these keys (the test keys by default). */
+/** An API keys file holding the hashes of `plain` (the test keys by default), as a list or a record. */
 export function writeKeysFile(
-  plain: readonly { holder: string; role: string; key: string }[] = Object.values(TEST_KEYS),
+  plain:
+    | readonly { holder: string; role: string; key: string }[]
+    | Record<string, { holder: string; role: string; key: string }> = TEST_KEYS,
 ): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'urrbmi-e2e-'));
   const file = path.join(dir, 'api-keys.json');
-  const keys = plain.map((k) => ({
+  const list = Array.isArray(plain) ? plain : Object.values(plain);
+  const keys = list.map((k) => ({
     holder: k.holder,
     role: k.role,
     sha256: createHash('sha256').update(k.key).digest('hex'),

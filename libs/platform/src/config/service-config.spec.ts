@@ -46,4 +46,32 @@ describe('service configuration', () => {
     });
     expect(() => loadServiceEnv({ JSON_BODY_MAX_BYTES: '512MB' })).toThrow('JSON_BODY_MAX_BYTES');
   });
+  it('checks the Kafka TLS/SASL settings and the migration role with the rest, naming them', () => {
+    try {
+      loadServiceEnv({
+        KAFKA_SASL_MECHANISM: 'plain',
+        KAFKA_SASL_USERNAME: 'enrollment-service',
+        KAFKA_SASL_PASSWORD: 'very-secret',
+        DATABASE_MIGRATION_URL: 'mysql://owner:secret@h/db',
+      });
+      fail('expected a ConfigError');
+    } catch (e) {
+      expect((e as ConfigError).problems.map((p) => p.setting).sort()).toEqual([
+        'DATABASE_MIGRATION_URL',
+        'KAFKA_SASL_MECHANISM',
+      ]);
+      expect((e as Error).message).not.toMatch(/secret/);
+    }
+    const ok = loadServiceEnv({
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'enrollment-service',
+      KAFKA_SASL_PASSWORD: 'pw',
+      DATABASE_MIGRATION_URL: 'postgres://enrollment_owner@db/urrbmi',
+    });
+    expect(ok.kafkaSecurity).toEqual({
+      sasl: { mechanism: 'scram-sha-512', username: 'enrollment-service', password: 'pw' },
+    });
+    expect(ok.DATABASE_MIGRATION_URL).toBe('postgres://enrollment_owner@db/urrbmi');
+    expect(loadServiceEnv({}).kafkaSecurity).toEqual({});
+  });
 });

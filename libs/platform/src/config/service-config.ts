@@ -1,11 +1,20 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { KafkaSecurity, parseKafkaSecurity } from '@urrbmi/messaging';
 
 /** Settings every service reads from its environment; checked at boot, before anything connects. */
 export class ServiceEnv {
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
+
+  /**
+   * The role that owns the service's schema, for migrations only (`--migrate-only` and the check at
+   * boot); DATABASE_URL is then a runtime role with data rights only. Unset: DATABASE_URL does both.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_MIGRATION_URL must be a postgres:// URL' })
+  DATABASE_MIGRATION_URL?: string;
 
   @IsString()
   @Matches(/^[^\s,]+:\d{1,5}(,[^\s,]+:\d{1,5})*$/, {
@@ -125,6 +134,9 @@ export class ServiceEnv {
   @Max(3650)
   @IsInt({ message: 'INBOX_RETENTION_DAYS must be an integer' })
   INBOX_RETENTION_DAYS = 14;
+
+  /** TLS and SASL towards the brokers, from KAFKA_SSL* and KAFKA_SASL_* (checked with the rest). */
+  kafkaSecurity: KafkaSecurity = {};
 }
 
 export class ConfigError extends Error {
@@ -136,14 +148,17 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; throws a ConfigError naming every bad setting. */
 export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv {
-  const known = Object.keys(new ServiceEnv()).concat([
-    'DATABASE_URL',
-    'PORT',
-    'API_KEYS_FILE',
-    'POLICY_DIR',
-    'CLOCK_START',
-    'KAFKA_GROUP_PREFIX',
-  ]);
+  const known = Object.keys(new ServiceEnv())
+    .filter((k) => k !== 'kafkaSecurity')
+    .concat([
+      'DATABASE_URL',
+      'DATABASE_MIGRATION_URL',
+      'PORT',
+      'API_KEYS_FILE',
+      'POLICY_DIR',
+      'CLOCK_START',
+      'KAFKA_GROUP_PREFIX',
+    ]);
   const plain: Record<string, string> = {};
   for (const k of known) {
     const v = env[k];
@@ -152,11 +167,12 @@ export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv
   if (env.KAFKA_TOPIC_PREFIX === '') plain.KAFKA_TOPIC_PREFIX = '';
   const cfg = plainToInstance(ServiceEnv, plain, { exposeDefaultValues: true });
   const errors = validateSync(cfg, { whitelist: true, stopAtFirstError: true });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map((e) => ({ setting: e.property, problem: Object.values(e.constraints ?? {}).join(', ') })),
-    );
-  }
+  const kafka = parseKafkaSecurity(env);
+  const problems = errors
+    .map((e) => ({ setting: e.property, problem: Object.values(e.constraints ?? {}).join(', ') }))
+    .concat(kafka.problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  cfg.kafkaSecurity = kafka.security;
   return cfg;
 }
 

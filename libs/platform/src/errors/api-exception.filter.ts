@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { maskResidentIdsDeep } from '@urrbmi/domain';
 import { TabularFileError } from '@urrbmi/files';
 import { DomainError } from './domain-error';
 
@@ -28,7 +29,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = host
       .switchToHttp()
       .getResponse<{ status(n: number): { json(b: unknown): void }; headersSent?: boolean }>();
-    const body = this.toBody(exception);
+    // Messages and details quote what the caller sent (a cell, a path, a validation value): an ID
+    // number leaves masked, whatever field it is in, as in the logs.
+    const body = maskResidentIdsDeep(this.toBody(exception));
     if (res.headersSent) return;
     res.status(body.statusCode).json(body);
   }

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
+import { maskResidentIdsInText } from '@urrbmi/domain';
 import { Public } from '../auth/roles';
 
 @ApiExcludeController()
@@ -12,6 +13,7 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async metrics(): Promise<string> {
-    return this.registry.metrics();
+    // Labels are route templates, topics and codes; should one ever carry an ID number, it leaves masked.
+    return maskResidentIdsInText(await this.registry.metrics());
   }
 }
