@@ -2,7 +2,9 @@
 // whole system — the five services on their own database and topic prefix — until every consumer
 // group has no lag and every projection holds every payer; `psql \copy` of the same file is the
 // baseline, measured in the same run. Figures are printed and appended to tools/bench/RESULTS.md.
-//   npm run bench:pipeline -- [--rows 100000]
+//   npm run bench:pipeline -- [--rows 100000] [--cpu-prof enrollment-service]
+// --cpu-prof <service> writes that service's V8 CPU profile to .local/bench/profiles
+// (summarise it with tools/bench/cpu-profile-top.ts).
 // Needs Postgres and Kafka running (as after `npm start` or `npm test`); starts the services itself.
 // The same run at 20,000 rows is a correctness test in `npm test` (pipeline-20k.e2e-spec.ts).
 import { createHash, randomUUID } from 'node:crypto';
@@ -35,6 +37,10 @@ const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const PREFIX = `benchpipe${Date.now().toString(36)}.`;
 const BASE_PORT = 3300;
 const SCHEMAS = ['enrollment', 'subsidy', 'tax_feed', 'refund', 'reporting'];
+const PROFILED = process.argv.includes('--cpu-prof')
+  ? process.argv[process.argv.indexOf('--cpu-prof') + 1]
+  : '';
+const PROFILE_DIR = path.join(ROOT, '.local/bench/profiles');
 
 async function main(): Promise<void> {
   const dir = path.join(ROOT, '.local/bench');
@@ -67,7 +73,8 @@ async function main(): Promise<void> {
   };
   const services: [string, BenchService][] = [];
   for (const [i, name] of SERVICE_NAMES.entries()) {
-    services.push([name, await startBenchService(name, BASE_PORT + i, env)]);
+    const nodeArgs = name === PROFILED ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+    services.push([name, await startBenchService(name, BASE_PORT + i, env, { nodeArgs })]);
   }
   const kafka = new Kafka({ brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -102,7 +109,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await admin.disconnect();
-    for (const [, s] of services) s.stop();
+    await Promise.all(services.map(([, s]) => s.stopped()));
     await db.end();
   }
 }
