@@ -1,6 +1,6 @@
 // What every benchmark here needs: its own database, a service process, its peak RSS, a table.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -18,16 +18,16 @@ export function argNumber(name: string, fallback: number): number {
 }
 
 /** A client of the benchmark database, created when missing. */
-export async function benchDatabase(): Promise<Client> {
-  const admin = new URL(BENCH_DB);
+export async function benchDatabase(url: string = BENCH_DB): Promise<Client> {
+  const admin = new URL(url);
   admin.pathname = '/postgres';
   const a = new Client({ connectionString: admin.toString() });
   await a.connect();
-  const name = new URL(BENCH_DB).pathname.slice(1);
+  const name = new URL(url).pathname.slice(1);
   if (!(await a.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount)
     await a.query(`CREATE DATABASE "${name}"`);
   await a.end();
-  const db = new Client({ connectionString: BENCH_DB });
+  const db = new Client({ connectionString: url });
   await db.connect();
   return db;
 }
@@ -50,31 +50,46 @@ export async function copyBaseline(db: Client, file: string, columns: string): P
 export interface BenchService {
   url: string;
   peakRss(): number;
+  /** CPU time (user + system) the process has used so far, in seconds. */
+  cpuSeconds(): number;
   stop(): void;
+  /** Stops the process and resolves once it has exited (a CPU profile is written by then). */
+  stopped(): Promise<void>;
 }
 
-/** Starts a service from its sources on `port`, samples its RSS, and waits until it is ready. */
+export interface BenchServiceOptions {
+  /** Node flags before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** What answers below 500 once the process is ready (default `/health/ready`, which answers 200). */
+  readyPath?: string;
+  /** Where its stdout and stderr go (default: this process's). */
+  logFile?: string;
+}
+
+/**
+ * Starts a service from its sources on `port`, samples its RSS, and waits until it is ready.
+ * `name` is a service (`apps/<name>/src/main.ts`) or a script's path from the repository root.
+ */
 export async function startBenchService(
   name: string,
   port: number,
   env: Record<string, string>,
+  { nodeArgs = [], readyPath = '/health/ready', logFile }: BenchServiceOptions = {},
 ): Promise<BenchService> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', `apps/${name}/src/main.ts`],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: BENCH_DB,
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        KAFKA_TOPIC_PREFIX: `bench${Date.now().toString(36)}.`,
-        ...env,
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+  const script = name.endsWith('.ts') ? name : `apps/${name}/src/main.ts`;
+  const log = logFile ? openSync(logFile, 'w') : 'inherit';
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', script], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: BENCH_DB,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      KAFKA_TOPIC_PREFIX: `bench${Date.now().toString(36)}.`,
+      ...env,
     },
-  );
+    stdio: ['ignore', log, log],
+  });
   let peak = 0;
   const sampler = setInterval(() => {
     try {
@@ -84,16 +99,27 @@ export async function startBenchService(
       // the process is gone
     }
   }, 100);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const svc = {
     url: `http://127.0.0.1:${port}`,
     peakRss: () => peak,
+    cpuSeconds: () => {
+      // /proc/<pid>/stat fields 14 and 15 (utime, stime), in clock ticks (100 per second on Linux).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     stop: () => {
       clearInterval(sampler);
       child.kill('SIGTERM');
     },
+    stopped: async () => {
+      svc.stop();
+      await exited;
+    },
   };
   for (let i = 0; ; i++) {
-    if ((await fetch(`${svc.url}/health/ready`).catch(() => undefined))?.status === 200) return svc;
+    const r = await fetch(`${svc.url}${readyPath}`).catch(() => undefined);
+    if (r && r.status < 500) return svc;
     if (i > 300 || child.exitCode !== null) {
       svc.stop();
       throw new Error(`${name} not ready`);

@@ -2,20 +2,21 @@
 // whole system — the five services on their own database and topic prefix — until every consumer
 // group has no lag and every projection holds every payer; `psql \copy` of the same file is the
 // baseline, measured in the same run. Figures are printed and appended to tools/bench/RESULTS.md.
-//   npm run bench:pipeline -- [--rows 100000]
+//   npm run bench:pipeline -- [--rows 100000] [--cpu-prof enrollment-service]
+// --cpu-prof <service> writes that service's V8 CPU profile to .local/bench/profiles
+// (summarise it with tools/bench/cpu-profile-top.ts).
 // Needs Postgres and Kafka running (as after `npm start` or `npm test`); starts the services itself.
+// The same run at 20,000 rows is a correctness test in `npm test` (pipeline-20k.e2e-spec.ts).
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, createReadStream, createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
-import { Admin, AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { SERVICE_NAMES } from '@urrbmi/contracts';
 import {
   argNumber,
   benchDatabase,
   BenchService,
-  benchPersonId,
   copyBaseline,
   printTable,
   ROOT,
@@ -23,64 +24,29 @@ import {
   secs,
   startBenchService,
 } from './bench-support';
+import {
+  FEED_COLUMNS,
+  PIPELINE_CLOCK_START,
+  postFeed,
+  waitUntilApplied,
+  writeRenewalFeed,
+} from './pipeline-run';
 
 const ROWS = argNumber('--rows', 100_000);
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const PREFIX = `benchpipe${Date.now().toString(36)}.`;
 const BASE_PORT = 3300;
 const SCHEMAS = ['enrollment', 'subsidy', 'tax_feed', 'refund', 'reporting'];
-const FEED_COLUMNS =
-  'voucher_no,kind,original_voucher_no,id_number,name,region_code,township_code,village_code,season,amount_fen,channel,paid_at';
-
-async function writeFeed(file: string): Promise<number> {
-  const out = createWriteStream(file);
-  out.write(`${FEED_COLUMNS}\n`);
-  let total = 0;
-  let chunk = '';
-  for (let i = 0; i < ROWS; i++) {
-    total += 38000;
-    chunk += `P${String(i).padStart(9, '0')},PAYMENT,,${benchPersonId(i)},居民${i % 1000},620725,6207251${String(i % 11).padStart(2, '0')},,2023,38000,WECHAT,2023-10-16T10:00:00+08:00\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-      chunk = '';
-    }
-  }
-  out.write(chunk);
-  await new Promise<void>((r) => out.end(() => r()));
-  return total;
-}
-
-/**
- * Sum over every consumer group of the deployment of (end offset − committed offset), over the
- * topics each group subscribes to (read from its members' metadata): a topic a group does not read
- * has no committed offset and is not lag.
- */
-async function totalLag(admin: Admin): Promise<number> {
-  const groupIds = SERVICE_NAMES.map((s) => `${PREFIX}${s}`);
-  const { groups } = await admin.describeGroups(groupIds);
-  let lag = 0;
-  for (const group of groups) {
-    const topics = new Set<string>();
-    for (const m of group.members)
-      for (const t of AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.topics ?? []) topics.add(t);
-    if (topics.size === 0) continue;
-    const committed = await admin.fetchOffsets({ groupId: group.groupId, topics: [...topics] });
-    for (const t of committed) {
-      const ends = await admin.fetchTopicOffsets(t.topic);
-      for (const p of t.partitions) {
-        const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);
-        lag += end - Math.max(0, Number(p.offset));
-      }
-    }
-  }
-  return lag;
-}
+const PROFILED = process.argv.includes('--cpu-prof')
+  ? process.argv[process.argv.indexOf('--cpu-prof') + 1]
+  : '';
+const PROFILE_DIR = path.join(ROOT, '.local/bench/profiles');
 
 async function main(): Promise<void> {
   const dir = path.join(ROOT, '.local/bench');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `pipeline-${ROWS}.csv`);
-  const totalFen = await writeFeed(file);
+  const totalFen = await writeRenewalFeed(file, ROWS);
   const db = await benchDatabase();
   const copyMs = await copyBaseline(
     db,
@@ -102,12 +68,13 @@ async function main(): Promise<void> {
   const env = {
     API_KEYS_FILE: keysFile,
     KAFKA_TOPIC_PREFIX: PREFIX,
-    CLOCK_START: '2023-10-17T09:00:00+08:00',
+    CLOCK_START: PIPELINE_CLOCK_START,
     SUBSIDY_MATCH_SCHEDULE: 'off',
   };
   const services: [string, BenchService][] = [];
   for (const [i, name] of SERVICE_NAMES.entries()) {
-    services.push([name, await startBenchService(name, BASE_PORT + i, env)]);
+    const nodeArgs = name === PROFILED ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+    services.push([name, await startBenchService(name, BASE_PORT + i, env, { nodeArgs })]);
   }
   const kafka = new Kafka({ brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -115,39 +82,9 @@ async function main(): Promise<void> {
   try {
     const feedUrl = services.find(([n]) => n === 'tax-collection-feed-service')![1].url;
     const t0 = Date.now();
-    const r = await fetch(`${feedUrl}/v1/feeds`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        'content-type': 'text/csv',
-        'x-feed-date': '2023-10-16',
-        'x-region-code': '620725',
-        'x-record-count': String(ROWS),
-        'x-total-amount-fen': String(totalFen),
-      },
-      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
+    await postFeed(feedUrl, key, file, ROWS, totalFen);
     const answerMs = Date.now() - t0;
-    if (r.status >= 300) throw new Error(`POST /v1/feeds: ${r.status} ${await r.text()}`);
-
-    // Done when no group lags and every projection holds every payer, three checks in a row.
-    const projections = async () => {
-      const q = async (sql: string) => Number((await db.query(sql)).rows[0].n);
-      return {
-        enrollmentActive: await q(`SELECT count(*) AS n FROM enrollment.enrollments WHERE status = 'ACTIVE'`),
-        rosterActive: await q(`SELECT count(*) AS n FROM tax_feed.roster WHERE status = 'ACTIVE'`),
-      };
-    };
-    let steady = 0;
-    let last = { lag: -1, enrollmentActive: 0, rosterActive: 0 };
-    while (steady < 3) {
-      await new Promise((res) => setTimeout(res, 500));
-      last = { lag: await totalLag(admin), ...(await projections()) };
-      const done = last.lag === 0 && last.enrollmentActive === ROWS && last.rosterActive === ROWS;
-      steady = done ? steady + 1 : 0;
-      if (Date.now() - t0 > 3_600_000) throw new Error(`not done after an hour: ${JSON.stringify(last)}`);
-    }
+    await waitUntilApplied(db, admin, PREFIX, ROWS, 3_600_000);
     const endMs = Date.now() - t0 - 1000; // the last two confirming checks are not work
     const rowsPerSec = Math.round(ROWS / (endMs / 1000));
     const rows: [string, string][] = [
@@ -172,7 +109,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await admin.disconnect();
-    for (const [, s] of services) s.stop();
+    await Promise.all(services.map(([, s]) => s.stopped()));
     await db.end();
   }
 }

@@ -16,8 +16,11 @@ export interface EventToPublish {
   occurredAt?: Date;
 }
 
-/** Advisory-lock buckets for per-key ordering (see `publish`). */
-const KEY_LOCK_BUCKETS = 512;
+/**
+ * Advisory-lock buckets for per-key ordering (see `publish`): a statement that writes outbox rows
+ * itself takes `pg_advisory_xact_lock(hashtext(schema), abs(hashtext(key) % KEY_LOCK_BUCKETS))` first.
+ */
+export const KEY_LOCK_BUCKETS = 512;
 
 export function outboxChannel(schema: string): string {
   return `${assertIdentifier(schema)}_outbox`;

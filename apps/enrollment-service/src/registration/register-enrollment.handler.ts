@@ -9,6 +9,8 @@ import { decideEnrolment, PolicyRegistry, RegionSeasonPolicy } from '@urrbmi/pol
 import { EnrollmentRepository } from '../enrollment.repository';
 import { EnrolmentFacts } from '../standing/payment-standing';
 import { RegisterEnrollmentCommand } from './register-enrollment.command';
+import { RegistrationRepository } from './registration.repository';
+import { RelayWakeup } from './relay-wakeup';
 
 export interface RegisteredEnrollment {
   enrollmentId: string;
@@ -48,6 +50,8 @@ export class RegisterEnrollmentHandler {
     private readonly outbox: OutboxWriter,
     private readonly policies: PolicyRegistry,
     private readonly clock: Clock,
+    private readonly registrations: RegistrationRepository,
+    private readonly relayWakeup: RelayWakeup,
   ) {}
 
   /** The checks that need no database: policy, kind, window, newborn age. Throws DomainError. */
@@ -122,28 +126,18 @@ export class RegisterEnrollmentHandler {
     scope: AreaScope = AreaScope.ALL,
   ): Promise<void> {
     const { cmd } = c;
-    if (await this.repository.isEmployeeInsured(m, cmd.idNumber, today)) {
-      throw new DomainError(
-        'DOUBLE_COVER',
-        'person is insured as an employee; resident insurance would be double cover',
-        409,
-      );
-    }
+    if (await this.repository.isEmployeeInsured(m, cmd.idNumber, today)) throw doubleCover();
     if (cmd.kind === 'TRANSFER_IN') {
       const elsewhere = await this.repository.liveElsewhere(m, cmd.idNumber, cmd.season, cmd.regionCode);
-      if (elsewhere.length > 0) {
-        const e = elsewhere[0];
-        throw new DomainError(
-          'NOT_CANCELLED_ELSEWHERE',
-          `person is still enrolled in ${e.regionCode} for season ${e.season}; cancel there first`,
-          409,
-          // Another area's enrolment is named only to whoever may see it.
-          scope.visible({ enrollmentId: e.id }, e.townshipCode),
-        );
-      }
+      if (elsewhere.length > 0) throw notCancelledElsewhere(elsewhere[0], scope);
     }
   }
 
+  /**
+   * One round trip: every check that needs no database first, then one statement (its own
+   * transaction) that checks the person's records and writes the enrolment, its history and its
+   * event (RegistrationRepository.register), then the relay is woken. A refusal writes nothing.
+   */
   async execute(
     cmd: RegisterEnrollmentCommand,
     by: Principal,
@@ -152,35 +146,46 @@ export class RegisterEnrollmentHandler {
     const today = this.clock.today();
     const checked = this.check(cmd, by, today);
     const scope = AreaScope.of(by);
-    return this.dataSource.transaction(async (m) => {
-      await this.checkAgainstRecords(m, checked, today, scope);
-      const id = randomUUID();
-      const inserted = await this.repository.insertMany(m, [this.toRow(id, checked, by.holder)]);
-      if (!inserted.has(id)) {
-        const existing = await this.repository.findLive(m, checked.cmd.idNumber, cmd.season);
-        throw new DomainError(
-          'ALREADY_ENROLLED',
-          `person is already enrolled for season ${cmd.season}`,
-          409,
-          // A township learns the enrolment only when it lies in its own area.
-          scope.visible({ enrollmentId: existing?.id, status: existing?.status }, existing?.townshipCode),
-        );
-      }
-      const [event] = await this.publishRegistered(m, [{ id, checked }], by.holder, correlationId);
-      return {
-        enrollmentId: id,
-        idNumber: checked.cmd.idNumber,
-        season: cmd.season,
-        kind: cmd.kind,
-        status: 'REGISTERED',
-        policyId: checked.policy.id,
-        amountDueFen: checked.policy.contribution.individualFen,
-        expectedBenefitStart: checked.expectedBenefitStart,
-        expectedBenefitEnd: checked.expectedBenefitEnd ?? checked.policy.benefitPeriod.to,
-        benefitReason: checked.benefitReason ?? '',
-        registeredAt: event.registeredAt,
-      };
-    });
+    const id = randomUUID();
+    const registeredAt = toShanghaiIso(this.clock.now());
+    const [payload] = this.registeredPayloads([{ id, checked }], registeredAt);
+    // Validated against the catalog here, before anything is written, as OutboxWriter.publish does.
+    const [event] = this.outbox.envelopes([
+      { type: EnrollmentRegistered.type, version: EnrollmentRegistered.version, payload, correlationId },
+    ]);
+    const outcome = await this.registrations.register(
+      { ...this.toRow(id, checked, by.holder), registeredAt },
+      this.historyDetails(checked),
+      event,
+      today,
+      cmd.kind === 'TRANSFER_IN',
+    );
+    if (outcome.employeeInsured) throw doubleCover();
+    if (outcome.elsewhere) throw notCancelledElsewhere(outcome.elsewhere, scope);
+    if (outcome.inserted) this.relayWakeup.committed(1);
+    else {
+      const existing = await this.repository.findLive(this.dataSource, checked.cmd.idNumber, cmd.season);
+      throw new DomainError(
+        'ALREADY_ENROLLED',
+        `person is already enrolled for season ${cmd.season}`,
+        409,
+        // A township learns the enrolment only when it lies in its own area.
+        scope.visible({ enrollmentId: existing?.id, status: existing?.status }, existing?.townshipCode),
+      );
+    }
+    return {
+      enrollmentId: id,
+      idNumber: checked.cmd.idNumber,
+      season: cmd.season,
+      kind: cmd.kind,
+      status: 'REGISTERED',
+      policyId: checked.policy.id,
+      amountDueFen: checked.policy.contribution.individualFen,
+      expectedBenefitStart: checked.expectedBenefitStart,
+      expectedBenefitEnd: checked.expectedBenefitEnd ?? checked.policy.benefitPeriod.to,
+      benefitReason: checked.benefitReason ?? '',
+      registeredAt,
+    };
   }
 
   toRow(id: string, c: CheckedRegistration, holder: string) {
@@ -219,31 +224,14 @@ export class RegisterEnrollmentHandler {
       rows.map((r) => r.id),
       registeredAt,
     );
-    const payloads: EnrollmentRegisteredV1[] = rows.map(({ id, checked: { cmd, policy } }) => ({
-      enrollmentId: id,
-      idNumber: cmd.idNumber,
-      name: cmd.name,
-      season: cmd.season,
-      regionCode: cmd.regionCode,
-      townshipCode: cmd.townshipCode,
-      villageCode: cmd.villageCode,
-      kind: cmd.kind,
-      policyId: policy.id,
-      amountDueFen: policy.contribution.individualFen,
-      registeredAt,
-    }));
+    const payloads = this.registeredPayloads(rows, registeredAt);
     await this.repository.addHistory(
       m,
       rows.map(({ id, checked }) => ({
         enrollmentId: id,
         actor: holder,
         change: 'REGISTERED',
-        details: {
-          kind: checked.cmd.kind,
-          expectedBenefitStart: checked.expectedBenefitStart,
-          expectedBenefitEnd: checked.expectedBenefitEnd,
-          benefitReason: checked.benefitReason,
-        },
+        details: this.historyDetails(checked),
       })),
     );
     await this.outbox.publish(
@@ -257,4 +245,53 @@ export class RegisterEnrollmentHandler {
     );
     return payloads;
   }
+
+  private registeredPayloads(
+    rows: { id: string; checked: CheckedRegistration }[],
+    registeredAt: string,
+  ): EnrollmentRegisteredV1[] {
+    return rows.map(({ id, checked: { cmd, policy } }) => ({
+      enrollmentId: id,
+      idNumber: cmd.idNumber,
+      name: cmd.name,
+      season: cmd.season,
+      regionCode: cmd.regionCode,
+      townshipCode: cmd.townshipCode,
+      villageCode: cmd.villageCode,
+      kind: cmd.kind,
+      policyId: policy.id,
+      amountDueFen: policy.contribution.individualFen,
+      registeredAt,
+    }));
+  }
+
+  private historyDetails(checked: CheckedRegistration): object {
+    return {
+      kind: checked.cmd.kind,
+      expectedBenefitStart: checked.expectedBenefitStart,
+      expectedBenefitEnd: checked.expectedBenefitEnd,
+      benefitReason: checked.benefitReason,
+    };
+  }
+}
+
+function doubleCover(): DomainError {
+  return new DomainError(
+    'DOUBLE_COVER',
+    'person is insured as an employee; resident insurance would be double cover',
+    409,
+  );
+}
+
+function notCancelledElsewhere(
+  e: { id: string; regionCode: string; season: number; townshipCode: string | null },
+  scope: AreaScope,
+): DomainError {
+  return new DomainError(
+    'NOT_CANCELLED_ELSEWHERE',
+    `person is still enrolled in ${e.regionCode} for season ${e.season}; cancel there first`,
+    409,
+    // Another area's enrolment is named only to whoever may see it.
+    scope.visible({ enrollmentId: e.id }, e.townshipCode),
+  );
 }

@@ -29,6 +29,8 @@ import { PersonSeasonController } from '../person-season/person-season.controlle
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
 import { RegisterEnrollmentHandler } from './register-enrollment.handler';
 import { RegistrationController } from './registration.controller';
+import { RegistrationRepository } from './registration.repository';
+import { RelayWakeup } from './relay-wakeup';
 
 @Module({
   controllers: [
@@ -44,6 +46,8 @@ import { RegistrationController } from './registration.controller';
   providers: [
     EnrollmentRepository,
     RegisterEnrollmentHandler,
+    RegistrationRepository,
+    RelayWakeup,
     EnrolmentStateService,
     BatchRepository,
     BatchProcessor,
