@@ -60,9 +60,11 @@ describe('maker-checker over HTTP', () => {
       body: { status: 'PENDING', results: 2, enteredBy: 'e2e-mib-clerk' },
     });
     const id = (entered.body as { settlementId: string }).settlementId;
-    expect((await api(url, 'GET', '/v1/transfers/settlements', TEST_KEYS.ops.key)).body).toMatchObject({
-      pending: [{ settlementId: id, status: 'PENDING' }],
-    });
+    expect((await api(url, 'GET', '/v1/transfers/settlements', TEST_KEYS.mibChecker.key)).body).toMatchObject(
+      {
+        pending: [{ settlementId: id, status: 'PENDING' }],
+      },
+    );
     expect((await api(url, 'POST', `/v1/transfers/settlements/${id}/confirm`, mib, {})).body).toMatchObject({
       statusCode: 403,
       details: { code: 'SAME_HOLDER' },
@@ -217,7 +219,9 @@ describe('maker-checker over HTTP', () => {
     });
     const again = await api(url, 'POST', '/v1/employee-insured', mib, { people: [{ idNumber: worker }] });
     const second = (again.body as { listId: string }).listId;
-    expect((await api(url, 'GET', `/v1/employee-insured/${second}`, TEST_KEYS.ops.key)).body).toMatchObject({
+    expect(
+      (await api(url, 'GET', `/v1/employee-insured/${second}`, TEST_KEYS.mibChecker.key)).body,
+    ).toMatchObject({
       status: 'PENDING',
     });
     expect(await api(url, 'POST', `/v1/employee-insured/${second}/confirm`, checker, {})).toEqual({
