@@ -470,6 +470,62 @@ describe('authorization matrix: every route x every role, and townships kept apa
       ).toBe(200);
     });
 
+    it("lists no pending cancellation of B's to A, and shows none by id", async () => {
+      // B's enrolment is paid (the refund test's payments), so cancelling it waits for a checker.
+      await waitFor(
+        "B's payments applied to the enrolment",
+        async () =>
+          (await call(url('enrollment-service'), 'GET', `/v1/persons/${pB}/seasons/2021`, KEYS.mib.key)).body,
+        (v) => Number(v.paidFen) > 0,
+        90_000,
+      );
+      const entered = await call(
+        url('enrollment-service'),
+        'POST',
+        `/v1/enrollments/${enrolmentB}/cancel`,
+        KEYS.townshipB.key,
+        JSON.stringify({ reason: 'TRANSFER_OUT' }),
+      );
+      expect({ status: entered.status, state: entered.body.status }).toEqual({
+        status: 202,
+        state: 'PENDING_CONFIRMATION',
+      });
+      const cancellation = String(entered.body.cancellationId);
+      const listA = await call(
+        url('enrollment-service'),
+        'GET',
+        '/v1/enrollments/cancellations',
+        KEYS.township.key,
+      );
+      expect(listA.status).toBe(200);
+      expect(listA.text).not.toContain(cancellation);
+      expect(listA.text).not.toContain(enrolmentB);
+      const oneA = await call(
+        url('enrollment-service'),
+        'GET',
+        `/v1/enrollments/cancellations/${cancellation}`,
+        KEYS.township.key,
+      );
+      expect(oneA.status).toBe(403);
+      expect(oneA.text).not.toContain(enrolmentB);
+      const confirmA = await call(
+        url('enrollment-service'),
+        'POST',
+        `/v1/enrollments/cancellations/${cancellation}/confirm`,
+        KEYS.township.key,
+        '{}',
+      );
+      expect(confirmA.status).toBe(403);
+      const listB = await call(
+        url('enrollment-service'),
+        'GET',
+        '/v1/enrollments/cancellations',
+        KEYS.townshipB.key,
+      );
+      expect(listB.text).toContain(cancellation);
+      expect(await enrolmentsOf(pB)).toEqual([{ id: enrolmentB, status: 'ACTIVE', township_code: B }]);
+    });
+
     it('leaves B out of every reporting read A may call', async () => {
       const Q = 'season=2021&region=620725';
       // The county sees B's people once reporting has projected them.
@@ -591,6 +647,8 @@ describe('authorization matrix: every route x every role, and townships kept apa
         'enrollment-service GET /v1/templates/{kind}',
         'enrollment-service GET /v1/enrollments/batch/{id}',
         'enrollment-service GET /v1/enrollments/batch/{id}/rejects',
+        'enrollment-service GET /v1/enrollments/cancellations',
+        'enrollment-service GET /v1/enrollments/cancellations/{cancellationId}',
         'enrollment-service GET /v1/persons/{idNumber}/seasons/{season}',
         'subsidy-service GET /v1/templates/{kind}',
         'tax-collection-feed-service GET /v1/templates/{kind}',

@@ -24,6 +24,8 @@ export type Access = 'public' | readonly MatrixRole[];
 
 const ALL: readonly MatrixRole[] = MATRIX_ROLES;
 const HEALTH = { 'GET /health/live': 'public', 'GET /health/ready': 'public' } as const;
+/** The read audit of every service: who read which person (the auditor is the bureau). */
+const AUDIT = { 'GET /v1/audit/person-reads': ['mib'] } as const;
 
 export const ROUTE_ACCESS: Record<string, Record<string, Access>> = {
   'enrollment-service': {
@@ -36,6 +38,15 @@ export const ROUTE_ACCESS: Record<string, Record<string, Access>> = {
     'POST /v1/enrollments/{id}/cancel': ['mib', 'township'],
     'GET /v1/persons/{idNumber}/seasons/{season}': ['mib', 'township'],
     'POST /v1/employee-insured': ['mib'],
+    'GET /v1/employee-insured': ['mib'],
+    'GET /v1/employee-insured/{id}': ['mib'],
+    'POST /v1/employee-insured/{id}/confirm': ['mib'],
+    'POST /v1/employee-insured/{id}/reject': ['mib'],
+    'GET /v1/enrollments/cancellations': ['mib', 'township'],
+    'GET /v1/enrollments/cancellations/{cancellationId}': ['mib', 'township'],
+    'POST /v1/enrollments/cancellations/{cancellationId}/confirm': ['mib', 'township'],
+    'POST /v1/enrollments/cancellations/{cancellationId}/reject': ['mib', 'township'],
+    ...AUDIT,
   },
   'subsidy-service': {
     ...HEALTH,
@@ -49,6 +60,11 @@ export const ROUTE_ACCESS: Record<string, Record<string, Access>> = {
     'POST /v1/match-runs': ['mib'],
     'GET /v1/transfers': ['mib', 'finance', 'civil-affairs'],
     'POST /v1/transfers/settlements': ['mib', 'finance'],
+    'GET /v1/transfers/settlements': ['mib', 'finance'],
+    'GET /v1/transfers/settlements/{id}': ['mib', 'finance'],
+    'POST /v1/transfers/settlements/{id}/confirm': ['mib', 'finance'],
+    'POST /v1/transfers/settlements/{id}/reject': ['mib', 'finance'],
+    ...AUDIT,
   },
   'tax-collection-feed-service': {
     ...HEALTH,
@@ -58,6 +74,7 @@ export const ROUTE_ACCESS: Record<string, Record<string, Access>> = {
     'GET /v1/feeds/{id}/rejects': ['tax', 'mib'],
     'GET /v1/reconciliation': ['tax', 'mib', 'finance', 'ops'],
     'GET /v1/collection-roster': ['tax', 'mib'],
+    ...AUDIT,
   },
   'refund-service': {
     ...HEALTH,
@@ -74,6 +91,7 @@ export const ROUTE_ACCESS: Record<string, Record<string, Access>> = {
     'GET /v1/refund-plans/{id}': ['mib', 'finance'],
     'GET /v1/refund-plans/{id}/export': ['mib', 'finance'],
     'POST /v1/refund-plans/{id}/funding': ['finance'],
+    ...AUDIT,
   },
   'reporting-service': {
     ...HEALTH,
@@ -96,6 +114,7 @@ export const ROUTE_ACCESS: Record<string, Record<string, Access>> = {
     'GET /v1/ops/queues': ['ops'],
     'GET /v1/pages/bulletin': ['mib', 'ops', 'township'],
     'GET /v1/pages/ops': ['ops'],
+    ...AUDIT,
   },
 };
 
