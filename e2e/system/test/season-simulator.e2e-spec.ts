@@ -13,7 +13,7 @@ import {
   waitReady,
 } from './support/services';
 
-// A small Shandan 2023 season (scale 0.002, from 15 November) driven by the simulator through the five
+// A small Shandan 2023 season (scale 0.002, from 25 November) driven by the simulator through the five
 // services' public routes, twice with two seeds: each run must balance to the fen, and the services'
 // own tables must hold exactly the sum of the two runs' data. Ports: the season range, base 21740.
 const BASE = 21740;
@@ -60,19 +60,15 @@ describe('a season simulated end to end (npm run season, small scale)', () => {
       API_KEYS_FILE: path.join(dir, 'api-keys.json'),
       KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}seasonsim.`,
       CLOCK_MODE: 'simulation',
-      CLOCK_START: '2023-11-15T08:00:00+08:00',
-      FEED_MONITOR_FROM: '2023-11-15',
+      CLOCK_START: '2023-11-25T08:00:00+08:00',
+      FEED_MONITOR_FROM: '2023-11-25',
       FEED_MONITOR_INTERVAL_MS: '200',
       SUBSIDY_MATCH_CHECK_MS: '500',
       REPORTING_ALERT_CHECK_INTERVAL_MS: '2000',
       REPORTING_METRICS_URLS: names.map((n, i) => `${n}=http://127.0.0.1:${PORT + i}/metrics`).join(','),
     };
-    // One after the other: each migrates its schema and creates its topics at boot.
-    for (const name of names) {
-      const svc = spawnService(name, BASE, env);
-      services.push(svc);
-      await waitReady(svc, 180_000);
-    }
+    services.push(...names.map((name) => spawnService(name, BASE, env)));
+    await Promise.all(services.map((svc) => waitReady(svc, 300_000)));
     db = new Client({ connectionString: dbUrl });
     await db.connect();
   }, 900_000);
@@ -90,7 +86,7 @@ describe('a season simulated end to end (npm run season, small scale)', () => {
         season: 2023,
         scale: 0.002,
         seed,
-        from: '2023-11-15',
+        from: '2023-11-25',
         host: '127.0.0.1',
         basePort: PORT,
         keys: plainKeys,
