@@ -1,7 +1,7 @@
 // What every benchmark here needs: its own database, a service process, its peak RSS, a table.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
@@ -58,6 +58,7 @@ export async function startBenchService(
   name: string,
   port: number,
   env: Record<string, string>,
+  readyTimeoutMs = 60_000,
 ): Promise<BenchService> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -75,26 +76,18 @@ export async function startBenchService(
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
-  let peak = 0;
-  const sampler = setInterval(() => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-    } catch {
-      // the process is gone
-    }
-  }, 100);
+  const sampler = rssSampler(child.pid!);
   const svc = {
     url: `http://127.0.0.1:${port}`,
-    peakRss: () => peak,
+    peakRss: () => sampler.peak(),
     stop: () => {
-      clearInterval(sampler);
+      sampler.stop();
       child.kill('SIGTERM');
     },
   };
   for (let i = 0; ; i++) {
     if ((await fetch(`${svc.url}/health/ready`).catch(() => undefined))?.status === 200) return svc;
-    if (i > 300 || child.exitCode !== null) {
+    if (i > readyTimeoutMs / 200 || child.exitCode !== null) {
       svc.stop();
       throw new Error(`${name} not ready`);
     }
@@ -134,4 +127,29 @@ export function runBench(main: () => Promise<void>): void {
     console.error(e);
     process.exit(1);
   });
+}
+
+/** Appends a section of figures to tools/bench/RESULTS.md, with the date and the machine. */
+export function appendResults(title: string, rows: [string, string][]): void {
+  appendFileSync(
+    path.join(ROOT, 'tools/bench/RESULTS.md'),
+    `\n### ${title} — ${new Date().toISOString().slice(0, 16)}Z, ${cpus().length} cores, ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB\n\n| figure | value |\n|---|---|\n` +
+      rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
+      '\n',
+  );
+}
+
+/** Samples the resident set of a process every 100 ms; `stop()` ends the sampling. */
+export function rssSampler(pid: number): { peak(): number; stop(): void } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch {
+      // the process is gone
+    }
+  }, 100);
+  return { peak: () => peak, stop: () => clearInterval(timer) };
 }
