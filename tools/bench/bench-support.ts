@@ -1,7 +1,7 @@
 // What every benchmark here needs: its own database, a service process, its peak RSS, a table.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { appendFileSync, openSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
@@ -64,6 +64,8 @@ export interface BenchServiceOptions {
   readyPath?: string;
   /** Where its stdout and stderr go (default: this process's). */
   logFile?: string;
+  /** How long to wait for it to be ready (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function startBenchService(
   name: string,
   port: number,
   env: Record<string, string>,
-  { nodeArgs = [], readyPath = '/health/ready', logFile }: BenchServiceOptions = {},
+  { nodeArgs = [], readyPath = '/health/ready', logFile, readyTimeoutMs = 60_000 }: BenchServiceOptions = {},
 ): Promise<BenchService> {
   const script = name.endsWith('.ts') ? name : `apps/${name}/src/main.ts`;
   const log = logFile ? openSync(logFile, 'w') : 'inherit';
@@ -90,26 +92,18 @@ export async function startBenchService(
     },
     stdio: ['ignore', log, log],
   });
-  let peak = 0;
-  const sampler = setInterval(() => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-    } catch {
-      // the process is gone
-    }
-  }, 100);
+  const sampler = rssSampler(child.pid!);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const svc = {
     url: `http://127.0.0.1:${port}`,
-    peakRss: () => peak,
+    peakRss: () => sampler.peak(),
     cpuSeconds: () => {
       // /proc/<pid>/stat fields 14 and 15 (utime, stime), in clock ticks (100 per second on Linux).
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     stop: () => {
-      clearInterval(sampler);
+      sampler.stop();
       child.kill('SIGTERM');
     },
     stopped: async () => {
@@ -120,7 +114,7 @@ export async function startBenchService(
   for (let i = 0; ; i++) {
     const r = await fetch(`${svc.url}${readyPath}`).catch(() => undefined);
     if (r && r.status < 500) return svc;
-    if (i > 300 || child.exitCode !== null) {
+    if (i > readyTimeoutMs / 200 || child.exitCode !== null) {
       svc.stop();
       throw new Error(`${name} not ready`);
     }
@@ -160,4 +154,29 @@ export function runBench(main: () => Promise<void>): void {
     console.error(e);
     process.exit(1);
   });
+}
+
+/** Appends a section of figures to tools/bench/RESULTS.md, with the date and the machine. */
+export function appendResults(title: string, rows: [string, string][]): void {
+  appendFileSync(
+    path.join(ROOT, 'tools/bench/RESULTS.md'),
+    `\n### ${title} — ${new Date().toISOString().slice(0, 16)}Z, ${cpus().length} cores, ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB\n\n| figure | value |\n|---|---|\n` +
+      rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n') +
+      '\n',
+  );
+}
+
+/** Samples the resident set of a process every 100 ms; `stop()` ends the sampling. */
+export function rssSampler(pid: number): { peak(): number; stop(): void } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+    } catch {
+      // the process is gone
+    }
+  }, 100);
+  return { peak: () => peak, stop: () => clearInterval(timer) };
 }

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  appendResults,
   argNumber,
   benchPersonId,
   benchDatabase,
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     const joinMs = Date.now() - j0;
     const first = await run();
     const again = await run();
-    printTable('Monthly match benchmark', [
+    const rows: [string, string][] = [
       [
         'paid enrolments / certified identities',
         `${ENROLMENTS.toLocaleString('en')} / ${IDENTITIES.toLocaleString('en')} (loaded in ${secs(loadMs)})`,
@@ -98,7 +99,12 @@ async function main(): Promise<void> {
       ],
       ['the same month again (adds nothing)', `${secs(again.ms)}: ${again.transfersCreated} transfers`],
       peakRssRow(svc.peakRss()),
-    ]);
+    ];
+    printTable('Monthly match benchmark', rows);
+    appendResults(
+      `Monthly match, ${ENROLMENTS.toLocaleString('en')} enrolments × ${IDENTITIES.toLocaleString('en')} identities`,
+      rows,
+    );
   } finally {
     svc.stop();
     await db.end();

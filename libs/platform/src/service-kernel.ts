@@ -24,6 +24,7 @@ import { PersonReadsRepository } from './audit/person-reads.repository';
 import { ListPersonReadsHandler, RecordPersonReadsHandler } from './audit/person-reads.use-cases';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { Clock } from './clock/clock';
+import { MoveClockHandler, SimulationClockController } from './clock/simulation-clock.controller';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { ConfigError, consumerGroupId, loadServiceEnv, ServiceEnv } from './config/service-config';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
@@ -116,8 +117,14 @@ class ServiceCoreModule {
           throttlers: [{ name: 'upload', ttl: 60_000, limit: values.config.UPLOAD_RATE_LIMIT_PER_MINUTE }],
         }),
       ],
-      controllers: [HealthController, MetricsController, PersonReadsController],
-      providers,
+      // The clock control route exists only on a simulation clock.
+      controllers: [
+        HealthController,
+        MetricsController,
+        PersonReadsController,
+        ...(values.clock.mode === 'simulation' ? [SimulationClockController] : []),
+      ],
+      providers: [...providers, ...(values.clock.mode === 'simulation' ? [MoveClockHandler] : [])],
       exports: providers
         .filter((p) => p.provide !== APP_GUARD && p.provide !== APP_INTERCEPTOR)
         .map((p) => p.provide),
@@ -183,10 +190,11 @@ export async function startService(
   // A wrong policy file stops the service here, naming the file and the field.
   const policies = new PolicyRegistry(loadPolicies(config.POLICY_DIR));
   logger.info('policies loaded', { policies: policies.ids() });
-  const clock = new Clock(config.CLOCK_START);
+  const clock = new Clock(config.CLOCK_START, config.CLOCK_MODE);
   if (clock.shifted)
-    logger.warn('service clock shifted by CLOCK_START: not for production', {
+    logger.warn('service clock shifted by CLOCK_START or CLOCK_MODE=simulation: not for production', {
       now: clock.now().toISOString(),
+      mode: clock.mode,
     });
   if (keys.size === 0)
     logger.warn('no API keys configured (API_KEYS_FILE): every /v1 request will be refused');

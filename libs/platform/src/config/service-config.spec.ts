@@ -74,4 +74,17 @@ describe('service configuration', () => {
     expect(ok.DATABASE_MIGRATION_URL).toBe('postgres://enrollment_owner@db/urrbmi');
     expect(loadServiceEnv({}).kafkaSecurity).toEqual({});
   });
+
+  it('takes a simulation clock only outside production, and no shifted start in production', () => {
+    expect(loadServiceEnv({}).CLOCK_MODE).toBe('system');
+    expect(loadServiceEnv({ CLOCK_MODE: 'simulation' }).CLOCK_MODE).toBe('simulation');
+    expect(() => loadServiceEnv({ CLOCK_MODE: 'fast' })).toThrow('CLOCK_MODE must be system or simulation');
+    expect(() => loadServiceEnv({ NODE_ENV: 'production', CLOCK_MODE: 'simulation' })).toThrow(
+      'CLOCK_MODE: CLOCK_MODE=simulation is refused where NODE_ENV=production',
+    );
+    expect(() =>
+      loadServiceEnv({ NODE_ENV: 'production', CLOCK_START: '2023-10-15T10:00:00+08:00' }),
+    ).toThrow('CLOCK_START: CLOCK_START is refused where NODE_ENV=production');
+    expect(loadServiceEnv({ NODE_ENV: 'production' }).CLOCK_MODE).toBe('system');
+  });
 });

@@ -69,6 +69,13 @@ export class ServiceEnv {
   })
   CLOCK_START?: string;
 
+  /**
+   * `simulation` lets a simulator move the service clock (`PUT /v1/clock`); refused at boot where
+   * NODE_ENV=production, as CLOCK_START is.
+   */
+  @IsIn(['system', 'simulation'], { message: 'CLOCK_MODE must be system or simulation' })
+  CLOCK_MODE: 'system' | 'simulation' = 'system';
+
   /** JSON file of hashed API keys (see README, "API keys"). */
   @IsOptional()
   @IsString()
@@ -171,9 +178,30 @@ export function loadServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv
   const problems = errors
     .map((e) => ({ setting: e.property, problem: Object.values(e.constraints ?? {}).join(', ') }))
     .concat(kafka.problems);
+  problems.push(...productionClockProblems(cfg, env));
   if (problems.length > 0) throw new ConfigError(problems);
   cfg.kafkaSecurity = kafka.security;
   return cfg;
+}
+
+/**
+ * A production deployment (NODE_ENV=production, as the image sets) runs on the system clock only:
+ * a simulation clock or a shifted start there would stamp real payments with invented dates.
+ */
+function productionClockProblems(
+  cfg: ServiceEnv,
+  env: NodeJS.ProcessEnv,
+): { setting: string; problem: string }[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: { setting: string; problem: string }[] = [];
+  if (cfg.CLOCK_MODE === 'simulation')
+    problems.push({
+      setting: 'CLOCK_MODE',
+      problem: 'CLOCK_MODE=simulation is refused where NODE_ENV=production',
+    });
+  if (cfg.CLOCK_START)
+    problems.push({ setting: 'CLOCK_START', problem: 'CLOCK_START is refused where NODE_ENV=production' });
+  return problems;
 }
 
 /** The consumer group of a service in this deployment (see KAFKA_GROUP_PREFIX). */
