@@ -14,3 +14,5 @@ export * from './http/http-metrics';
 export * from './http/upload-throttler.guard';
 export { routeTemplate } from './http/http-hygiene';
 export * from './use-case/command';
+export * from './openapi/api-docs.decorators';
+export { completeOpenApiDocument } from './openapi/openapi-document';
