@@ -12,7 +12,15 @@ import { DataSource } from 'typeorm';
 import { CANCEL_REASONS, CancelReason, EnrollmentCancelled } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { assertAreaVisible, Clock, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
+import {
+  ApiErrors,
+  assertAreaVisible,
+  Clock,
+  CurrentPrincipal,
+  DomainError,
+  Principal,
+  Roles,
+} from '@urrbmi/platform';
 import { EnrollmentRepository } from '../enrollment.repository';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
 
@@ -45,6 +53,7 @@ export class CancelEnrollmentController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('mib', 'township')
+  @ApiErrors({ 404: [], 409: ['ALREADY_CANCELLED'] })
   @ApiOperation({
     summary: 'Cancel an enrolment (注销登记): transfer out, death, switch to employee insurance',
   })

@@ -1,5 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -63,6 +70,7 @@ export class EmployeeInsuredController {
   @Post()
   @HttpCode(200)
   @Roles('mib')
+  @ApiOkResponse({ description: 'the list is stored; live enrolments of these people are flagged' })
   @ApiOperation({
     summary:
       'People insured as employees (职工医保): refused at registration; live enrolments are flagged as double cover',

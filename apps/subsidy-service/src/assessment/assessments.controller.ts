@@ -1,8 +1,9 @@
 import { Controller, Get, NotFoundException, Param, ParseIntPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { isValidResidentId } from '@urrbmi/domain';
-import { DomainError, Roles } from '@urrbmi/platform';
+import { EXAMPLE_PEOPLE } from '@urrbmi/contracts';
+import { ApiErrors, DomainError, Roles } from '@urrbmi/platform';
 import { identitiesOf } from './assessment.service';
 
 @ApiTags('assessments')
@@ -12,6 +13,9 @@ export class AssessmentsController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get(':idNumber/:season')
+  @ApiParam({ name: 'idNumber', example: EXAMPLE_PEOPLE.minquanDibao })
+  @ApiParam({ name: 'season', example: 2023 })
+  @ApiErrors({ 400: ['INVALID_ID_NUMBER'], 404: [] })
   @Roles('mib', 'civil-affairs', 'rural-revitalization', 'ops')
   @ApiOperation({
     summary: "A person's assessment for a season, with every identity period the departments certified",

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { DataSource } from 'typeorm';
 import { maskResidentId } from '@urrbmi/domain';
 import { CsvCell, csvDocument, XLSX_TYPE, xlsxBuffer } from '@urrbmi/files';
-import { DomainError, Roles } from '@urrbmi/platform';
+import { ApiErrors, DomainError, Roles } from '@urrbmi/platform';
 import { PolicyRegistry, ruleFor, SubsidyCategory } from '@urrbmi/policy';
 
 /**
@@ -25,6 +25,7 @@ export class ProxyPaymentsController {
   @ApiQuery({ name: 'region', example: '620725' })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'] })
+  @ApiErrors({ 400: ['BAD_QUERY'], 422: ['NO_POLICY'] })
   async list(
     @Query('region') region: string,
     @Query('season', ParseIntPipe) season: number,

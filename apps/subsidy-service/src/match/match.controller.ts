@@ -25,7 +25,7 @@ import { SubsidyTransferSettled } from '@urrbmi/contracts';
 import { maskResidentId, toShanghaiIso } from '@urrbmi/domain';
 import { CsvCell, csvDocument, XLSX_TYPE, xlsxBuffer } from '@urrbmi/files';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { Clock, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, Clock, CurrentPrincipal, DomainError, Principal, Roles } from '@urrbmi/platform';
 import { MonthlyMatchService } from './monthly-match.service';
 
 export class MatchRunCommand {
@@ -77,6 +77,7 @@ export class MatchController {
   @Post('match-runs')
   @HttpCode(200)
   @Roles('mib')
+  @ApiErrors({ 422: ['MONTH_NOT_ENDED'] })
   @ApiOperation({
     summary:
       'Run the monthly match for month M now (the scheduler runs it on the 1st): transfer instructions for M+1',
@@ -94,6 +95,7 @@ export class MatchController {
   @ApiQuery({ name: 'month', example: '2023-12', description: 'the transfer month' })
   @ApiQuery({ name: 'route', required: false, example: 'ONE_CARD' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'] })
+  @ApiErrors({ 400: ['BAD_QUERY'] })
   async transfers(
     @Query('month') month: string,
     @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },

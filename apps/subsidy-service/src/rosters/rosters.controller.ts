@@ -13,8 +13,9 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConsumes,
+  ApiCreatedResponse,
   ApiHeader,
+  ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
@@ -27,17 +28,29 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { isBusinessDate, maskResidentId } from '@urrbmi/domain';
-import { readTabularRows, TabularRow, UploadStore, XLSX_TYPE } from '@urrbmi/files';
-import { CurrentPrincipal, DomainError, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
+import { readTabularRows, TabularRow, UploadStore } from '@urrbmi/files';
+import {
+  ApiErrors,
+  ApiRegionHeader,
+  ApiUpload,
+  CurrentPrincipal,
+  DomainError,
+  Principal,
+  receiveTabularUpload,
+  Roles,
+} from '@urrbmi/platform';
 import { PolicyRegistry, ROSTER_SOURCES, RosterSource } from '@urrbmi/policy';
 import { AssessmentService } from '../assessment/assessment.service';
 import { isRosterReject, parseRosterRow, RosterReject, RosterRow } from './roster-row';
 import { RosterRepository, RosterUpload } from './roster.repository';
 import { rosterWarnings } from './roster-warnings';
+import { RosterApprovalView, RosterUploadView } from './roster-views';
 
 const STORAGE_DIR = process.env.ROSTER_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-rosters');
 const MAX_BYTES = Number(process.env.ROSTER_MAX_BYTES ?? 512 * 1024 * 1024);
 const CHUNK = 5000;
+/** Maker-checker: who may not decide on an upload. */
+const DECIDER_REFUSALS = ['SAME_PERSON', 'OTHER_DEPARTMENT'];
 
 /** Which role may upload (and approve) which source's roster. */
 const SOURCES_OF_ROLE: Record<string, RosterSource[]> = {
@@ -81,14 +94,33 @@ export class RostersController {
       'A snapshot is of one source in the region named by X-Region-Code (rows certified elsewhere are rejected as OTHER_REGION), or, without it, in the regions its rows name: people of that source certified in another region are never touched. ' +
       "A snapshot older than the newest approved one of the same source and region is refused (409 OLDER_SNAPSHOT); warnings list categories the region's policy does not subsidise.",
   })
-  @ApiConsumes('text/csv', XLSX_TYPE)
-  @ApiHeader({ name: 'X-Roster-Source', required: true, enum: Object.keys(ROSTER_SOURCES) })
-  @ApiHeader({ name: 'X-As-Of', required: true, example: '2023-11-01' })
+  @ApiUpload({
+    kinds: ['roster'],
+    maxBytes: '512 MiB',
+    maxBytesSetting: 'ROSTER_MAX_BYTES',
+    readOnReceipt: true,
+  })
   @ApiHeader({
-    name: 'X-Region-Code',
-    required: false,
-    example: '411421',
-    description: 'the region this snapshot is of; needed for an empty snapshot',
+    name: 'X-Roster-Source',
+    required: true,
+    enum: Object.keys(ROSTER_SOURCES),
+    example: 'CIVIL_AFFAIRS',
+  })
+  @ApiHeader({ name: 'X-As-Of', required: true, example: '2023-11-01' })
+  @ApiRegionHeader(false, 'the region this snapshot is of; needed for an empty snapshot', '411421')
+  @ApiCreatedResponse({
+    description: 'staged; a second person of the department approves it',
+    type: RosterUploadView,
+  })
+  @ApiOkResponse({
+    description: 'the same roster was uploaded before: that upload (sameContentAsEarlierUpload)',
+    type: RosterUploadView,
+  })
+  @ApiErrors({
+    400: ['BAD_HEADER'],
+    403: ['NOT_YOUR_SOURCE'],
+    409: ['CONCURRENT_UPLOAD', 'OLDER_SNAPSHOT'],
+    422: ['USE_EMPLOYEE_INSURED_LIST', 'REGION_REQUIRED'],
   })
   async upload(
     @Req() req: Readable,
@@ -203,6 +235,8 @@ export class RostersController {
   @Get(':id')
   @Roles('civil-affairs', 'rural-revitalization', 'mib', 'ops')
   @ApiOperation({ summary: 'A roster upload: status, counts, and what approving it changes' })
+  @ApiOkResponse({ type: RosterUploadView })
+  @ApiErrors({ 404: [] })
   async get(@Param('id', ParseUUIDPipe) id: string) {
     const u = await this.rosters.find(id);
     if (!u) throw new NotFoundException(`no roster upload ${id}`);
@@ -216,6 +250,8 @@ export class RostersController {
     summary:
       'Maker-checker: a second person of the same department approves; identities change and people are re-assessed',
   })
+  @ApiOkResponse({ type: RosterApprovalView })
+  @ApiErrors({ 403: DECIDER_REFUSALS, 404: [], 409: ['ALREADY_DECIDED', 'OLDER_SNAPSHOT'] })
   async approve(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() decision: RosterDecision,
@@ -242,6 +278,8 @@ export class RostersController {
   @HttpCode(200)
   @Roles('civil-affairs', 'rural-revitalization', 'mib')
   @ApiOperation({ summary: 'The checker refuses the upload; nothing changes' })
+  @ApiOkResponse({ type: RosterUploadView })
+  @ApiErrors({ 403: DECIDER_REFUSALS, 404: [], 409: ['ALREADY_DECIDED'] })
   async reject(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() decision: RosterDecision,

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { isBusinessDate } from '@urrbmi/domain';
-import { DomainError, Roles } from '@urrbmi/platform';
+import { ApiErrors, DomainError, Roles } from '@urrbmi/platform';
 
 interface Figure {
   count: number;
@@ -27,6 +27,7 @@ export class ReconciliationController {
   })
   @ApiQuery({ name: 'date', example: '2023-10-16' })
   @ApiQuery({ name: 'region', required: false, example: '620725' })
+  @ApiErrors({ 400: ['BAD_QUERY'] })
   async reconcile(@Query('date') date: string, @Query('region') region?: string) {
     if (!date || !isBusinessDate(date)) throw new DomainError('BAD_QUERY', 'date must be YYYY-MM-DD', 400);
     if (region !== undefined && !/^\d{6}$/.test(region))

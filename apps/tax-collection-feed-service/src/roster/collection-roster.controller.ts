@@ -1,9 +1,9 @@
 import { Controller, Get, ParseIntPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { csvLine, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
-import { DomainError, Roles } from '@urrbmi/platform';
+import { ApiErrors, DomainError, Roles } from '@urrbmi/platform';
 
 const PAGE = 5000;
 const HEADER = [
@@ -43,10 +43,22 @@ export class CollectionRosterController {
   @ApiQuery({
     name: 'cursor',
     required: false,
+    type: String,
+    example: '0',
     description: 'X-Next-Cursor of the previous pull; 0 or absent for everything',
   })
   @ApiQuery({ name: 'format', required: false, enum: FORMATS })
   @ApiProduces('text/csv', XLSX_TYPE, 'application/x-ndjson')
+  @ApiOkResponse({
+    description: 'the enrollees changed since the cursor',
+    headers: {
+      'X-Next-Cursor': {
+        description: 'send as cursor next time for what changed since',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiErrors({ 400: ['BAD_QUERY'] })
   async roster(
     @Query('region') region: string,
     @Query('season', ParseIntPipe) season: number,
