@@ -23,6 +23,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
+    '^@urrbmi/contracts/openapi$': path.join(root, 'libs/contracts/src/openapi/http-client.ts'),
     '^@urrbmi/(contracts|domain|files|messaging|persistence|platform|policy)$': path.join(
       root,
       'libs/$1/src/index.ts',

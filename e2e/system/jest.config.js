@@ -7,6 +7,10 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
   globalSetup: '../../tools/test/global-setup.js',
-  globalTeardown: '../../tools/test/global-teardown.js',
-  setupFilesAfterEnv: ['../../tools/test/integration-timeout.js'],
+  // After the shared teardown, fails the run when a test observed a status the OpenAPI documents lack.
+  globalTeardown: '../../tools/test/check-observed-http.js',
+  setupFilesAfterEnv: [
+    '../../tools/test/integration-timeout.js',
+    '<rootDir>/test/support/observe-http.setup.ts',
+  ],
 };

@@ -1,7 +1,7 @@
 import { createWriteStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { callService, CliError, ClientOptions, ExitCode } from './service-client';
+import { callService, CliError, ClientOptions, ExitCode, typedClient } from './service-client';
 
 export interface RosterPullOptions {
   region: string;
@@ -25,12 +25,19 @@ export async function pullCollectionRoster(
       `${o.cursorFile} does not hold a cursor (got "${cursor.slice(0, 20)}")`,
       ExitCode.Failed,
     );
-  const query = new URLSearchParams({ region: o.region, season: String(o.season), cursor, format: o.format });
-  const r = await callService(client, 'GET', `/v1/collection-roster?${query}`);
-  if (!r.ok) {
-    const body = await r.text();
-    throw new CliError(`the collection roster refused (${r.status}): ${body}`, ExitCode.Refused);
-  }
+  const feeds = typedClient('tax-collection-feed-service', client);
+  const { response: r, error } = await callService(client, 'GET /v1/collection-roster', () =>
+    feeds.GET('/v1/collection-roster', {
+      params: { query: { region: o.region, season: o.season, cursor, format: o.format } },
+      parseAs: 'stream',
+    }),
+  );
+  if (!r.ok)
+    throw new CliError(
+      `the collection roster refused (${r.status}): ${JSON.stringify(error)}`,
+      ExitCode.Refused,
+      error,
+    );
   const nextCursor = r.headers.get('x-next-cursor');
   if (!nextCursor || !/^\d{1,18}$/.test(nextCursor))
     throw new CliError('the collection roster answered without X-Next-Cursor', ExitCode.Failed);

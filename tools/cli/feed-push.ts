@@ -3,8 +3,9 @@ import { Readable, Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
 import { feedControlAmount } from '@urrbmi/contracts';
+import { fileBody, Schema } from '@urrbmi/contracts/openapi';
 import { readTabularRows } from '@urrbmi/files';
-import { callService, CliError, ClientOptions, ExitCode, expectJson } from './service-client';
+import { callService, CliError, ClientOptions, ExitCode, expectData, typedClient } from './service-client';
 
 export interface FeedPushOptions {
   file: string;
@@ -16,19 +17,9 @@ export interface FeedPushOptions {
   progress: boolean;
 }
 
-interface FeedSummary {
-  feedId: string;
-  status: 'PROCESSING' | 'ACCEPTED' | 'FAILED';
-  rows: number;
-  applied: number;
-  reversed: number;
-  duplicates: number;
-  quarantined: number;
-  appliedTotalFen: number;
-  declared: { count: number; totalFen: number };
+type FeedSummary = Schema<'tax-collection-feed-service', 'FeedSummaryView'> & {
   sameFileAsEarlierPush?: boolean;
-  error?: string | null;
-}
+};
 
 /** X-Record-Count and X-Total-Amount-Fen, counted the way the service checks them. */
 export async function feedControlTotals(
@@ -44,8 +35,8 @@ export async function feedControlTotals(
   return { count, totalFen };
 }
 
-function uploadBody(file: string, bar?: SingleBar): () => ReadableStream {
-  return () => {
+function uploadBody(file: string, bar?: SingleBar): ReadableStream {
+  {
     let sent = 0;
     bar?.update(0);
     const meter = new Transform({
@@ -56,7 +47,7 @@ function uploadBody(file: string, bar?: SingleBar): () => ReadableStream {
       },
     });
     return Readable.toWeb(createReadStream(file).pipe(meter)) as ReadableStream;
-  };
+  }
 }
 
 /**
@@ -75,18 +66,22 @@ export async function pushFeed(
     ? new SingleBar({ format: 'upload  [{bar}] {percentage}% {value}/{total} bytes' })
     : undefined;
   bar?.start(size, 0);
-  const r = await callService(client, 'POST', '/v1/feeds', {
-    headers: {
-      'content-type': contentType,
-      'x-feed-date': o.feedDate,
-      'x-region-code': o.regionCode,
-      'x-record-count': String(totals.count),
-      'x-total-amount-fen': String(totals.totalFen),
-    },
-    body: uploadBody(o.file, bar),
-  });
+  const feeds = typedClient('tax-collection-feed-service', client);
+  const pushed = await callService(client, 'POST /v1/feeds', () =>
+    feeds.POST('/v1/feeds', {
+      params: {
+        header: {
+          'X-Feed-Date': o.feedDate,
+          'X-Region-Code': o.regionCode,
+          'X-Record-Count': String(totals.count),
+          'X-Total-Amount-Fen': String(totals.totalFen),
+        },
+      },
+      ...fileBody(uploadBody(o.file, bar), contentType),
+    }),
+  );
   bar?.stop();
-  let summary = await expectJson<FeedSummary>(r, 'the feed');
+  let summary: FeedSummary = expectData(pushed, 'the feed');
   summary = await waitForFeed(client, summary, o);
   if (summary.status === 'FAILED')
     throw new CliError(
@@ -95,8 +90,11 @@ export async function pushFeed(
       summary,
     );
   if (o.rejectsFile) {
-    const rejects = await expectJson<unknown>(
-      await callService(client, 'GET', `/v1/feeds/${summary.feedId}/rejects`),
+    const feedId = summary.feedId;
+    const rejects = expectData(
+      await callService(client, `GET /v1/feeds/${feedId}/rejects`, () =>
+        feeds.GET('/v1/feeds/{id}/rejects', { params: { path: { id: feedId } } }),
+      ),
       'the rejects',
     );
     writeFileSync(o.rejectsFile, `${JSON.stringify(rejects, null, 2)}\n`);
@@ -112,13 +110,16 @@ async function waitForFeed(
   o: FeedPushOptions,
 ): Promise<FeedSummary> {
   if (first.status !== 'PROCESSING') return first;
+  const feeds = typedClient('tax-collection-feed-service', client);
   const until = Date.now() + o.waitSeconds * 1000;
   const bar = o.progress ? new SingleBar({ format: 'applied [{bar}] {value}/{total} rows' }) : undefined;
   bar?.start(first.declared.count, first.rows);
   try {
     for (;;) {
-      const now = await expectJson<FeedSummary>(
-        await callService(client, 'GET', `/v1/feeds/${first.feedId}`),
+      const now = expectData(
+        await callService(client, `GET /v1/feeds/${first.feedId}`, () =>
+          feeds.GET('/v1/feeds/{id}', { params: { path: { id: first.feedId } } }),
+        ),
         'the feed status',
       );
       bar?.update(now.rows);

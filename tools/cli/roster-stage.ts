@@ -1,26 +1,31 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { XLSX_TYPE } from '@urrbmi/files';
-import { callService, ClientOptions, expectJson } from './service-client';
+import { fileBody, Schema, ServicePaths } from '@urrbmi/contracts/openapi';
+import { callService, ClientOptions, expectData, typedClient } from './service-client';
+
+type RosterUpload = Schema<'subsidy-service', 'RosterUploadView'>;
+type RosterHeaders = ServicePaths['subsidy-service']['/v1/rosters']['post']['parameters']['header'];
 
 export interface RosterStageOptions {
   file: string;
-  source: string;
+  /** The documented sources (the service refuses another with 400 BAD_HEADER). */
+  source: RosterHeaders['X-Roster-Source'];
   asOf: string;
   gbk: boolean;
 }
 
 /** Stages a department's roster snapshot (maker); a second holder approves it (checker). */
-export async function stageRoster(
-  client: ClientOptions,
-  o: RosterStageOptions,
-): Promise<Record<string, unknown>> {
+export async function stageRoster(client: ClientOptions, o: RosterStageOptions): Promise<RosterUpload> {
   const contentType = /\.xlsx$/i.test(o.file) ? XLSX_TYPE : o.gbk ? 'text/csv; charset=gbk' : 'text/csv';
-  const r = await callService(client, 'POST', '/v1/rosters', {
-    headers: { 'content-type': contentType, 'x-roster-source': o.source, 'x-as-of': o.asOf },
-    body: () => Readable.toWeb(createReadStream(o.file)) as ReadableStream,
-  });
-  return expectJson(r, 'the roster');
+  const rosters = typedClient('subsidy-service', client);
+  const r = await callService(client, 'POST /v1/rosters', () =>
+    rosters.POST('/v1/rosters', {
+      params: { header: { 'X-Roster-Source': o.source, 'X-As-Of': o.asOf } },
+      ...fileBody(Readable.toWeb(createReadStream(o.file)) as ReadableStream, contentType),
+    }),
+  );
+  return expectData(r, 'the roster');
 }
 
 export async function decideRoster(
@@ -28,10 +33,13 @@ export async function decideRoster(
   rosterId: string,
   decision: 'approve' | 'reject',
   note?: string,
-): Promise<Record<string, unknown>> {
-  const r = await callService(client, 'POST', `/v1/rosters/${encodeURIComponent(rosterId)}/${decision}`, {
-    headers: { 'content-type': 'application/json' },
-    body: () => JSON.stringify(note ? { note } : {}),
-  });
-  return expectJson(r, `the roster ${decision}`);
+): Promise<RosterUpload> {
+  const rosters = typedClient('subsidy-service', client);
+  const r = await callService(client, `POST /v1/rosters/${rosterId}/${decision}`, () =>
+    rosters.POST(`/v1/rosters/{id}/${decision}`, {
+      params: { path: { id: rosterId } },
+      body: note ? { note } : {},
+    }),
+  );
+  return expectData(r, `the roster ${decision}`);
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpServiceName, ServiceClient, serviceClient } from '@urrbmi/contracts/openapi';
 
 /** How the command ended, as a cron job reads it (README, "Command-line client"). */
 export const ExitCode = {
@@ -29,42 +30,80 @@ export interface ClientOptions {
   log?: (line: string) => void;
 }
 
-/** A request that is retried while the service cannot be reached or answers 5xx/429, never on 4xx. */
-export async function callService(
+/** The typed client (generated from docs/openapi) of one service, with this command's key. */
+export function typedClient<S extends HttpServiceName>(service: S, options: ClientOptions): ServiceClient<S> {
+  return serviceClient(service, options.baseUrl, options.apiKey);
+}
+
+interface Answer {
+  response: Response;
+  error?: unknown;
+}
+
+/**
+ * A request through the typed client (`what` is e.g. `POST /v1/feeds`), retried while the service
+ * cannot be reached or answers 5xx/429, never on 4xx.
+ */
+export async function callService<A extends Answer>(
   options: ClientOptions,
-  method: string,
-  route: string,
-  init: { headers?: Record<string, string>; body?: () => string | ReadableStream } = {},
-): Promise<Response> {
+  what: string,
+  call: () => Promise<A>,
+): Promise<A> {
   const attempts = options.attempts ?? 5;
   let delay = options.retryDelayMs ?? 1000;
   for (let attempt = 1; ; attempt++) {
     let failure: string;
     try {
-      const body = init.body?.();
-      const r = await fetch(`${options.baseUrl}${route}`, {
-        method,
-        headers: { authorization: `Bearer ${options.apiKey}`, ...init.headers },
-        body,
-        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-      } as RequestInit);
-      if (r.status < 500 && r.status !== 429) return r;
-      failure = `${r.status} ${await r.text()}`;
+      const answer = await call();
+      const status = answer.response.status;
+      if (status < 500 && status !== 429) return answer;
+      failure = `${status} ${JSON.stringify(answer.error)}`;
     } catch (e) {
       failure = (e as Error).cause ? String((e as Error & { cause: unknown }).cause) : (e as Error).message;
     }
     if (attempt >= attempts)
-      throw new CliError(
-        `${method} ${route} failed ${attempts} times; last: ${failure}`,
-        ExitCode.Unreachable,
-      );
-    options.log?.(`${method} ${route}: ${failure}; trying again in ${delay} ms (${attempt}/${attempts})`);
+      throw new CliError(`${what} failed ${attempts} times; last: ${failure}`, ExitCode.Unreachable);
+    options.log?.(`${what}: ${failure}; trying again in ${delay} ms (${attempt}/${attempts})`);
     await sleep(delay);
     delay = Math.min(delay * 2, 30_000);
   }
 }
 
-/** The JSON of a 2xx answer; anything else 4xx is a refusal, with the service's message. */
+/** The data of a 2xx answer; anything else 4xx is a refusal, with the service's message. */
+export function expectData<D>(answer: { data?: D; error?: unknown; response: Response }, what: string): D {
+  if (answer.response.ok) return answer.data as D;
+  const message = (answer.error as { message?: string } | undefined)?.message ?? JSON.stringify(answer.error);
+  throw new CliError(
+    `${what} refused (${answer.response.status}): ${message}`,
+    ExitCode.Refused,
+    answer.error,
+  );
+}
+
+/**
+ * A request to a route by method and path, without the typed client (the season simulator drives
+ * routes the CLI does not cover, and /metrics): retried like `callService`.
+ */
+export async function callRoute(
+  options: ClientOptions,
+  method: string,
+  route: string,
+  init: { headers?: Record<string, string>; body?: () => string | ReadableStream } = {},
+): Promise<Response> {
+  const answer = await callService(options, `${method} ${route}`, async () => {
+    const body = init.body?.();
+    const response = await fetch(`${options.baseUrl}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${options.apiKey}`, ...init.headers },
+      body,
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    } as RequestInit);
+    return { response };
+  });
+  return answer.response;
+}
+
+/** The JSON of a 2xx answer from `callRoute`; anything else 4xx is a refusal, with the service's message. */
 export async function expectJson<T>(r: Response, what: string): Promise<T> {
   const text = await r.text();
   const body = text ? (JSON.parse(text) as unknown) : {};

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callService, CliError, ClientOptions, ExitCode, expectJson } from '../cli/service-client';
+import { callRoute, CliError, ClientOptions, ExitCode, expectJson } from '../cli/service-client';
 import { decideRoster, stageRoster } from '../cli/roster-stage';
 import { pushFeed } from '../cli/feed-push';
 
@@ -91,7 +91,7 @@ export class SeasonSystem {
     return this.timed(
       `${method} ${route.replace(/\?.*$/, '').replace(/[0-9a-f-]{36}/g, ':id')}`,
       async () => {
-        const r = await callService(this.client(service, holder), method, route, {
+        const r = await callRoute(this.client(service, holder), method, route, {
           headers: body === undefined ? {} : { 'content-type': 'application/json' },
           body: body === undefined ? undefined : () => JSON.stringify(body),
         });
@@ -103,7 +103,7 @@ export class SeasonSystem {
   /** Every service must run a simulation clock (CLOCK_MODE=simulation), or the season cannot be driven. */
   async checkClocks(): Promise<void> {
     for (const s of SERVICES) {
-      const r = await callService(this.client(s, 'ops'), 'GET', '/v1/clock');
+      const r = await callRoute(this.client(s, 'ops'), 'GET', '/v1/clock');
       if (r.status === 404)
         throw new CliError(
           `${s} at ${this.urls[s]} has no simulation clock: start the services with CLOCK_MODE=simulation (README, "Run a season")`,
@@ -126,7 +126,7 @@ export class SeasonSystem {
   async outboxBacklog(): Promise<number> {
     let total = 0;
     for (const s of SERVICES) {
-      const text = await (await callService(this.client(s, 'ops'), 'GET', '/metrics')).text();
+      const text = await (await callRoute(this.client(s, 'ops'), 'GET', '/metrics')).text();
       for (const m of text.matchAll(/^messaging_outbox_backlog(?:\{[^}]*\})?\s+([0-9.eE+-]+)\s*$/gm))
         total += Number(m[1]);
     }
@@ -184,7 +184,7 @@ export class SeasonSystem {
   }
 
   private async uploadBatch(file: string, name: string): Promise<{ accepted: number; rejected: number }> {
-    const r = await callService(this.client('enrollment-service', 'mib'), 'POST', '/v1/enrollments/batch', {
+    const r = await callRoute(this.client('enrollment-service', 'mib'), 'POST', '/v1/enrollments/batch', {
       headers: { 'content-type': 'text/csv', 'x-file-name': name },
       body: () => readFileSync(file, 'utf8'),
     });
@@ -256,7 +256,7 @@ export class SeasonSystem {
     csv: string,
     headers: Record<string, string> = {},
   ) {
-    const r = await callService(this.client(service, holder), 'POST', route, {
+    const r = await callRoute(this.client(service, holder), 'POST', route, {
       headers: { 'content-type': 'text/csv', ...headers },
       body: () => Readable.toWeb(Readable.from([Buffer.from(csv)])) as ReadableStream,
     });

@@ -1,6 +1,8 @@
 // Starts (or reuses) the real parts every integration test needs, once per `jest` run:
 // Postgres (a fresh *_test database) and a Kafka broker (tools/kafka/kafka.sh, or KAFKA_BROKERS).
 const { execFileSync } = require('node:child_process');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 
@@ -85,6 +87,8 @@ module.exports = async () => {
   // full run within the file handles one local broker may hold (each partition keeps its log open).
   process.env.KAFKA_PARTITIONS ??= '3';
   process.env.URRBMI_STARTED_KAFKA = startedKafka ? '1' : '';
+  // Where e2e tests write down the responses they observe (checked against docs/openapi at teardown).
+  process.env.URRBMI_HTTP_OBSERVED_DIR = mkdtempSync(path.join(tmpdir(), 'urrbmi-http-observed-'));
   globalThis.__urrbmiTestEnv = true;
   console.log(
     `\n[test] Postgres ${dbUrl.replace(/\/\/[^@]*@/, '//')} and Kafka ${process.env.KAFKA_BROKERS} ready in ${Date.now() - started} ms`,

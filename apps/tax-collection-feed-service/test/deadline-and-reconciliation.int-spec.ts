@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { contractCatalog } from '@urrbmi/contracts';
 import { messagingMigrations, OutboxWriter } from '@urrbmi/messaging';
-import { createServiceDataSource, migrateServiceSchema } from '@urrbmi/persistence';
+import { createServiceDataSource, migrateServiceSchema, recreateDatabase } from '@urrbmi/persistence';
 import { DomainError, StructuredLogger } from '@urrbmi/platform';
 import { loadPolicies, PolicyRegistry } from '@urrbmi/policy';
 import { LateFeedsRepository } from '../src/deadline/late-feeds.repository';
@@ -22,18 +21,8 @@ async function freshDatabase(): Promise<string> {
   if (!base)
     throw new Error('DATABASE_URL is not set: integration tests run under tools/test/global-setup.js');
   const url = new URL(base);
-  const name = `${url.pathname.slice(1)}_taxfeed_usecases`;
-  url.pathname = `/${name}`;
-  const admin = new URL(base);
-  admin.pathname = '/postgres';
-  const c = new Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await c.end();
-  }
+  url.pathname = `${url.pathname}_taxfeed_test`;
+  await recreateDatabase(url.toString());
   return url.toString();
 }
 
@@ -163,28 +152,16 @@ describe('tax feed use cases in process, against Postgres (no HTTP, no broker)',
         appliedTotalFen: 76000,
       }),
     ]);
+    const figures = (accepted: number, duplicates: number, quarantined: number) => ({
+      accepted: { count: accepted, amountFen: accepted * 38000 },
+      reversed: { count: 0, amountFen: 0 },
+      duplicates: { count: duplicates, amountFen: duplicates * 38000 },
+      quarantined: { count: quarantined, amountFen: 0 },
+    });
     expect(r.byChannel).toEqual([
-      {
-        channel: 'BANK',
-        accepted: { count: 1, amountFen: 38000 },
-        reversed: { count: 0, amountFen: 0 },
-        duplicates: { count: 0, amountFen: 0 },
-        quarantined: { count: 0, amountFen: 0 },
-      },
-      {
-        channel: 'UNKNOWN',
-        accepted: { count: 0, amountFen: 0 },
-        reversed: { count: 0, amountFen: 0 },
-        duplicates: { count: 0, amountFen: 0 },
-        quarantined: { count: 1, amountFen: 0 },
-      },
-      {
-        channel: 'WECHAT',
-        accepted: { count: 1, amountFen: 38000 },
-        reversed: { count: 0, amountFen: 0 },
-        duplicates: { count: 1, amountFen: 38000 },
-        quarantined: { count: 0, amountFen: 0 },
-      },
+      { channel: 'BANK', ...figures(1, 0, 0) },
+      { channel: 'UNKNOWN', ...figures(0, 0, 1) },
+      { channel: 'WECHAT', ...figures(1, 1, 0) },
     ]);
     expect(r.differences.map((d) => [d.regionCode, d.code])).toEqual([
       ['411421', 'AMOUNT_NOT_APPLIED'],

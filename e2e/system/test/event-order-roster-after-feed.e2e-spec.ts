@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { controlTotals, feedCsv, FeedLine } from './support/feeds';
+import { controlTotals, feedCsv, FeedLine, pushFeed } from './support/feeds';
 import { personId } from './support/rounds';
 import {
   api,
@@ -106,20 +106,14 @@ describe('event order: the collection roster after a feed of 10,000 payments fro
       paidAt: '2023-10-20T10:00:00+08:00',
     }));
     const totals = controlTotals(lines);
-    const pushed = await fetch(`${taxFeed.url}/v1/feeds`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${TEST_KEYS.tax.key}`,
-        'content-type': 'text/csv',
-        'x-feed-date': '2023-10-20',
-        'x-region-code': REGION,
-        'x-record-count': String(totals.count),
-        'x-total-amount-fen': String(totals.total),
-      },
+    const pushed = await pushFeed(taxFeed.url, TEST_KEYS.tax.key, {
       body: feedCsv(lines),
+      date: '2023-10-20',
+      region: REGION,
+      ...totals,
     });
     expect(pushed.status).toBe(201);
-    expect(await pushed.json()).toMatchObject({ status: 'ACCEPTED', applied: PEOPLE, quarantined: 0 });
+    expect(pushed.body).toMatchObject({ status: 'ACCEPTED', applied: PEOPLE, quarantined: 0 });
 
     // Every payer activated at enrollment-service, and every roster fact it published consumed.
     await waitFor(

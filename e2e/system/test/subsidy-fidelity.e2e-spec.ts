@@ -1,7 +1,7 @@
 import { residentIdCheckChar } from '@urrbmi/domain';
 import { EventInjector } from './support/events';
 import { api, ServiceUnderTest, startServiceUnderTest, TEST_KEYS, waitFor } from './support/services';
-import { uploadRoster } from './support/rosters';
+import { RosterSource, uploadRoster } from './support/rosters';
 import { EnrolmentEvents } from './support/enrolments';
 
 // Issue 13 through subsidy-service: the newly certified 特困 payer repaid by the S23 match, a reason
@@ -27,7 +27,7 @@ describe('subsidy-service: seed fidelity (issue 13)', () => {
   const mib = TEST_KEYS.mib.key;
   const url = () => under.svc.url;
 
-  const upload = (key: string, source: string, asOf: string, rows: string[], region?: string) =>
+  const upload = (key: string, source: RosterSource, asOf: string, rows: string[], region?: string) =>
     uploadRoster(url(), key, source, asOf, rows, region);
   const ca = (asOf: string, rows: string[], region?: string) =>
     upload(TEST_KEYS.civilAffairs.key, 'CIVIL_AFFAIRS', asOf, rows, region);

@@ -13,7 +13,7 @@ import {
   writeKeysFile,
   freshDatabase,
 } from './support/services';
-import { uploadRoster } from './support/rosters';
+import { RosterSource, uploadRoster } from './support/rosters';
 import { EnrolmentEvents } from './support/enrolments';
 
 let dbUrl = '';
@@ -38,7 +38,7 @@ describe('subsidy-service: rosters, highest-wins assessment, monthly match', () 
   const inject = new EventInjector(prefix);
   const mib = TEST_KEYS.mib.key;
 
-  const upload = (key: string, source: string, asOf: string, rows: string[], region?: string) =>
+  const upload = (key: string, source: RosterSource, asOf: string, rows: string[], region?: string) =>
     uploadRoster(svc.url, key, source, asOf, rows, region);
   const decide = (id: string, key: string, what: 'approve' | 'reject') =>
     api(svc.url, 'POST', `/v1/rosters/${id}/${what}`, key, {});

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
-import { controlTotals, feedCsv, FeedLine } from './support/feeds';
+import { controlTotals, feedCsv, FeedLine, pushFeed } from './support/feeds';
 import {
   api,
   spawnService,
@@ -23,19 +23,7 @@ function payerId(i: number): string {
 
 async function push(url: string, lines: FeedLine[], date: string) {
   const totals = controlTotals(lines);
-  const r = await fetch(`${url}/v1/feeds`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${tax}`,
-      'content-type': 'text/csv',
-      'x-feed-date': date,
-      'x-region-code': '620725',
-      'x-record-count': String(totals.count),
-      'x-total-amount-fen': String(totals.total),
-    },
-    body: feedCsv(lines),
-  });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  return pushFeed(url, tax, { body: feedCsv(lines), date, region: '620725', ...totals });
 }
 
 function goodRows(tag: string, n: number, amount = (i: number) => 38000 + (i % 7) * 100): FeedLine[] {

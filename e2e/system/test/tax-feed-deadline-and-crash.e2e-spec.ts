@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
-import { controlTotals, feedCsv, FeedLine, minquanId } from './support/feeds';
+import { controlTotals, feedCsv, FeedLine, minquanId, pushFeed } from './support/feeds';
 import {
   api,
   ServiceProcess,
@@ -29,19 +29,7 @@ async function push(
 ) {
   const csv = Array.isArray(lines) ? feedCsv(lines) : lines.csv;
   const totals = Array.isArray(lines) ? controlTotals(lines) : lines;
-  const r = await fetch(`${url}/v1/feeds`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${tax}`,
-      'content-type': 'text/csv',
-      'x-feed-date': date,
-      'x-region-code': region,
-      'x-record-count': String(totals.count),
-      'x-total-amount-fen': String(totals.total),
-    },
-    body: csv,
-  });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  return pushFeed(url, tax, { body: csv, date, region, count: totals.count, total: totals.total });
 }
 
 describe('tax feed deadline: feed.late at 16:00:00 on D+1, not before', () => {

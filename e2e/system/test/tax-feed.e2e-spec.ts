@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { EventInjector } from './support/events';
-import { controlTotals, feedCsv, FeedLine, minquanId } from './support/feeds';
+import { controlTotals, feedCsv, FeedLine, minquanId, pushFeed } from './support/feeds';
 import {
   api,
   ServiceProcess,
@@ -24,25 +24,7 @@ describe('tax-collection-feed-service: the daily feed', () => {
     totals: { count: number; total: number },
     contentType = 'text/csv',
   ) {
-    const r = await fetch(`${svc.url}/v1/feeds`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${tax}`,
-        'content-type': contentType,
-        'x-feed-date': date,
-        'x-region-code': '411421',
-        'x-record-count': String(totals.count),
-        'x-total-amount-fen': String(totals.total),
-      },
-      body,
-    });
-    return {
-      status: r.status,
-      body: (await r.json()) as Record<string, unknown> & {
-        feedId: string;
-        rejects: { line: number; kind: string; code: string }[];
-      },
-    };
+    return pushFeed(svc.url, tax, { body, date, region: '411421', ...totals, contentType });
   }
   const pushLines = (lines: FeedLine[], date: string) => push(feedCsv(lines), date, controlTotals(lines));
   const count = async (sql: string, params: unknown[] = []) =>

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { waitForTopicDrained } from './support/metrics';
 import { shandanId } from './support/resident-ids';
+import { pushFeed } from './support/feeds';
 import {
   api,
   SERVICES,
@@ -151,17 +152,12 @@ describe('walking skeleton: five services, one event across', () => {
     const csv =
       'voucher_no,kind,original_voucher_no,id_number,name,region_code,township_code,village_code,season,amount_fen,channel,paid_at\n' +
       `SK-1,PAYMENT,,${person},缴费人,620725,620725100,,2023,38000,WECHAT,2023-10-15T09:12:00+08:00\n`;
-    const feed = await fetch(`${url('tax-collection-feed-service')}/v1/feeds`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${TEST_KEYS.tax.key}`,
-        'content-type': 'text/csv',
-        'x-feed-date': '2023-10-15',
-        'x-region-code': '620725',
-        'x-record-count': '1',
-        'x-total-amount-fen': '38000',
-      },
+    const feed = await pushFeed(url('tax-collection-feed-service'), TEST_KEYS.tax.key, {
       body: csv,
+      date: '2023-10-15',
+      region: '620725',
+      count: 1,
+      total: 38000,
     });
     expect(feed.status).toBe(201);
     const view = await waitFor(

@@ -19,3 +19,5 @@ export * from './use-case/command';
 export { AuditPersonReads, residentIdsIn } from './audit/person-reads.interceptor';
 export * from './audit/person-reads.use-cases';
 export { PersonReadsRepository } from './audit/person-reads.repository';
+export * from './openapi/api-docs.decorators';
+export { completeOpenApiDocument } from './openapi/openapi-document';

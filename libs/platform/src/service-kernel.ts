@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { DynamicModule, Global, INestApplication, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Global, INestApplication, Module, Type, ValidationPipe } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, NestFactory, Reflector } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ThrottlerModule } from '@nestjs/throttler';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -36,6 +36,7 @@ import { UploadThrottlerGuard } from './http/upload-throttler.guard';
 import { MetricsController } from './health/metrics.controller';
 import { ReadinessProbe } from './health/readiness';
 import { StructuredLogger } from './logging/structured-logger';
+import { completeOpenApiDocument, openApiHeader } from './openapi/openapi-document';
 
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
@@ -129,6 +130,53 @@ class ServiceCoreModule {
         .filter((p) => p.provide !== APP_GUARD && p.provide !== APP_INTERCEPTOR)
         .map((p) => p.provide),
     };
+  }
+}
+
+type CoreValues = Parameters<typeof ServiceCoreModule.create>[0];
+
+/** The service's root module: the core (config, database, backbone, guards) and its feature modules. */
+function serviceAppModule(def: ServiceDefinition, core: CoreValues): Type<unknown> {
+  @Module({
+    imports: [ServiceCoreModule.create(core), ...def.imports],
+    controllers: def.fileKinds?.length ? [templatesController(def.fileKinds)] : [],
+  })
+  class AppModule {}
+  return AppModule;
+}
+
+function serviceOpenApiDocument(app: INestApplication, def: ServiceDefinition): OpenAPIObject {
+  return completeOpenApiDocument(
+    SwaggerModule.createDocument(app, openApiHeader(def.title, def.description)),
+  );
+}
+
+/**
+ * The service's OpenAPI document, as `/docs-json` serves it, made without a database, Kafka or a
+ * port: Nest scans the modules in preview mode (nothing is instantiated), so `npm run
+ * contract:openapi` can write every service's contract from its definition alone.
+ */
+export async function buildOpenApiDocument(def: ServiceDefinition): Promise<OpenAPIObject> {
+  const config = Object.assign(new ServiceEnv(), { UPLOAD_RATE_LIMIT_PER_MINUTE: 60 });
+  // Preview mode resolves the module graph without creating a provider: these values are never read.
+  const unused = {} as never;
+  const AppModule = serviceAppModule(def, {
+    config,
+    dataSource: unused,
+    backbone: unused,
+    registry: unused,
+    logger: unused,
+    keys: unused,
+    policies: unused,
+    clock: unused,
+    httpMetrics: unused,
+    schema: def.schema,
+  });
+  const app = await NestFactory.create(AppModule, { preview: true, logger: false, abortOnError: false });
+  try {
+    return serviceOpenApiDocument(app, def);
+  } finally {
+    await app.close();
   }
 }
 
@@ -237,41 +285,23 @@ export async function startService(
   });
   await backbone.start();
 
-  @Module({
-    imports: [
-      ServiceCoreModule.create({
-        config,
-        dataSource,
-        backbone,
-        registry,
-        logger,
-        keys,
-        policies,
-        clock,
-        httpMetrics,
-        schema: def.schema,
-      }),
-      ...def.imports,
-    ],
-    controllers: def.fileKinds?.length ? [templatesController(def.fileKinds)] : [],
-  })
-  class AppModule {}
-
+  const AppModule = serviceAppModule(def, {
+    config,
+    dataSource,
+    backbone,
+    registry,
+    logger,
+    keys,
+    policies,
+    clock,
+    httpMetrics,
+    schema: def.schema,
+  });
   const app = await NestFactory.create(AppModule, { logger, bufferLogs: false });
   applyHttpHygiene(app, { jsonBodyMaxBytes: config.JSON_BODY_MAX_BYTES, logger, metrics: httpMetrics });
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  const doc = new DocumentBuilder()
-    .setTitle(def.title)
-    .setDescription(def.description)
-    .setVersion('1')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      description: 'API key; each key names its holder and one role',
-    })
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  SwaggerModule.setup('docs', app, () => serviceOpenApiDocument(app, def));
 
   app.connectMicroservice(
     { strategy: new BatchKafkaTransport(backbone, consumerGroupId(config, def.name)) },

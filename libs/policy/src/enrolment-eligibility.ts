@@ -5,17 +5,20 @@ import { benefitStart } from './season-calendar';
 
 export type EnrolmentBasis = 'WINDOW' | 'EXTENDED_WINDOW' | 'NEWBORN' | 'LATE';
 
-export type EnrolmentRefusal =
-  | 'BEFORE_WINDOW'
-  | 'AFTER_WINDOW'
-  | 'BIRTH_DATE_REQUIRED'
-  | 'NEWBORN_TOO_OLD'
-  | 'NEWBORN_RULE_NOT_STATED'
-  | 'BORN_AFTER_BENEFIT_PERIOD'
-  | 'LATE_ENROLMENT_NOT_OFFERED'
-  | 'NOT_A_LATE_GROUP'
-  | 'EMPLOYEE_HISTORY_REQUIRED'
-  | 'NO_BENEFIT_LEFT';
+/** Why the policy refuses an enrolment: the `details.code` of a 422 at registration. */
+export const ENROLMENT_REFUSALS = [
+  'BEFORE_WINDOW',
+  'AFTER_WINDOW',
+  'BIRTH_DATE_REQUIRED',
+  'NEWBORN_TOO_OLD',
+  'NEWBORN_RULE_NOT_STATED',
+  'BORN_AFTER_BENEFIT_PERIOD',
+  'LATE_ENROLMENT_NOT_OFFERED',
+  'NOT_A_LATE_GROUP',
+  'EMPLOYEE_HISTORY_REQUIRED',
+  'NO_BENEFIT_LEFT',
+] as const;
+export type EnrolmentRefusal = (typeof ENROLMENT_REFUSALS)[number];
 
 export interface EnrolmentRequest {
   /** Asia/Shanghai date of registration and payment. */

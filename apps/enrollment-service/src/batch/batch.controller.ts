@@ -14,7 +14,6 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiConsumes,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -27,6 +26,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import {
+  ApiErrors,
+  ApiUpload,
   AreaScope,
   CurrentPrincipal,
   CurrentScope,
@@ -39,6 +40,9 @@ import { csvLine, UploadStore, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
 import { BatchProcessor } from './batch-processor';
 import { BatchRecord, BatchRepository, BatchType } from './batch.repository';
 
+const BATCH_LOCATION = {
+  Location: { description: 'the batch: /v1/enrollments/batch/{id}', schema: { type: 'string' } },
+};
 const MAX_BYTES = Number(process.env.BATCH_MAX_BYTES ?? 512 * 1024 * 1024);
 const STORAGE_DIR = process.env.BATCH_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-enrollment-batches');
 
@@ -84,10 +88,20 @@ export class BatchController {
       'The same file again returns the first batch (200) and enrols nobody twice; a batch that FAILED or stopped half-way resumes from its checkpoint. ' +
       'Rows that would break the database or the event contract (an impossible date, a season outside 2000-2100, a name over 100 characters) are rejected with a reason; they never fail the batch.',
   })
-  @ApiConsumes('text/csv', XLSX_TYPE)
+  @ApiUpload({
+    kinds: ['enrollment-registrations', 'enrollment-deaths'],
+    maxBytes: '512 MiB',
+    maxBytesSetting: 'BATCH_MAX_BYTES',
+    readOnReceipt: false,
+  })
   @ApiHeader({ name: 'X-Batch-Type', required: false, enum: ['REGISTRATIONS', 'DEATHS'] })
-  @ApiHeader({ name: 'X-File-Name', required: false })
-  @ApiAcceptedResponse({ description: 'accepted; poll GET /v1/enrollments/batch/{id} for progress' })
+  @ApiHeader({ name: 'X-File-Name', required: false, example: 'zhuji-newborns.csv' })
+  @ApiAcceptedResponse({
+    description: 'accepted; poll GET /v1/enrollments/batch/{id} for progress',
+    headers: BATCH_LOCATION,
+  })
+  @ApiOkResponse({ description: 'the same file was sent before: its batch', headers: BATCH_LOCATION })
+  @ApiErrors({ 400: ['BAD_BATCH_TYPE'] })
   async upload(
     @Req() req: Readable & { headers: Record<string, string | undefined> },
     @Res({ passthrough: true }) res: { status(n: number): void; setHeader(k: string, v: string): void },
@@ -123,6 +137,7 @@ export class BatchController {
   }
 
   @Get(':id')
+  @ApiErrors({ 404: [] })
   @Roles('mib', 'township', 'ops')
   @ApiOperation({ summary: 'Progress and result of a batch (a township key: the batches it sent)' })
   @ApiOkResponse({
@@ -138,6 +153,7 @@ export class BatchController {
   @Roles('mib', 'township')
   @ApiProduces('text/csv', XLSX_TYPE)
   @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
+  @ApiErrors({ 400: ['BAD_QUERY'], 404: [] })
   @ApiOperation({
     summary: 'Reject report: line,id_number (masked),code,message, as CSV (RFC 4180) or XLSX (format=xlsx)',
   })

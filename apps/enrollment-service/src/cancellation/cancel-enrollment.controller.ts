@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { DecideApprovalCommand, DecisionBody } from '../approvals/decide-approval.command';
 import { CancelEnrollmentBody, CancelEnrollmentCommand } from './cancel-enrollment.command';
 import {
@@ -24,6 +24,7 @@ export class CancelEnrollmentController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('mib', 'township')
+  @ApiErrors({ 404: [], 409: ['ALREADY_CANCELLED'] })
   @ApiOperation({
     summary: 'Cancel an enrolment (注销登记): transfer out, death, switch to employee insurance',
     description:

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { DecideApprovalCommand, DecisionBody } from '../approvals/decide-approval.command';
 import { EmployeeInsuredList, EnterEmployeeInsuredListCommand } from './employee-insured.commands';
@@ -50,6 +50,7 @@ export class EmployeeInsuredController {
   @Post(':id/confirm')
   @HttpCode(200)
   @Roles('mib')
+  @ApiOkResponse({ description: 'the list is stored; live enrolments of these people are flagged' })
   @ApiOperation({
     summary:
       'Checker confirms: { listed, enrolmentsFlaggedDoubleCover } (403 SAME_HOLDER for the maker, 409 ALREADY_DECIDED)',

@@ -1,8 +1,10 @@
 import { Controller, Get, NotFoundException, Param, ParseIntPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { EXAMPLE_PEOPLE } from '@urrbmi/contracts';
 import { isValidResidentId } from '@urrbmi/domain';
 import {
+  ApiErrors,
   assertAreaVisible,
   AuditPersonReads,
   CurrentPrincipal,
@@ -28,7 +30,8 @@ export class PersonSeasonController {
     summary:
       "A person's season at a glance: status, amount due, subsidy and its reason, payments, benefit period, history",
   })
-  @ApiParam({ name: 'idNumber', example: '620725199001011234' })
+  @ApiParam({ name: 'idNumber', example: EXAMPLE_PEOPLE.zhujiNewborn })
+  @ApiErrors({ 400: ['INVALID_ID_NUMBER'], 404: [] })
   @ApiParam({ name: 'season', example: 2023 })
   async view(
     @Param('idNumber') idNumber: string,

@@ -15,9 +15,7 @@ import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
-  ApiConsumes,
   ApiCreatedResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -28,7 +26,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { UploadStore } from '@urrbmi/files';
-import { AuditPersonReads, CurrentPrincipal, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
+import {
+  ApiErrors,
+  ApiIdempotencyHeader,
+  ApiUpload,
+  AuditPersonReads,
+  CurrentPrincipal,
+  Principal,
+  receiveTabularUpload,
+  Roles,
+} from '@urrbmi/platform';
 import { refundView } from '../refunds/refund-view';
 import {
   candidatesQuery,
@@ -68,12 +75,16 @@ export class ApplicationsController {
     description:
       'Stored with its automatic pre-checks (payment recorded, same payer, not reversed, not refunded, amount within what was paid, the policy admits the reason on the day) and published as refund.requested. A failed pre-check does not refuse the application: the medical insurance bureau sees it and needs an override reason to approve. The same Idempotency-Key with the same body returns the first refund (header Idempotent-Replayed: true).',
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'the same key and body give the same refund',
+  @ApiIdempotencyHeader(false, 'SD-refund-2023-0001')
+  @ApiCreatedResponse({
+    description: 'the refund, state REQUESTED, with `precheck`',
+    headers: {
+      'Idempotent-Replayed': {
+        description: 'true when the Idempotency-Key was seen before and this is the first refund again',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    },
   })
-  @ApiCreatedResponse({ description: 'the refund, state REQUESTED, with `precheck`' })
   @ApiBadRequestResponse({ description: 'invalid body: every problem in `details`' })
   @ApiConflictResponse({
     description: '`OPEN_REFUND_EXISTS`: the voucher has an open refund (`details.info.refundId`)',
@@ -81,6 +92,7 @@ export class ApplicationsController {
   @ApiUnprocessableEntityResponse({
     description: '`IDEMPOTENCY_KEY_REUSED`: the key was used for another application',
   })
+  @ApiErrors({ 400: ['INVALID_COMMAND'], 409: ['OPEN_REFUND_EXISTS'], 422: ['IDEMPOTENCY_KEY_REUSED'] })
   async create(
     @Body() body: RefundApplicationBody,
     @CurrentPrincipal() by: Principal,
@@ -99,8 +111,14 @@ export class ApplicationsController {
     summary: "A day's refund applications as one CSV file (UTF-8, or charset=gbk)",
     description: `Columns ${REFUND_BATCH_COLUMNS.join(',')}. Each row is entered exactly like POST /v1/refunds (same checks and pre-checks); rows that cannot be entered are listed in \`rejected\` with line, code and message. Rows are idempotent by Idempotency-Key (or the file's SHA-256) and line: the same file again enters nothing twice.`,
   })
-  @ApiConsumes('text/csv')
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiUpload({
+    kinds: ['refund-batch'],
+    maxBytes: '64 MiB',
+    maxBytesSetting: 'REFUND_BATCH_MAX_BYTES',
+    readOnReceipt: true,
+  })
+  @ApiIdempotencyHeader(false, 'refunds-2023-10-16')
+  @ApiErrors({ 400: ['EMPTY_FILE', 'MISSING_COLUMNS'], 413: ['TOO_MANY_ROWS'] })
   @ApiOkResponse({ description: '`{ rows, entered, replayed, rejectedCount, refunds, rejected }`' })
   @ApiBadRequestResponse({
     description: '`EMPTY_FILE`; a file that cannot be read or whose header does not match is 422',
@@ -144,6 +162,7 @@ export class ApplicationsController {
     description: 'the refund, its pre-checks, the commands it can take next, and its transitions',
   })
   @ApiNotFoundResponse({ description: 'no such refund' })
+  @ApiErrors({ 404: [] })
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() by: Principal) {
     return this.queries.get(id, by);
   }

@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { FundingBody, FundRefundPlanCommand } from './fund-refund-plan.command';
 import { FundRefundPlanHandler } from './fund-refund-plan.handler';
 
@@ -25,6 +25,7 @@ export class FundingController {
   @ApiOkResponse({ description: 'the plan, FUNDED; its refunds are FUNDED; refund.plan.funded is published' })
   @ApiNotFoundResponse({ description: 'no such plan' })
   @ApiConflictResponse({ description: '`ILLEGAL_TRANSITION`: the plan was funded already' })
+  @ApiErrors({ 400: ['INVALID_COMMAND'], 404: [], 409: ['ILLEGAL_TRANSITION'], 422: ['FUNDING_MISMATCH'] })
   @ApiUnprocessableEntityResponse({
     description: '`FUNDING_MISMATCH`: the amount differs from the plan total (`details.info.planTotalFen`)',
   })

@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { ConfirmPayoutCommand, PayoutBody } from './confirm-payout.command';
 import { ConfirmPayoutHandler } from './confirm-payout.handler';
 
@@ -27,6 +27,7 @@ export class PayoutsController {
       'PAID (refund.paid is published: the enrolment is updated) or PAYOUT_FAILED (can be planned again)',
   })
   @ApiBadRequestResponse({ description: 'failureReason missing for FAILED' })
+  @ApiErrors({ 400: ['INVALID_COMMAND'], 404: [], 409: ['ILLEGAL_TRANSITION'] })
   @ApiNotFoundResponse({ description: 'no such refund' })
   @ApiConflictResponse({
     description: '`ILLEGAL_TRANSITION`: the refund is not FUNDED (e.g. paying an unfunded refund)',

@@ -21,7 +21,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { XLSX_TYPE } from '@urrbmi/files';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { PlanQueries, RefundPlanQuery } from './plan-queries';
 import { RefundPlanBody, SubmitRefundPlanCommand } from './submit-refund-plan.command';
 import { SubmitRefundPlanHandler } from './submit-refund-plan.handler';
@@ -49,6 +49,12 @@ export class PlansController {
     description: '`ILLEGAL_TRANSITION`: a refund is not approved, or is in another plan',
   })
   @ApiUnprocessableEntityResponse({ description: '`NOTHING_TO_PLAN`: no approved refund is waiting' })
+  @ApiErrors({
+    400: ['INVALID_COMMAND'],
+    404: ['REFUND_NOT_FOUND'],
+    409: ['ILLEGAL_TRANSITION', 'PAYMENT_REVERSED_SINCE_APPROVAL'],
+    422: ['NOTHING_TO_PLAN'],
+  })
   create(@Body() body: RefundPlanBody, @CurrentPrincipal() by: Principal) {
     return this.submit.execute(SubmitRefundPlanCommand.of(body, by.holder));
   }
@@ -58,6 +64,7 @@ export class PlansController {
   @ApiOperation({ summary: 'A plan, its totals, its funding and its refunds' })
   @ApiOkResponse({ description: 'the plan' })
   @ApiNotFoundResponse({ description: 'no such plan' })
+  @ApiErrors({ 404: [] })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.queries.get(RefundPlanQuery.create({ planId: id }));
   }
@@ -72,6 +79,7 @@ export class PlansController {
   })
   @ApiOkResponse({ description: 'the workbook' })
   @ApiNotFoundResponse({ description: 'no such plan' })
+  @ApiErrors({ 404: [] })
   async export(@Param('id', ParseUUIDPipe) id: string) {
     return new StreamableFile(await this.queries.workbook(RefundPlanQuery.create({ planId: id })));
   }

@@ -9,7 +9,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { ReviewBody, ReviewRefundCommand } from './review-refund.command';
 import { ReviewRefundHandler } from './review-refund.handler';
 import { WithdrawBody, WithdrawRefundCommand } from './withdraw-refund.command';
@@ -36,6 +36,13 @@ export class ReviewController {
   })
   @ApiNotFoundResponse({ description: 'no such refund' })
   @ApiConflictResponse({ description: '`ILLEGAL_TRANSITION`: the refund was reviewed already' })
+  @ApiErrors({
+    400: ['INVALID_COMMAND'],
+    403: ['REVIEWER_IS_ENTRANT'],
+    404: [],
+    409: ['ILLEGAL_TRANSITION'],
+    422: ['PAYMENT_NOT_RECORDED', 'PRECHECK_FAILED'],
+  })
   @ApiUnprocessableEntityResponse({
     description:
       '`PRECHECK_FAILED`: approving a failed pre-check needs `override` (`details.info.precheck`); `PAYMENT_NOT_RECORDED`: the voucher is not among the recorded payments',
@@ -60,6 +67,7 @@ export class ReviewController {
   @ApiForbiddenResponse({ description: '`REVIEWER_IS_ENTRANT`' })
   @ApiNotFoundResponse({ description: 'no such refund' })
   @ApiConflictResponse({ description: '`ILLEGAL_TRANSITION`: the refund is not APPROVED or PAYOUT_FAILED' })
+  @ApiErrors({ 400: ['INVALID_COMMAND'], 403: ['REVIEWER_IS_ENTRANT'], 404: [], 409: ['ILLEGAL_TRANSITION'] })
   withdraw(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: WithdrawBody,

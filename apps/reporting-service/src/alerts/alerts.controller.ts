@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { createCommand } from '@urrbmi/platform';
 import { ListAlertsHandler, ListAlertsQuery } from './list-alerts.handler';
 import { AlertRow } from './alert.repository';
@@ -18,6 +18,7 @@ export class AlertsController {
 
   @Get()
   @Roles('mib', 'ops', 'township')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({
     summary: 'Alerts raised (report.alert.raised): units behind N weeks running, missed milestones',
   })
@@ -30,6 +31,7 @@ export class AlertsController {
   @Post('check')
   @HttpCode(200)
   @Roles('ops', 'mib')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({
     summary:
       'Run the alert check now (it also runs every REPORTING_ALERT_CHECK_INTERVAL_MS); raises only new alerts',

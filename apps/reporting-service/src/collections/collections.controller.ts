@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { createCommand } from '@urrbmi/platform';
 import { DailyCollectionRow } from './collections.repository';
 import { GetDailyCollectionsHandler, GetDailyCollectionsQuery } from './get-daily-collections.handler';
@@ -19,6 +19,7 @@ export class CollectionsController {
 
   @Get('collections/daily')
   @Roles('mib', 'ops', 'tax', 'finance', 'township')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({ summary: 'Money collected per day (Asia/Shanghai) and channel, net of reversals' })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', example: '620725' })
@@ -30,6 +31,7 @@ export class CollectionsController {
 
   @Get('subsidies')
   @Roles('mib', 'ops', 'finance', 'civil-affairs', 'rural-revitalization')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({
     summary: 'Subsidies assessed by category, mode and route; transfers requested and settled',
   })

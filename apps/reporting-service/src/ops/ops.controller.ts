@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@urrbmi/platform';
+import { ApiErrors, Roles } from '@urrbmi/platform';
 import { createCommand } from '@urrbmi/platform';
 import { GetQueueStatusHandler, GetQueueStatusQuery, QueueStatus } from './get-queue-status.handler';
 
@@ -12,6 +12,7 @@ export class OpsController {
 
   @Get('queues')
   @Roles('ops')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({
     summary:
       'Consumer lag per group, topic and partition; dead-letter depths; outbox backlog per service; last feed and lateness',

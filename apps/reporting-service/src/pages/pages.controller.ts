@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { createCommand } from '@urrbmi/platform';
 import {
   RenderBulletinPageHandler,
@@ -20,6 +20,7 @@ export class PagesController {
 
   @Get('bulletin')
   @Roles('mib', 'ops', 'township')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
   @ApiOperation({
@@ -34,6 +35,7 @@ export class PagesController {
 
   @Get('ops')
   @Roles('ops')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
   @ApiOperation({

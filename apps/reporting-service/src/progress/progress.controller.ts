@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { createCommand } from '@urrbmi/platform';
 import { GetProgressHandler, GetProgressQuery, ProgressRow } from './get-progress.handler';
 
@@ -12,6 +12,7 @@ export class ProgressController {
 
   @Get()
   @Roles('mib', 'ops', 'township')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({
     summary: 'Progress by county, township and village against the quota (townships see their own area only)',
   })

@@ -1,7 +1,6 @@
 import { Controller, Get, Headers, HttpCode, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConsumes,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -12,8 +11,16 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { UploadStore, XLSX_TYPE } from '@urrbmi/files';
-import { CurrentPrincipal, DomainError, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
+import { UploadStore } from '@urrbmi/files';
+import {
+  ApiErrors,
+  ApiUpload,
+  CurrentPrincipal,
+  DomainError,
+  Principal,
+  receiveTabularUpload,
+  Roles,
+} from '@urrbmi/platform';
 import { createCommand } from '@urrbmi/platform';
 import { ImportQuotasCommand } from './import-quotas.command';
 import { ImportQuotasHandler, QuotaImportResult } from './import-quotas.handler';
@@ -33,6 +40,7 @@ export class QuotasController {
   @Post()
   @HttpCode(201)
   @Roles('mib')
+  @ApiErrors({ 400: ['INVALID_COMMAND', 'BAD_HEADER'], 422: ['INVALID_QUOTA_TABLE', 'TOO_MANY_ROWS'] })
   @ApiOperation({
     summary:
       'Import a task-breakdown table (任务分解表) for one county and season; replaces the previous one',
@@ -41,7 +49,7 @@ export class QuotasController {
       'A row with rows below it (a county or township) is a declared total for them; X-Declared-Total is the ' +
       "notice's 合计. Totals that disagree with the rows are reported in `mismatches`, not corrected.",
   })
-  @ApiConsumes('text/csv', XLSX_TYPE)
+  @ApiUpload({ kinds: ['quotas'], maxBytes: '16 MiB', readOnReceipt: true })
   @ApiHeader({ name: 'X-Declared-Total', required: false, example: '41850' })
   @ApiResponse({ status: 201, description: 'stored; `mismatches` lists every total that disagrees' })
   @ApiResponse({ status: 422, description: 'a row is invalid (details.problems); nothing stored' })
@@ -69,6 +77,7 @@ export class QuotasController {
 
   @Get()
   @Roles('mib', 'ops', 'township')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({ summary: "A county-season's quota units and its latest import (with any mismatch)" })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', example: '341323' })

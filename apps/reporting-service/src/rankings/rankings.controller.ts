@@ -8,7 +8,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { createCommand } from '@urrbmi/platform';
 import { sendFile } from '../shared/send-file';
 import { ExportWeeklyBulletinHandler, ExportWeeklyBulletinQuery } from './export-weekly-bulletin.handler';
@@ -29,6 +29,10 @@ export class RankingsController {
 
   @Get('weekly')
   @Roles('mib', 'ops', 'township')
+  @ApiErrors({
+    400: ['INVALID_COMMAND', 'BAD_QUERY'],
+    404: ['NO_POLICY', 'NO_QUOTA', 'NO_COMPLETED_WEEK', 'WEEK_NOT_RANKED'],
+  })
   @ApiOperation({
     summary: '周排名: a completed week (Asia/Shanghai, Monday–Sunday) ranked by completion, with movement',
   })
@@ -48,6 +52,10 @@ export class RankingsController {
 
   @Get('weekly/export')
   @Roles('mib', 'ops', 'township')
+  @ApiErrors({
+    400: ['INVALID_COMMAND', 'BAD_QUERY'],
+    404: ['NO_POLICY', 'NO_QUOTA', 'NO_COMPLETED_WEEK', 'WEEK_NOT_RANKED'],
+  })
   @ApiOperation({ summary: '周通报 as XLSX: the same rows as GET /v1/rankings/weekly' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async export(@Query() q: Q, @CurrentPrincipal() by: Principal): Promise<StreamableFile> {
@@ -58,6 +66,7 @@ export class RankingsController {
 
   @Get('milestones')
   @Roles('mib', 'ops', 'township')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({ summary: 'Each unit against the policy milestones (Minquan: 80% by 30 November)' })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', example: '411421' })

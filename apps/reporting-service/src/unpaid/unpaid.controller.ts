@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { UnpaidPerson } from '../facts/person-state.repository';
 import { createCommand } from '@urrbmi/platform';
 import { sendFile } from '../shared/send-file';
@@ -37,6 +37,7 @@ export class UnpaidController {
 
   @Get('unpaid')
   @Roles('mib', 'township')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({ summary: '精准催缴: registered people not (or no longer) paid, per township and village' })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', example: '341323' })
@@ -48,6 +49,7 @@ export class UnpaidController {
 
   @Get('unpaid/export')
   @Roles('mib', 'township')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({ summary: 'The unpaid list as XLSX (ID numbers masked)' })
   @ApiProduces(XLSX)
   async listXlsx(@Query() q: Q, @CurrentPrincipal() by: Principal): Promise<StreamableFile> {
@@ -58,6 +60,7 @@ export class UnpaidController {
 
   @Get('hardship')
   @Roles('mib', 'township', 'civil-affairs', 'rural-revitalization')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({
     summary: "Hardship groups' enrolment rate (target 100%) and the not-enrolled ledger (台账)",
   })
@@ -69,6 +72,7 @@ export class UnpaidController {
 
   @Get('hardship/export')
   @Roles('mib', 'township', 'civil-affairs', 'rural-revitalization')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({ summary: 'The not-enrolled ledger as XLSX (ID numbers masked)' })
   @ApiProduces(XLSX)
   async hardshipXlsx(@Query() q: Q, @CurrentPrincipal() by: Principal): Promise<StreamableFile> {
@@ -79,6 +83,7 @@ export class UnpaidController {
 
   @Post('hardship/reasons')
   @Roles('mib', 'township')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @ApiOperation({ summary: 'Record why a hardship person is not enrolled (台账); the latest reason stands' })
   @ApiBody({ schema: { example: { idNumber: '620725199001010012', season: 2023, reason: '已在外地参保' } } })
   record(@Body() body: object, @CurrentPrincipal() by: Principal): Promise<RecordedReason> {

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditPersonReads, Roles } from '@urrbmi/platform';
+import { ApiErrors, AuditPersonReads, Roles } from '@urrbmi/platform';
 import { GetAssessmentHandler, GetAssessmentQuery } from './get-assessment.handler';
 
 @ApiTags('assessments')
@@ -10,6 +10,7 @@ export class AssessmentsController {
   constructor(private readonly handler: GetAssessmentHandler) {}
 
   @Get(':idNumber/:season')
+  @ApiErrors({ 400: ['INVALID_COMMAND'], 404: [] })
   @Roles('mib', 'civil-affairs', 'rural-revitalization')
   @AuditPersonReads()
   @ApiOperation({

@@ -1,6 +1,6 @@
 import { Controller, Get, ParseIntPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@urrbmi/platform';
+import { ApiErrors, Roles } from '@urrbmi/platform';
 import { LIST_FORMATS, ListFormat, sendTableFile } from '../shared/table-file';
 import { ListProxyPaymentsHandler, ListProxyPaymentsQuery } from './list-proxy-payments.handler';
 
@@ -12,6 +12,7 @@ export class ProxyPaymentsController {
   constructor(private readonly handler: ListProxyPaymentsHandler) {}
 
   @Get()
+  @ApiErrors({ 400: ['INVALID_COMMAND'], 422: ['NO_POLICY'] })
   @Roles('mib', 'civil-affairs', 'finance')
   @ApiOperation({ summary: 'Fully subsidised people still to be paid for, per funding source, with totals' })
   @ApiQuery({ name: 'region', example: '620725' })

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { LIST_FORMATS, ListFormat, sendTableFile } from '../shared/table-file';
 import { ListTransfersHandler, ListTransfersQuery } from './list-transfers.handler';
 import { MatchRunBody, RunMonthlyMatchCommand, RunMonthlyMatchHandler } from './run-monthly-match.handler';
@@ -17,6 +17,7 @@ export class MatchController {
   @Post('match-runs')
   @HttpCode(200)
   @Roles('mib')
+  @ApiErrors({ 422: ['MONTH_NOT_ENDED'] })
   @ApiOperation({
     summary:
       'Run the monthly match for month M now (the scheduler runs it on the 1st): transfer instructions for M+1',
@@ -26,6 +27,7 @@ export class MatchController {
   }
 
   @Get('transfers')
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   @Roles('mib', 'finance', 'civil-affairs')
   @ApiOperation({
     summary:

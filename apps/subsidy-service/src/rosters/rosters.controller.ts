@@ -10,12 +10,27 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { UploadStore, XLSX_TYPE } from '@urrbmi/files';
-import { CurrentPrincipal, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
+import { UploadStore } from '@urrbmi/files';
+import {
+  ApiErrors,
+  ApiRegionHeader,
+  ApiUpload,
+  CurrentPrincipal,
+  Principal,
+  receiveTabularUpload,
+  Roles,
+} from '@urrbmi/platform';
 import { ROSTER_SOURCES } from '@urrbmi/policy';
 import {
   checkRosterHeaders,
@@ -29,6 +44,9 @@ import {
   RejectRosterHandler,
   StageRosterHandler,
 } from './roster.handlers';
+import { RosterApprovalView, RosterUploadView } from './roster-views';
+
+const DECIDER_REFUSALS = ['SAME_PERSON', 'OTHER_DEPARTMENT'];
 
 const STORAGE_DIR = process.env.ROSTER_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-rosters');
 const MAX_BYTES = Number(process.env.ROSTER_MAX_BYTES ?? 512 * 1024 * 1024);
@@ -55,14 +73,33 @@ export class RostersController {
       'A snapshot is of one source in the region named by X-Region-Code (rows certified elsewhere are rejected as OTHER_REGION), or, without it, in the regions its rows name: people of that source certified in another region are never touched. ' +
       "A snapshot older than the newest approved one of the same source and region is refused (409 OLDER_SNAPSHOT); warnings list categories the region's policy does not subsidise.",
   })
-  @ApiConsumes('text/csv', XLSX_TYPE)
-  @ApiHeader({ name: 'X-Roster-Source', required: true, enum: Object.keys(ROSTER_SOURCES) })
-  @ApiHeader({ name: 'X-As-Of', required: true, example: '2023-11-01' })
+  @ApiUpload({
+    kinds: ['roster'],
+    maxBytes: '512 MiB',
+    maxBytesSetting: 'ROSTER_MAX_BYTES',
+    readOnReceipt: true,
+  })
   @ApiHeader({
-    name: 'X-Region-Code',
-    required: false,
-    example: '411421',
-    description: 'the region this snapshot is of; needed for an empty snapshot',
+    name: 'X-Roster-Source',
+    required: true,
+    enum: Object.keys(ROSTER_SOURCES),
+    example: 'CIVIL_AFFAIRS',
+  })
+  @ApiHeader({ name: 'X-As-Of', required: true, example: '2023-11-01' })
+  @ApiRegionHeader(false, 'the region this snapshot is of; needed for an empty snapshot', '411421')
+  @ApiCreatedResponse({
+    description: 'staged; a second person of the department approves it',
+    type: RosterUploadView,
+  })
+  @ApiOkResponse({
+    description: 'the same roster was uploaded before: that upload (sameContentAsEarlierUpload)',
+    type: RosterUploadView,
+  })
+  @ApiErrors({
+    400: ['BAD_HEADER'],
+    403: ['NOT_YOUR_SOURCE'],
+    409: ['CONCURRENT_UPLOAD', 'OLDER_SNAPSHOT'],
+    422: ['USE_EMPLOYEE_INSURED_LIST', 'REGION_REQUIRED'],
   })
   async upload(
     @Req() req: Readable,
@@ -83,6 +120,8 @@ export class RostersController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: RosterUploadView })
+  @ApiErrors({ 404: [] })
   @Roles('civil-affairs', 'rural-revitalization', 'mib')
   @ApiOperation({ summary: 'A roster upload: status, counts, and what approving it changes' })
   get(@Param('id', ParseUUIDPipe) id: string) {
@@ -90,6 +129,8 @@ export class RostersController {
   }
 
   @Post(':id/approve')
+  @ApiOkResponse({ type: RosterApprovalView })
+  @ApiErrors({ 403: DECIDER_REFUSALS, 404: [], 409: ['ALREADY_DECIDED', 'OLDER_SNAPSHOT'] })
   @HttpCode(200)
   @Roles('civil-affairs', 'rural-revitalization', 'mib')
   @ApiOperation({
@@ -105,6 +146,8 @@ export class RostersController {
   }
 
   @Post(':id/reject')
+  @ApiOkResponse({ type: RosterUploadView })
+  @ApiErrors({ 403: DECIDER_REFUSALS, 404: [], 409: ['ALREADY_DECIDED'] })
   @HttpCode(200)
   @Roles('civil-affairs', 'rural-revitalization', 'mib')
   @ApiOperation({ summary: 'The checker refuses the upload; nothing changes' })

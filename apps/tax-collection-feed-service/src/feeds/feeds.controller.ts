@@ -9,7 +9,14 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +26,9 @@ import { isBusinessDate, isFeedLate } from '@urrbmi/domain';
 import { checkHeader, normaliseHeader, readTabularRows, UploadStore } from '@urrbmi/files';
 import { fileColumns } from '@urrbmi/contracts';
 import {
+  ApiErrors,
+  ApiRegionHeader,
+  ApiUpload,
   Clock,
   CurrentPrincipal,
   DomainError,
@@ -28,6 +38,7 @@ import {
 } from '@urrbmi/platform';
 import { PolicyRegistry } from '@urrbmi/policy';
 import { controlAmount, FEED_COLUMNS } from './feed-row';
+import { FeedRejectsView, FeedResultView, FeedSummaryView } from './feed-views';
 import { FeedProcessor } from './feed-processor';
 import { FeedRecord, FeedRepository } from './feed.repository';
 
@@ -54,11 +65,40 @@ export class FeedsController {
     summary: "The tax bureau's daily payment detail for day D (税务缴费明细), due before 16:00 on D+1",
     description: `CSV with header ${FEED_COLUMNS.join(',')}. Control totals in headers are checked over all rows first: a mismatch is 422 and nothing is stored. Rows that would break the ledger or the event contract (amount beyond 2147483647 fen, an impossible calendar day, a name over 100 characters, a season outside 2000-2100) are quarantined with a reason like any other bad row. The same file again returns the first result (200); a feed that FAILED is resumed from its checkpoint instead.`,
   })
-  @ApiConsumes('text/csv')
-  @ApiHeader({ name: 'X-Feed-Date', required: true, example: '2023-10-16' })
-  @ApiHeader({ name: 'X-Region-Code', required: true, example: '620725' })
-  @ApiHeader({ name: 'X-Record-Count', required: true, example: '2' })
-  @ApiHeader({ name: 'X-Total-Amount-Fen', required: true, example: '76000' })
+  @ApiUpload({
+    kinds: ['daily-feed'],
+    maxBytes: '1 GiB',
+    maxBytesSetting: 'FEED_MAX_BYTES',
+    readOnReceipt: true,
+  })
+  @ApiHeader({
+    name: 'X-Feed-Date',
+    required: true,
+    example: '2023-10-16',
+    description: 'day D the payments were made',
+  })
+  @ApiRegionHeader(true, 'the county the feed is for; it must have a policy')
+  @ApiHeader({
+    name: 'X-Record-Count',
+    required: true,
+    example: '1',
+    description: 'control total: data rows',
+  })
+  @ApiHeader({
+    name: 'X-Total-Amount-Fen',
+    required: true,
+    example: '38000',
+    description: 'control total: sum of amount_fen, reversals negative',
+  })
+  @ApiCreatedResponse({
+    description: 'processed; counts, totals and the first rejects',
+    type: FeedResultView,
+  })
+  @ApiOkResponse({
+    description: 'the same file was pushed before: its result (sameFileAsEarlierPush)',
+    type: FeedResultView,
+  })
+  @ApiErrors({ 400: ['BAD_HEADER'], 422: ['CONTROL_TOTALS_MISMATCH'] })
   async push(
     @Req() req: Readable,
     @Res({ passthrough: true }) res: { status(n: number): void; setHeader(k: string, v: string): void },
@@ -142,6 +182,8 @@ export class FeedsController {
   @Get(':id')
   @Roles('tax', 'mib', 'ops')
   @ApiOperation({ summary: 'A feed: status (PROCESSING while a large file goes through), counts and totals' })
+  @ApiOkResponse({ type: FeedSummaryView })
+  @ApiErrors({ 404: [] })
   async get(@Param('id', ParseUUIDPipe) id: string) {
     const f = await this.feeds.find(id);
     if (!f) throw new NotFoundException(`no feed ${id}`);
@@ -153,6 +195,8 @@ export class FeedsController {
   @ApiOperation({
     summary: 'Quarantined rows (with reason) and duplicates of a feed, by line; ID numbers masked',
   })
+  @ApiOkResponse({ type: FeedRejectsView })
+  @ApiErrors({ 404: [] })
   async rejects(@Param('id', ParseUUIDPipe) id: string) {
     const f = await this.feeds.find(id);
     if (!f) throw new NotFoundException(`no feed ${id}`);

@@ -120,19 +120,11 @@ export class ReconcileFeedDateHandler implements CommandHandler<
       }));
     return {
       date: q.date,
-      feeds: feeds.map((f) => ({
-        feedId: f.id,
-        regionCode: f.regionCode,
-        status: f.status,
-        late: f.late,
-        declared: { count: f.declaredCount, totalFen: f.declaredTotalFen },
-        rows: f.rowsRead,
-        applied: f.applied,
-        reversed: f.reversed,
-        duplicates: f.duplicates,
-        quarantined: f.quarantined,
-        appliedTotalFen: f.appliedTotalFen,
-        receivedAt: f.receivedAt,
+      feeds: feeds.map(({ id, declaredCount, declaredTotalFen, rowsRead, ...figures }) => ({
+        feedId: id,
+        ...figures,
+        declared: { count: declaredCount, totalFen: declaredTotalFen },
+        rows: rowsRead,
       })),
       byChannel: byChannel(ledger, exceptions),
       differences: [...feeds.flatMap(feedDifferences), ...missing],

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@urrbmi/platform';
+import { ApiErrors, Roles } from '@urrbmi/platform';
 import { ReconcileFeedDateHandler, ReconcileFeedDateQuery } from './reconcile-feed-date.handler';
 
 @ApiTags('reconciliation')
@@ -17,6 +17,7 @@ export class ReconciliationController {
   })
   @ApiQuery({ name: 'date', example: '2023-10-16' })
   @ApiQuery({ name: 'region', required: false, example: '620725' })
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   reconcile(@Query('date') date: string, @Query('region') region?: string) {
     return this.reconcileFeedDate.execute(ReconcileFeedDateQuery.create({ date, region }));
   }

@@ -1,8 +1,8 @@
 import { Controller, Get, ParseIntPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Writable } from 'node:stream';
 import { XLSX_TYPE } from '@urrbmi/files';
-import { Roles } from '@urrbmi/platform';
+import { ApiErrors, Roles } from '@urrbmi/platform';
 import {
   COLLECTION_ROSTER_FORMATS,
   CollectionRosterFormat,
@@ -35,10 +35,22 @@ export class CollectionRosterController {
   @ApiQuery({
     name: 'cursor',
     required: false,
+    type: String,
+    example: '0',
     description: 'X-Next-Cursor of the previous pull; 0 or absent for everything',
   })
   @ApiQuery({ name: 'format', required: false, enum: COLLECTION_ROSTER_FORMATS })
   @ApiProduces('text/csv', XLSX_TYPE, 'application/x-ndjson')
+  @ApiOkResponse({
+    description: 'the enrollees changed since the cursor',
+    headers: {
+      'X-Next-Cursor': {
+        description: 'send as cursor next time for what changed since',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiErrors({ 400: ['INVALID_COMMAND'] })
   async roster(
     @Query('region') region: string,
     @Query('season', ParseIntPipe) season: number,

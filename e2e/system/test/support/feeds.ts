@@ -1,3 +1,4 @@
+import { fileBody, Schema, serviceClient } from '@urrbmi/contracts/openapi';
 import { residentIdCheckChar } from '@urrbmi/domain';
 
 export const FEED_HEADER =
@@ -57,4 +58,39 @@ export function controlTotals(lines: FeedLine[]): { count: number; total: number
       0,
     ),
   };
+}
+
+export type FeedAnswer = Schema<'tax-collection-feed-service', 'FeedResultView'> & Record<string, unknown>;
+
+/**
+ * `POST /v1/feeds` through the typed client generated from docs/openapi: the headers and body are
+ * the documented ones, so a test that pushes a feed also checks the published contract.
+ */
+export async function pushFeed(
+  baseUrl: string,
+  key: string,
+  feed: {
+    body: string | Uint8Array;
+    date: string;
+    region: string;
+    count: number;
+    total: number;
+    contentType?: string;
+  },
+): Promise<{ status: number; body: FeedAnswer }> {
+  const { data, error, response } = await serviceClient('tax-collection-feed-service', baseUrl, key).POST(
+    '/v1/feeds',
+    {
+      params: {
+        header: {
+          'X-Feed-Date': feed.date,
+          'X-Region-Code': feed.region,
+          'X-Record-Count': String(feed.count),
+          'X-Total-Amount-Fen': String(feed.total),
+        },
+      },
+      ...fileBody(feed.body, feed.contentType),
+    },
+  );
+  return { status: response.status, body: (data ?? error) as FeedAnswer };
 }

@@ -1,27 +1,35 @@
 import { FILE_FORMATS } from '@urrbmi/contracts';
+import { fileBody, Schema, serviceClient, ServicePaths } from '@urrbmi/contracts/openapi';
 
 /** The roster file's header, from its format in libs/contracts. */
 export const ROSTER_HEADER = FILE_FORMATS.roster.columns.map((c) => c.name).join(',');
 
-/** Stages a roster snapshot of `rows` (CSV lines without the header) as `key`'s holder. */
+export type RosterSource =
+  ServicePaths['subsidy-service']['/v1/rosters']['post']['parameters']['header']['X-Roster-Source'];
+
+/**
+ * Stages a roster snapshot of `rows` (CSV lines without the header) as `key`'s holder, through the
+ * typed client generated from docs/openapi.
+ */
 export async function uploadRoster(
   baseUrl: string,
   key: string,
-  source: string,
+  source: RosterSource,
   asOf: string,
   rows: string[],
   region?: string,
-): Promise<{ status: number; body: Record<string, unknown> & { uploadId: string } }> {
-  const r = await fetch(`${baseUrl}/v1/rosters`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${key}`,
-      'content-type': 'text/csv',
-      'x-roster-source': source,
-      'x-as-of': asOf,
-      ...(region ? { 'x-region-code': region } : {}),
+): Promise<{
+  status: number;
+  body: Schema<'subsidy-service', 'RosterUploadView'> & Record<string, unknown>;
+}> {
+  const { data, error, response } = await serviceClient('subsidy-service', baseUrl, key).POST('/v1/rosters', {
+    params: {
+      header: { 'X-Roster-Source': source, 'X-As-Of': asOf, ...(region ? { 'X-Region-Code': region } : {}) },
     },
-    body: [ROSTER_HEADER, ...rows].join('\n') + '\n',
+    ...fileBody([ROSTER_HEADER, ...rows].join('\n') + '\n'),
   });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> & { uploadId: string } };
+  return {
+    status: response.status,
+    body: (data ?? error) as Schema<'subsidy-service', 'RosterUploadView'> & Record<string, unknown>,
+  };
 }

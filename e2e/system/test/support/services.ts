@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { observeService } from './observed-http';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
@@ -91,6 +92,7 @@ export function spawnService(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  observeService(`http://127.0.0.1:${port}`, name);
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/roles';
+import { ApiErrors } from '../openapi/api-docs.decorators';
 import { ReadinessProbe, ReadinessReport } from './readiness';
 
 @ApiTags('health')
@@ -18,6 +19,7 @@ export class HealthController {
   @Get('ready')
   @HttpCode(200)
   @ApiOperation({ summary: 'Database and Kafka answer and every consumer runs; 503 otherwise' })
+  @ApiErrors({ 503: [] })
   async ready(): Promise<ReadinessReport> {
     const report = await this.probe.check();
     if (!report.ready) {

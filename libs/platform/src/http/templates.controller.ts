@@ -1,9 +1,18 @@
 import { Controller, Get, Param, Query, Res, Type } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { FILE_FORMATS, FileKind } from '@urrbmi/contracts';
 import { templateCsv, templateXlsx, XLSX_TYPE } from '@urrbmi/files';
 import { BASE_ROLES, Roles } from '../auth/roles';
 import { DomainError } from '../errors/domain-error';
+import { ApiErrors } from '../openapi/api-docs.decorators';
 
 interface FileResponse {
   setHeader(name: string, value: string): void;
@@ -16,6 +25,7 @@ interface FileResponse {
  */
 export function templatesController(kinds: readonly FileKind[]): Type<unknown> {
   @ApiTags('file templates')
+  @ApiBearerAuth()
   @Controller('v1/templates')
   class TemplatesController {
     @Get(':kind')
@@ -28,6 +38,7 @@ export function templatesController(kinds: readonly FileKind[]): Type<unknown> {
     @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
     @ApiProduces('text/csv', XLSX_TYPE)
     @ApiOkResponse({ description: 'the template file' })
+    @ApiErrors({ 400: ['BAD_QUERY'], 404: ['UNKNOWN_TEMPLATE'] })
     async template(
       @Param('kind') kind: string,
       @Res() res: FileResponse,
