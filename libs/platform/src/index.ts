@@ -14,3 +14,4 @@ export * from './http/http-metrics';
 export * from './http/upload-throttler.guard';
 export { routeTemplate } from './http/http-hygiene';
 export * from './use-case/command';
+export * from './config/service-settings';

@@ -21,6 +21,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { Clock } from './clock/clock';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { ConfigError, consumerGroupId, loadServiceEnv, ServiceEnv } from './config/service-config';
+import { loadAllSettings, SettingsClass } from './config/service-settings';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { HealthController } from './health/health.controller';
 import { applyHttpHygiene } from './http/http-hygiene';
@@ -48,6 +49,11 @@ export interface ServiceDefinition {
   catalog?: EventCatalog;
   /** Uploads this service takes: each gets `GET /v1/templates/{kind}`. */
   fileKinds?: readonly FileKind[];
+  /**
+   * The service's own settings (see `SettingsClass`): read and validated at boot with the common
+   * ones, before anything connects, and injectable by their class.
+   */
+  settings?: readonly SettingsClass[];
 }
 
 export interface RunningService {
@@ -73,6 +79,7 @@ class ServiceCoreModule {
     policies: PolicyRegistry;
     clock: Clock;
     httpMetrics: HttpMetrics;
+    settings: object[];
   }): DynamicModule {
     const probe = new ReadinessProbe(values.dataSource, values.backbone);
     const providers = [
@@ -87,6 +94,7 @@ class ServiceCoreModule {
       { provide: Clock, useValue: values.clock },
       { provide: ReadinessProbe, useValue: probe },
       { provide: HttpMetrics, useValue: values.httpMetrics },
+      ...values.settings.map((s) => ({ provide: s.constructor, useValue: s })),
       // Guards run in this order: the key first, so the upload limit is counted per holder.
       { provide: APP_GUARD, useClass: ApiKeyGuard },
       { provide: APP_GUARD, useClass: UploadThrottlerGuard },
@@ -131,6 +139,7 @@ export async function migrateServiceOnly(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string[]> {
   loadServiceEnv(env);
+  loadAllSettings(def.settings ?? [], env);
   const dataSource = serviceDataSource(
     def,
     databaseUrlFromEnv(env),
@@ -158,6 +167,7 @@ export async function startService(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
   const config = loadServiceEnv(env);
+  const settings = loadAllSettings(def.settings ?? [], env);
   const logger = new StructuredLogger(def.name, config.LOG_LEVEL);
   const keys = ApiKeyRegistry.fromFile(config.API_KEYS_FILE);
   // A wrong policy file stops the service here, naming the file and the field.
@@ -217,6 +227,7 @@ export async function startService(
         policies,
         clock,
         httpMetrics,
+        settings,
       }),
       ...def.imports,
     ],
