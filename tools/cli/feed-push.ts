@@ -28,6 +28,8 @@ interface FeedSummary {
   declared: { count: number; totalFen: number };
   sameFileAsEarlierPush?: boolean;
   error?: string | null;
+  /** Where the feed's status is read while it is applied (also the Location of a 202). */
+  statusUrl?: string;
 }
 
 /** X-Record-Count and X-Total-Amount-Fen, counted the way the service checks them. */
@@ -87,7 +89,9 @@ export async function pushFeed(
   });
   bar?.stop();
   let summary = await expectJson<FeedSummary>(r, 'the feed');
-  summary = await waitForFeed(client, summary, o);
+  // A large feed is answered 202 as soon as it is stored and its totals match: follow its status URL.
+  const statusUrl = r.headers.get('location') ?? summary.statusUrl ?? `/v1/feeds/${summary.feedId}`;
+  summary = await waitForFeed(client, summary, statusUrl, o);
   if (summary.status === 'FAILED')
     throw new CliError(
       `feed ${summary.feedId} failed: ${summary.error ?? 'no reason given'}`,
@@ -105,10 +109,11 @@ export async function pushFeed(
   return { summary, exitCode };
 }
 
-/** A large feed may be answered while still PROCESSING: poll its status URL until it is done. */
+/** A large feed is answered (202) while still PROCESSING: poll its status URL until it is done. */
 async function waitForFeed(
   client: ClientOptions,
   first: FeedSummary,
+  statusUrl: string,
   o: FeedPushOptions,
 ): Promise<FeedSummary> {
   if (first.status !== 'PROCESSING') return first;
@@ -118,7 +123,7 @@ async function waitForFeed(
   try {
     for (;;) {
       const now = await expectJson<FeedSummary>(
-        await callService(client, 'GET', `/v1/feeds/${first.feedId}`),
+        await callService(client, 'GET', statusUrl),
         'the feed status',
       );
       bar?.update(now.rows);

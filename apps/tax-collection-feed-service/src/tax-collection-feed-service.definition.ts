@@ -1,8 +1,10 @@
 import { ServiceDefinition } from '@urrbmi/platform';
+import { FeedSettings } from './feeds/feed-settings';
 import { FeedsModule } from './feeds/feeds.module';
 import { FeedLedger1763800010000 } from './migrations/1763800010000-feed-ledger';
 import { CollectionRoster1763800011000 } from './migrations/1763800011000-collection-roster';
 import { RosterFactOrder1764230010000 } from './migrations/1764230010000-roster-fact-order';
+import { FeedFileJob1764300010000 } from './migrations/1764300010000-feed-file-job';
 
 export const taxCollectionFeedService: ServiceDefinition = {
   name: 'tax-collection-feed-service',
@@ -11,7 +13,13 @@ export const taxCollectionFeedService: ServiceDefinition = {
     'Daily feed batches, payments ledger unique by tax voucher, quarantine, deadline monitor, reconciliation.',
   defaultPort: 3103,
   schema: 'tax_feed',
-  migrations: [FeedLedger1763800010000, CollectionRoster1763800011000, RosterFactOrder1764230010000],
+  migrations: [
+    FeedLedger1763800010000,
+    CollectionRoster1763800011000,
+    RosterFactOrder1764230010000,
+    FeedFileJob1764300010000,
+  ],
   fileKinds: ['daily-feed'],
+  settings: [FeedSettings],
   imports: [FeedsModule],
 };

@@ -44,7 +44,7 @@ describe('the resumable file job (libs/files), against real Postgres', () => {
     await ds?.destroy();
   });
 
-  function csv(values: string[], name = randomUUID()): string {
+  function csv(values: string[], name: string = randomUUID()): string {
     const file = path.join(dir, `${name}.csv`); // unfinished jobs are run in the order of these names
     writeFileSync(file, ['value', ...values].join('\n') + '\n');
     return file;
@@ -83,14 +83,13 @@ describe('the resumable file job (libs/files), against real Postgres', () => {
 
   it('resumes a stopped job from its checkpoint, applying every row exactly once', async () => {
     const j = await addJob(csv(['a', 'b', 'c', 'd', 'e', 'f', 'g'])); // lines 2..8, chunks of 2
-    let stopper: FileJobRunner<TestJob> | undefined;
-    const first = new FileJobRunner(
+    // Stopped (as at SIGTERM) right after its first chunk commits.
+    const first: FileJobRunner<TestJob> = new FileJobRunner(
       ds,
-      testWork(ds, schema, { afterChunk: () => void stopper!.stop() }),
+      testWork(ds, schema, { afterChunk: () => void first.stop() }),
       testOptions(schema),
       silentLog,
     );
-    stopper = first;
     await first.process(j);
     await first.stop();
     expect(await effects(j.id)).toEqual([2, 3]);

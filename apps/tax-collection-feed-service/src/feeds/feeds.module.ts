@@ -7,6 +7,7 @@ import { RosterRepository } from '../roster/roster.repository';
 import { FeedProcessor } from './feed-processor';
 import { FeedRepository } from './feed.repository';
 import { FeedsController } from './feeds.controller';
+import { ReceiveFeedHandler } from './receive-feed.handler';
 
 @Module({
   controllers: [
@@ -15,6 +16,6 @@ import { FeedsController } from './feeds.controller';
     CollectionRosterController,
     RosterEventsController,
   ],
-  providers: [FeedRepository, FeedProcessor, FeedDeadlineMonitor, RosterRepository],
+  providers: [FeedRepository, FeedProcessor, ReceiveFeedHandler, FeedDeadlineMonitor, RosterRepository],
 })
 export class FeedsModule {}
