@@ -4,6 +4,8 @@ import { EnrolmentLifecycle1763800002000 } from './migrations/1763800002000-enro
 import { EnrolmentBatches1763800003000 } from './migrations/1763800003000-enrolment-batches';
 import { RefundLedger1763800004000 } from './migrations/1763800004000-refund-ledger';
 import { StandingVersions1764230000000 } from './migrations/1764230000000-standing-versions';
+import { BatchSettings } from './batch/batch-settings';
+import { BatchFileJob1764300000000 } from './migrations/1764300000000-batch-file-job';
 import { RegistrationModule } from './registration/registration.module';
 
 export const enrollmentService: ServiceDefinition = {
@@ -18,7 +20,9 @@ export const enrollmentService: ServiceDefinition = {
     EnrolmentBatches1763800003000,
     RefundLedger1763800004000,
     StandingVersions1764230000000,
+    BatchFileJob1764300000000,
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
+  settings: [BatchSettings],
   imports: [RegistrationModule],
 };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BatchController } from '../batch/batch.controller';
 import { BatchProcessor } from '../batch/batch-processor';
+import { ImportEnrollmentBatchHandler } from '../batch/import-enrollment-batch.handler';
 import { BatchRepository } from '../batch/batch.repository';
 import { CancelEnrollmentController } from '../cancellation/cancel-enrollment.controller';
 import { EmployeeInsuredController } from '../employee-insured/employee-insured.controller';
@@ -30,6 +31,7 @@ import { RegistrationController } from './registration.controller';
     EnrolmentStateService,
     BatchRepository,
     BatchProcessor,
+    ImportEnrollmentBatchHandler,
   ],
 })
 export class RegistrationModule {}
