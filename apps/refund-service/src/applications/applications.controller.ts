@@ -24,10 +24,8 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
-import { UploadStore } from '@urrbmi/files';
+import { privateUploadStore, UploadStore } from '@urrbmi/files';
 import { CurrentPrincipal, Principal, receiveTabularUpload, Roles } from '@urrbmi/platform';
 import { refundView } from '../refunds/refund-view';
 import {
@@ -44,21 +42,22 @@ import {
   SubmitRefundBatchCommand,
   SubmitRefundBatchHandler,
 } from './submit-refund-batch';
-
-const STORAGE_DIR = process.env.REFUND_BATCH_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-refund-batches');
-const MAX_BYTES = Number(process.env.REFUND_BATCH_MAX_BYTES ?? 64 * 1024 * 1024);
+import { RefundUploadSettings } from './refund-upload-settings';
 
 @ApiTags('refunds')
 @ApiBearerAuth()
 @Controller('v1')
 export class ApplicationsController {
-  private readonly store = new UploadStore(STORAGE_DIR);
+  private readonly store: UploadStore;
 
   constructor(
+    private readonly settings: RefundUploadSettings,
     private readonly submit: SubmitRefundApplicationHandler,
     private readonly batch: SubmitRefundBatchHandler,
     private readonly queries: RefundQueries,
-  ) {}
+  ) {
+    this.store = privateUploadStore(settings.REFUND_BATCH_STORAGE_DIR);
+  }
 
   @Post('refunds')
   @HttpCode(201)
@@ -109,7 +108,13 @@ export class ApplicationsController {
     @Headers('content-type') contentType = '',
     @Headers('idempotency-key') key?: string,
   ) {
-    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, false);
+    const stored = await receiveTabularUpload(
+      this.store,
+      req,
+      contentType,
+      this.settings.REFUND_BATCH_MAX_BYTES,
+      false,
+    );
     return this.batch.execute(
       SubmitRefundBatchCommand.create({
         path: stored.path,
