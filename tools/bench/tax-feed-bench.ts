@@ -93,6 +93,8 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_PREFIX: PREFIX,
     CLOCK_START: '2023-10-17T09:00:00+08:00',
     OUTBOX_BATCH_SIZE: '5000',
+    // Measured until the final answer, as before large feeds were answered 202 at once.
+    FEED_ASYNC_ABOVE_BYTES: '2GiB',
   });
   try {
     const kafka = new Kafka({ brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });

@@ -19,6 +19,9 @@ export interface FeedPushOptions {
 
 type FeedSummary = Schema<'tax-collection-feed-service', 'FeedSummaryView'> & {
   sameFileAsEarlierPush?: boolean;
+  error?: string | null;
+  /** Where the feed's status is read while it is applied (also the Location of a 202). */
+  statusUrl?: string;
 };
 
 /** X-Record-Count and X-Total-Amount-Fen, counted the way the service checks them. */
@@ -82,6 +85,7 @@ export async function pushFeed(
   );
   bar?.stop();
   let summary: FeedSummary = expectData(pushed, 'the feed');
+  // A large feed is answered 202 as soon as it is stored and its totals match: its status is followed.
   summary = await waitForFeed(client, summary, o);
   if (summary.status === 'FAILED')
     throw new CliError(
@@ -103,7 +107,7 @@ export async function pushFeed(
   return { summary, exitCode };
 }
 
-/** A large feed may be answered while still PROCESSING: poll its status URL until it is done. */
+/** A large feed is answered (202) while still PROCESSING: poll its status URL until it is done. */
 async function waitForFeed(
   client: ClientOptions,
   first: FeedSummary,

@@ -6,6 +6,8 @@ import { RefundLedger1763800004000 } from './migrations/1763800004000-refund-led
 import { StandingVersions1764230000000 } from './migrations/1764230000000-standing-versions';
 import { Approvals1764300020000 } from './migrations/1764300020000-approvals';
 import { BatchArea1764500001000 } from './migrations/1764500001000-batch-area';
+import { BatchSettings } from './batch/batch-settings';
+import { BatchFileJob1764300000000 } from './migrations/1764300000000-batch-file-job';
 import { RegistrationModule } from './registration/registration.module';
 
 export const enrollmentService: ServiceDefinition = {
@@ -22,7 +24,9 @@ export const enrollmentService: ServiceDefinition = {
     StandingVersions1764230000000,
     Approvals1764300020000,
     BatchArea1764500001000,
+    BatchFileJob1764300000000,
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
+  settings: [BatchSettings],
   imports: [RegistrationModule],
 };

@@ -1,4 +1,5 @@
 import { ServiceDefinition } from '@urrbmi/platform';
+import { RefundUploadSettings } from './applications/refund-upload-settings';
 import { ApplicationsModule } from './applications/applications.module';
 import { FundingModule } from './funding/funding.module';
 import { Refunds1764100001000 } from './migrations/1764100001000-refunds';
@@ -16,5 +17,6 @@ export const refundService: ServiceDefinition = {
   schema: 'refund',
   migrations: [Refunds1764100001000],
   fileKinds: ['refund-batch'],
+  settings: [RefundUploadSettings],
   imports: [ProjectionsModule, ApplicationsModule, ReviewModule, PlansModule, FundingModule, PayoutsModule],
 };

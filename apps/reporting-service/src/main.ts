@@ -1,12 +1,5 @@
 import { runService } from '@urrbmi/platform';
 import { reportingService } from './reporting-service.definition';
-import { loadReportingSettings } from './shared/reporting-settings';
 
-// The service's own settings are checked before anything connects, like the common ones.
-try {
-  loadReportingSettings();
-} catch (e) {
-  console.error(`[${reportingService.name}] ${(e as Error).message}`);
-  process.exit(1);
-}
+// The service's own settings (reportingService.settings) are checked at boot with the common ones.
 runService(reportingService);

@@ -9,6 +9,7 @@ import { ProgressModule } from './progress/progress.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { QuotasModule } from './quotas/quotas.module';
 import { RankingsModule } from './rankings/rankings.module';
+import { ReportingSettings } from './shared/reporting-settings';
 import { ReportingSharedModule } from './shared/shared.module';
 import { UnpaidModule } from './unpaid/unpaid.module';
 
@@ -21,6 +22,7 @@ export const reportingService: ServiceDefinition = {
   schema: 'reporting',
   migrations: [RegistrationProgress1763800005000, ReportingProjections1763800006000],
   fileKinds: ['quotas'],
+  settings: [ReportingSettings],
   imports: [
     ReportingSharedModule,
     ProjectionsModule,

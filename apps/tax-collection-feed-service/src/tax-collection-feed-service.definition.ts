@@ -1,5 +1,6 @@
 import { ServiceDefinition } from '@urrbmi/platform';
 import { DeadlineModule } from './deadline/deadline.module';
+import { FeedSettings } from './feeds/feed-settings';
 import { FeedsModule } from './feeds/feeds.module';
 import { FeedLedger1763800010000 } from './migrations/1763800010000-feed-ledger';
 import { CollectionRoster1763800011000 } from './migrations/1763800011000-collection-roster';
@@ -7,6 +8,7 @@ import { RosterFactOrder1764230010000 } from './migrations/1764230010000-roster-
 import { MaskQuarantinedRawLines1764300050000 } from './migrations/1764300050000-mask-quarantined-raw-lines';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { CollectionRosterModule } from './roster/collection-roster.module';
+import { FeedFileJob1764300010000 } from './migrations/1764300010000-feed-file-job';
 
 export const taxCollectionFeedService: ServiceDefinition = {
   name: 'tax-collection-feed-service',
@@ -20,7 +22,9 @@ export const taxCollectionFeedService: ServiceDefinition = {
     CollectionRoster1763800011000,
     RosterFactOrder1764230010000,
     MaskQuarantinedRawLines1764300050000,
+    FeedFileJob1764300010000,
   ],
   fileKinds: ['daily-feed'],
+  settings: [FeedSettings],
   imports: [FeedsModule, ReconciliationModule, CollectionRosterModule, DeadlineModule],
 };

@@ -1,32 +1,12 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { urrbmi } from './support/cli';
 import { EventInjector } from './support/events';
 import { feedCsv, FeedLine, minquanId } from './support/feeds';
-import { REPO_ROOT, ServiceUnderTest, startServiceUnderTest, TEST_KEYS, waitFor } from './support/services';
-
-/** Runs `npm run urrbmi -- …` as a department's cron job would, and keeps what it printed. */
-function urrbmi(args: string[], url: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['-r', '@swc-node/register', 'tools/cli/urrbmi.ts', ...args, '--url', url],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.json'),
-          URRBMI_API_KEY: TEST_KEYS.tax.key,
-        },
-      },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { ServiceUnderTest, startServiceUnderTest, waitFor } from './support/services';
 
 describe('urrbmi command-line client against the running tax feed service', () => {
   let under: ServiceUnderTest;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the test runs the benchmark's and simulator's own code, not a copy
 import {
   PIPELINE_CLOCK_START,
   postFeed,

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the test runs the benchmark's and simulator's own code, not a copy
 import { SeasonResult, simulateSeason } from '../../../tools/season/season';
 import {
   freshDatabase,

@@ -4,3 +4,4 @@ export * from './tabular-limits';
 export * from './csv-writer';
 export * from './xlsx-writer';
 export * from './file-template';
+export * from './job';

@@ -21,3 +21,4 @@ export * from './audit/person-reads.use-cases';
 export { PersonReadsRepository } from './audit/person-reads.repository';
 export * from './openapi/api-docs.decorators';
 export { completeOpenApiDocument } from './openapi/openapi-document';
+export * from './config/service-settings';

@@ -27,6 +27,7 @@ import { Clock } from './clock/clock';
 import { MoveClockHandler, SimulationClockController } from './clock/simulation-clock.controller';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { ConfigError, consumerGroupId, loadServiceEnv, ServiceEnv } from './config/service-config';
+import { loadAllSettings, SettingsClass } from './config/service-settings';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { HealthController } from './health/health.controller';
 import { applyHttpHygiene } from './http/http-hygiene';
@@ -55,6 +56,11 @@ export interface ServiceDefinition {
   catalog?: EventCatalog;
   /** Uploads this service takes: each gets `GET /v1/templates/{kind}`. */
   fileKinds?: readonly FileKind[];
+  /**
+   * The service's own settings (see `SettingsClass`): read and validated at boot with the common
+   * ones, before anything connects, and injectable by their class.
+   */
+  settings?: readonly SettingsClass[];
 }
 
 export interface RunningService {
@@ -81,6 +87,7 @@ class ServiceCoreModule {
     clock: Clock;
     httpMetrics: HttpMetrics;
     schema: string;
+    settings: object[];
   }): DynamicModule {
     const probe = new ReadinessProbe(values.dataSource, values.backbone);
     const personReads = new PersonReadsRepository(values.dataSource, values.schema);
@@ -107,6 +114,7 @@ class ServiceCoreModule {
           new PersonReadsInterceptor(reflector, recordReads, values.clock),
         inject: [Reflector],
       },
+      ...values.settings.map((s) => ({ provide: s.constructor, useValue: s })),
       // Guards run in this order: the key first, so the upload limit is counted per holder.
       { provide: APP_GUARD, useClass: ApiKeyGuard },
       { provide: APP_GUARD, useClass: UploadThrottlerGuard },
@@ -171,6 +179,8 @@ export async function buildOpenApiDocument(def: ServiceDefinition): Promise<Open
     clock: unused,
     httpMetrics: unused,
     schema: def.schema,
+    // Defaults: the document does not depend on the deployment's values.
+    settings: loadAllSettings(def.settings ?? [], {}),
   });
   const app = await NestFactory.create(AppModule, { preview: true, logger: false, abortOnError: false });
   try {
@@ -206,6 +216,7 @@ export async function migrateServiceOnly(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string[]> {
   const config = loadServiceEnv(env);
+  loadAllSettings(def.settings ?? [], env);
   const dataSource = serviceDataSource(
     def,
     config.DATABASE_MIGRATION_URL ?? databaseUrlFromEnv(env),
@@ -233,6 +244,7 @@ export async function startService(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
   const config = loadServiceEnv(env);
+  const settings = loadAllSettings(def.settings ?? [], env);
   const logger = new StructuredLogger(def.name, config.LOG_LEVEL);
   const keys = ApiKeyRegistry.fromFile(config.API_KEYS_FILE);
   // A wrong policy file stops the service here, naming the file and the field.
@@ -296,6 +308,7 @@ export async function startService(
     clock,
     httpMetrics,
     schema: def.schema,
+    settings,
   });
   const app = await NestFactory.create(AppModule, { logger, bufferLogs: false });
   applyHttpHygiene(app, { jsonBodyMaxBytes: config.JSON_BODY_MAX_BYTES, logger, metrics: httpMetrics });

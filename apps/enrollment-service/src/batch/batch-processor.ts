@@ -7,26 +7,18 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  CheckpointMovedError,
-  claimCheckpoint,
-  isTransientFailure,
-  retryTransient,
-} from '@urrbmi/persistence';
 import { isBusinessDate, isValidResidentId, maskResidentId, maskResidentIdsInText } from '@urrbmi/domain';
 import { AreaScope, Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
 import { EnrolmentCancellation } from '../cancellation/enrolment-cancellation';
 import { EnrollmentRepository } from '../enrollment.repository';
 import { CheckedRegistration, RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
 import { RegisterEnrollmentCommand } from '../registration/register-enrollment.command';
+import { BatchSettings } from './batch-settings';
 import { BatchRecord, BatchRepository, RejectRow } from './batch.repository';
-import { readTabularRows, TabularRow } from '@urrbmi/files';
+import { FileJobRunner, TabularRow } from '@urrbmi/files';
 
 const CHUNK = 2000;
-/** How long a chunk keeps being retried while the database is away or busy before the batch fails. */
-const RETRY_FOR_MS = Number(process.env.BATCH_RETRY_FOR_MS ?? 5 * 60_000);
 /** Seasons the event contract accepts. */
 const SEASONS = { min: 2000, max: 2100 } as const;
 
@@ -66,158 +58,75 @@ export function rowToCommand(v: Record<string, string>): object {
 }
 
 /**
- * Works through uploaded batches one at a time, in chunks of 2,000 rows: each chunk's enrolments,
- * events, rejects and the batch's checkpoint commit together, so a crash resumes after the last
- * committed chunk and nothing is applied twice. Unfinished batches resume at start-up.
+ * Works through uploaded batches one at a time, in chunks of 2,000 rows, through the shared file job
+ * (`FileJobRunner`): each chunk's enrolments, events, rejects and the batch's checkpoint commit
+ * together, so a crash resumes after the last committed chunk and nothing is applied twice.
+ * Unfinished batches resume at start-up, except one that keeps crashing the service: it is set
+ * aside as FAILED with the reason.
  */
 @Injectable()
 export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private queue: Promise<void> = Promise.resolve();
-  private stopping = false;
+  private readonly runner: FileJobRunner<BatchRecord>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly batches: BatchRepository,
     private readonly enrollments: EnrollmentRepository,
     private readonly registration: RegisterEnrollmentHandler,
     private readonly clock: Clock,
-    private readonly logger: StructuredLogger,
+    logger: StructuredLogger,
     private readonly cancellation: EnrolmentCancellation,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    // In the background: a database slow to come back must neither block nor crash the boot.
-    void retryTransient(() => this.batches.unfinished(), {
-      giveUpAfterMs: RETRY_FOR_MS,
-      shouldStop: () => this.stopping,
-    }).then(
-      (unfinished) => unfinished.forEach((b) => this.enqueue(b)),
-      (e: unknown) =>
-        this.logger.error('could not list unfinished batches; they resume at the next start or upload', {
-          error: e as Error,
-        }),
+    settings: BatchSettings,
+  ) {
+    this.runner = new FileJobRunner(
+      dataSource,
+      {
+        find: (id) => this.batches.find(id),
+        unfinished: () => this.batches.unfinished(),
+        applyChunk: (m, batch, rows) => this.apply(m, batch, rows),
+        complete: (m, batch) => this.batches.complete(m, batch.id),
+        fail: (id, reason) => this.batches.setStatus(id, 'FAILED', reason),
+      },
+      {
+        table: 'enrollment.batches',
+        noun: 'batch',
+        chunkRows: CHUNK,
+        retryForMs: settings.BATCH_RETRY_FOR_MS,
+        maxAttempts: settings.BATCH_MAX_ATTEMPTS,
+        rawRetentionDays: settings.BATCH_RAW_RETENTION_DAYS,
+        oneAtATime: true,
+        uploadAgain: 'upload it again',
+      },
+      logger,
+      () => this.clock.now(),
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.queue;
+  onApplicationBootstrap(): void {
+    this.runner.start();
   }
 
-  enqueue(batch: BatchRecord): void {
-    this.queue = this.queue
-      .then(() => this.run(batch))
-      .catch((e: unknown) =>
-        this.logger.error('batch processing stopped; it resumes at the next start or upload', {
-          batchId: batch.id,
-          error: e as Error,
-        }),
-      );
+  onApplicationShutdown(): Promise<void> {
+    return this.runner.stop();
   }
 
-  private async run(queued: BatchRecord): Promise<void> {
-    // Re-read: another instance may have moved it on (or finished it) since it was queued.
-    const batch = await retryTransient(() => this.batches.find(queued.id), { giveUpAfterMs: RETRY_FOR_MS });
-    if (!batch || batch.status === 'DONE' || batch.status === 'FAILED') return;
-    if (!existsSync(batch.storagePath)) {
-      await this.batches.setStatus(
-        batch.id,
-        'FAILED',
-        'the uploaded file is no longer in storage; upload it again',
-      );
-      return;
-    }
-    const started = Date.now();
-    this.logger.info('batch started', {
-      batchId: batch.id,
-      type: batch.batchType,
-      resumeAfterLine: batch.processedLines,
-    });
-    const principal: Principal = {
+  /** Queues a batch (once); resolves when it is done, failed, set aside or stopped. */
+  enqueue(batch: BatchRecord): Promise<void> {
+    return this.runner.process(batch);
+  }
+
+  /** Applies one chunk and moves the checkpoint to its last line, in the chunk's transaction. */
+  private async apply(m: EntityManager, batch: BatchRecord, rows: TabularRow[]): Promise<void> {
+    const by: Principal = {
       holder: batch.submittedBy,
       role: batch.submitterRole,
       ...parseRole(batch.submitterRole),
     };
-    try {
-      let chunk: TabularRow[] = [];
-      let at = batch.processedLines;
-      for await (const row of readTabularRows(batch.storagePath, batch.contentType)) {
-        if (row.line <= at) continue;
-        chunk.push(row);
-        if (chunk.length >= CHUNK) {
-          at = await this.apply(batch, principal, chunk, at);
-          chunk = [];
-          if (this.stopping) return; // resumes from the checkpoint at the next start
-        }
-      }
-      if (chunk.length > 0) await this.apply(batch, principal, chunk, at);
-      await retryTransient(() => this.batches.setStatus(batch.id, 'DONE'), { giveUpAfterMs: RETRY_FOR_MS });
-      const done = await this.batches.find(batch.id);
-      this.logger.info('batch done', {
-        batchId: batch.id,
-        accepted: done?.accepted,
-        rejected: done?.rejected,
-        ms: Date.now() - started,
-      });
-    } catch (e) {
-      if (e instanceof CheckpointMovedError) {
-        this.logger.info('batch continued by another instance', { batchId: batch.id });
-        return;
-      }
-      this.logger.error('batch failed', { batchId: batch.id, error: e as Error });
-      // FAILED is not final: the same file uploaded again resumes from the checkpoint. When the
-      // database itself is what failed, the batch stays PROCESSING and resumes at the next start.
-      const reason = isTransientFailure(e)
-        ? `the database was unavailable for ${Math.round(RETRY_FOR_MS / 1000)} s: upload the same file again to resume`
-        : maskResidentIdsInText((e as Error).message);
-      await this.batches.setStatus(batch.id, 'FAILED', reason).catch((err: unknown) =>
-        this.logger.warn('could not mark the batch failed; it stays PROCESSING', {
-          batchId: batch.id,
-          error: (err as Error).message,
-        }),
-      );
-    }
-  }
-
-  /** Applies one chunk after the checkpoint `from`; returns the new checkpoint. */
-  /**
-   * Applies one chunk after the checkpoint `from`; returns the new checkpoint. A transient failure
-   * repeats the whole transaction; a repeat that finds the checkpoint already at this chunk's end
-   * means the first commit landed before the connection broke.
-   */
-  private async apply(batch: BatchRecord, by: Principal, rows: TabularRow[], from: number): Promise<number> {
-    const lastLine = rows[rows.length - 1].line;
-    let repeated = false;
-    try {
-      await retryTransient(
-        () =>
-          this.dataSource.transaction(async (m) => {
-            await claimCheckpoint(m, 'enrollment.batches', batch.id, from);
-            const { accepted, rejects } =
-              batch.batchType === 'DEATHS'
-                ? await this.applyDeaths(m, batch, by, rows)
-                : await this.applyRegistrations(m, batch, by, rows);
-            await this.batches.checkpoint(m, batch.id, lastLine, accepted, rejects);
-          }),
-        {
-          giveUpAfterMs: RETRY_FOR_MS,
-          shouldStop: () => this.stopping,
-          onRetry: (e, attempt, delayMs) => {
-            repeated = true;
-            this.logger.warn('batch chunk failed transiently; retrying', {
-              batchId: batch.id,
-              attempt,
-              delayMs,
-              error: (e as Error).message,
-            });
-          },
-        },
-      );
-    } catch (e) {
-      if (!(repeated && e instanceof CheckpointMovedError)) throw e;
-      if ((await this.batches.find(batch.id))?.processedLines !== lastLine) throw e;
-    }
-    return lastLine;
+    const { accepted, rejects } =
+      batch.batchType === 'DEATHS'
+        ? await this.applyDeaths(m, batch, by, rows)
+        : await this.applyRegistrations(m, batch, by, rows);
+    await this.batches.checkpoint(m, batch.id, rows[rows.length - 1].line, accepted, rejects);
   }
 
   private async applyRegistrations(

@@ -21,9 +21,6 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import {
   ApiErrors,
@@ -33,18 +30,16 @@ import {
   CurrentScope,
   DomainError,
   Principal,
-  receiveTabularUpload,
   Roles,
 } from '@urrbmi/platform';
-import { csvLine, UploadStore, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
-import { BatchProcessor } from './batch-processor';
-import { BatchRecord, BatchRepository, BatchType } from './batch.repository';
+import { csvLine, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
+import { BatchRecord, BatchRepository } from './batch.repository';
+import { ImportEnrollmentBatchCommand } from './import-enrollment-batch.command';
+import { ImportEnrollmentBatchHandler } from './import-enrollment-batch.handler';
 
 const BATCH_LOCATION = {
   Location: { description: 'the batch: /v1/enrollments/batch/{id}', schema: { type: 'string' } },
 };
-const MAX_BYTES = Number(process.env.BATCH_MAX_BYTES ?? 512 * 1024 * 1024);
-const STORAGE_DIR = process.env.BATCH_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-enrollment-batches');
 
 function view(b: BatchRecord) {
   return {
@@ -69,11 +64,9 @@ function view(b: BatchRecord) {
 @ApiBearerAuth()
 @Controller('v1/enrollments/batch')
 export class BatchController {
-  private readonly store = new UploadStore(STORAGE_DIR);
-
   constructor(
     private readonly batches: BatchRepository,
-    private readonly processor: BatchProcessor,
+    private readonly importBatch: ImportEnrollmentBatchHandler,
   ) {}
 
   @Post()
@@ -85,7 +78,7 @@ export class BatchController {
     description:
       'Registrations: id_number,name,season,region_code,township_code,village_code,kind[,school,late_group,extended_group,residence_proof,not_insured_at_home,previous_region_code]. ' +
       'Deaths (X-Batch-Type: DEATHS): id_number,season,date_of_death. CSV in UTF-8 (BOM allowed) or `text/csv; charset=gbk`. ' +
-      'The same file again returns the first batch (200) and enrols nobody twice; a batch that FAILED or stopped half-way resumes from its checkpoint. ' +
+      'The same file again returns the first batch (200) and enrols nobody twice; a batch that FAILED or stopped half-way resumes from its checkpoint (one set aside for crashing the service is not). ' +
       'Rows that would break the database or the event contract (an impossible date, a season outside 2000-2100, a name over 100 characters) are rejected with a reason; they never fail the batch.',
   })
   @ApiUpload({
@@ -110,30 +103,11 @@ export class BatchController {
     @Headers('x-batch-type') typeHeader = 'REGISTRATIONS',
     @Headers('x-file-name') fileName?: string,
   ) {
-    const type = typeHeader.toUpperCase() as BatchType;
-    if (!['REGISTRATIONS', 'DEATHS'].includes(type))
-      throw new DomainError('BAD_BATCH_TYPE', 'X-Batch-Type must be REGISTRATIONS or DEATHS', 400);
-    const kind = type === 'DEATHS' ? 'enrollment-deaths' : 'enrollment-registrations';
-    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, true, kind);
-    const { created, batch } = await this.batches.createOrFind({
-      id: randomUUID(),
-      sha256: stored.sha256,
-      batchType: type,
-      fileName: fileName ?? null,
-      contentType,
-      sizeBytes: stored.sizeBytes,
-      storagePath: stored.path,
-      submittedBy: by.holder,
-      submitterRole: by.role,
-    });
+    const cmd = { batchType: typeHeader, fileName, contentType, body: req, by };
+    const { batch, sameContent } = await this.importBatch.execute(ImportEnrollmentBatchCommand.create(cmd));
     res.setHeader('Location', `/v1/enrollments/batch/${batch.id}`);
-    if (!created) res.status(200);
-    // The same bytes again resume a batch that failed (database gone, process killed) or stopped
-    // half-way from its checkpoint; a finished one is only reported.
-    const resumed = batch.status === 'FAILED' ? await this.batches.reopen(batch.id, stored.path) : undefined;
-    const current = resumed ?? batch;
-    if (current.status !== 'DONE' && current.status !== 'FAILED') this.processor.enqueue(current);
-    return { ...view(current), sameContentAsEarlierBatch: !created };
+    if (sameContent) res.status(200);
+    return { ...view(batch), sameContentAsEarlierBatch: sameContent };
   }
 
   @Get(':id')

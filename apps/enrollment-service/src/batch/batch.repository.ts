@@ -22,6 +22,10 @@ export interface BatchRecord {
   rejected: number;
   error: string | null;
   finishedAt: Date | null;
+  /** Set aside after crashing the service (see FileJobRunner): never resumed, not even by a re-upload. */
+  setAsideAt: Date | null;
+  /** The raw file was deleted after its retention. */
+  rawDeletedAt: Date | null;
 }
 
 export interface RejectRow {
@@ -32,7 +36,7 @@ export interface RejectRow {
 }
 
 const COLUMNS = `id, sha256, batch_type, file_name, content_type, size_bytes, storage_path, status, submitted_by, submitted_at,
-  processed_lines, accepted, rejected, error, finished_at`;
+  processed_lines, accepted, rejected, error, finished_at, set_aside_at, raw_deleted_at`;
 
 function toRecord(r: Record<string, unknown>): BatchRecord {
   const [holder, role] = String(r.submitted_by).split('|');
@@ -53,6 +57,8 @@ function toRecord(r: Record<string, unknown>): BatchRecord {
     rejected: r.rejected as number,
     error: (r.error as string) ?? null,
     finishedAt: (r.finished_at as Date) ?? null,
+    setAsideAt: (r.set_aside_at as Date) ?? null,
+    rawDeletedAt: (r.raw_deleted_at as Date) ?? null,
   };
 }
 
@@ -71,7 +77,15 @@ export class BatchRepository {
   async createOrFind(
     b: Omit<
       BatchRecord,
-      'status' | 'submittedAt' | 'processedLines' | 'accepted' | 'rejected' | 'error' | 'finishedAt'
+      | 'status'
+      | 'submittedAt'
+      | 'processedLines'
+      | 'accepted'
+      | 'rejected'
+      | 'error'
+      | 'finishedAt'
+      | 'setAsideAt'
+      | 'rawDeletedAt'
     >,
   ): Promise<{ created: boolean; batch: BatchRecord }> {
     const area = AreaScope.ofRole(b.submitterRole).dedupKey;
@@ -111,14 +125,15 @@ export class BatchRepository {
 
   /**
    * Puts a FAILED batch back to PROCESSING (checkpoint kept) with the file just uploaded again;
-   * returns it, or undefined when it was not FAILED.
+   * returns it, or undefined when it was not FAILED or was set aside.
    */
   async reopen(id: string, storagePath: string): Promise<BatchRecord | undefined> {
     const rows = await this.dataSource.query(
       // Through a CTE: an UPDATE's RETURNING comes back from TypeORM as [rows, count], a SELECT as rows.
       `WITH reopened AS (
-         UPDATE enrollment.batches SET status = 'PROCESSING', error = NULL, finished_at = NULL, storage_path = $2
-          WHERE id = $1 AND status = 'FAILED' RETURNING *)
+         UPDATE enrollment.batches SET status = 'PROCESSING', error = NULL, finished_at = NULL, storage_path = $2,
+                attempts = 0, attempt_from_line = NULL, raw_deleted_at = NULL
+          WHERE id = $1 AND status = 'FAILED' AND set_aside_at IS NULL RETURNING *)
        SELECT ${COLUMNS} FROM reopened`,
       [id, storagePath],
     );
@@ -137,6 +152,14 @@ export class BatchRepository {
       `UPDATE enrollment.batches SET status = $2, error = $3, finished_at = CASE WHEN $2 IN ('DONE', 'FAILED') THEN $4::timestamptz ELSE finished_at END WHERE id = $1`,
       [id, status, error, this.clock.now()],
     );
+  }
+
+  /** DONE, in the transaction of the batch's last chunk. */
+  async complete(m: EntityManager, id: string): Promise<void> {
+    await m.query(`UPDATE enrollment.batches SET status = 'DONE', finished_at = $2 WHERE id = $1`, [
+      id,
+      this.clock.now(),
+    ]);
   }
 
   /** Records a chunk's rejects and moves the checkpoint, in the chunk's transaction. */

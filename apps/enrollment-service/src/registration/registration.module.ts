@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BatchController } from '../batch/batch.controller';
 import { BatchProcessor } from '../batch/batch-processor';
+import { ImportEnrollmentBatchHandler } from '../batch/import-enrollment-batch.handler';
 import { BatchRepository } from '../batch/batch.repository';
 import { ApprovalRepository } from '../approvals/approval.repository';
 import { CancelEnrollmentController } from '../cancellation/cancel-enrollment.controller';
@@ -64,6 +65,7 @@ import { RelayWakeup } from './relay-wakeup';
     ConfirmEmployeeInsuredListHandler,
     RejectEmployeeInsuredListHandler,
     EmployeeInsuredQueries,
+    ImportEnrollmentBatchHandler,
   ],
 })
 export class RegistrationModule {}

@@ -22,10 +22,8 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
-import { UploadStore } from '@urrbmi/files';
+import { privateUploadStore, UploadStore } from '@urrbmi/files';
 import {
   ApiErrors,
   ApiIdempotencyHeader,
@@ -51,21 +49,22 @@ import {
   SubmitRefundBatchCommand,
   SubmitRefundBatchHandler,
 } from './submit-refund-batch';
-
-const STORAGE_DIR = process.env.REFUND_BATCH_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-refund-batches');
-const MAX_BYTES = Number(process.env.REFUND_BATCH_MAX_BYTES ?? 64 * 1024 * 1024);
+import { RefundUploadSettings } from './refund-upload-settings';
 
 @ApiTags('refunds')
 @ApiBearerAuth()
 @Controller('v1')
 export class ApplicationsController {
-  private readonly store = new UploadStore(STORAGE_DIR);
+  private readonly store: UploadStore;
 
   constructor(
+    private readonly settings: RefundUploadSettings,
     private readonly submit: SubmitRefundApplicationHandler,
     private readonly batch: SubmitRefundBatchHandler,
     private readonly queries: RefundQueries,
-  ) {}
+  ) {
+    this.store = privateUploadStore(settings.REFUND_BATCH_STORAGE_DIR);
+  }
 
   @Post('refunds')
   @HttpCode(201)
@@ -129,7 +128,14 @@ export class ApplicationsController {
     @Headers('content-type') contentType = '',
     @Headers('idempotency-key') key?: string,
   ) {
-    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, false, 'refund-batch');
+    const stored = await receiveTabularUpload(
+      this.store,
+      req,
+      contentType,
+      this.settings.REFUND_BATCH_MAX_BYTES,
+      false,
+      'refund-batch',
+    );
     return this.batch.execute(
       SubmitRefundBatchCommand.create({
         path: stored.path,

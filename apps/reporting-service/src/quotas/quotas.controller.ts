@@ -8,10 +8,8 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
-import { UploadStore } from '@urrbmi/files';
+import { privateUploadStore, UploadStore } from '@urrbmi/files';
 import {
   ApiErrors,
   ApiUpload,
@@ -22,20 +20,24 @@ import {
   Roles,
 } from '@urrbmi/platform';
 import { createCommand } from '@urrbmi/platform';
+import { ReportingSettings } from '../shared/reporting-settings';
 import { ImportQuotasCommand } from './import-quotas.command';
 import { ImportQuotasHandler, QuotaImportResult } from './import-quotas.handler';
 import { ListQuotasHandler, ListQuotasQuery, QuotaTableView } from './list-quotas.handler';
-
-const store = new UploadStore(process.env.QUOTA_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-quotas'));
 
 @ApiTags('quotas')
 @ApiBearerAuth()
 @Controller('v1/quotas')
 export class QuotasController {
+  private readonly store: UploadStore;
+
   constructor(
     private readonly importQuotas: ImportQuotasHandler,
     private readonly listQuotas: ListQuotasHandler,
-  ) {}
+    settings: ReportingSettings,
+  ) {
+    this.store = privateUploadStore(settings.QUOTA_STORAGE_DIR);
+  }
 
   @Post()
   @HttpCode(201)
@@ -61,8 +63,8 @@ export class QuotasController {
   ): Promise<QuotaImportResult> {
     if (declared !== undefined && !/^\d{1,9}$/.test(declared))
       throw new DomainError('BAD_HEADER', 'X-Declared-Total must be a whole number of people', 400);
-    const file = await receiveTabularUpload(store, req, contentType, 16 * 1024 * 1024, true, 'quotas');
-    return store.discardIfRefused(file, () =>
+    const file = await receiveTabularUpload(this.store, req, contentType, 16 * 1024 * 1024, true, 'quotas');
+    return this.store.discardIfRefused(file, () =>
       this.importQuotas.execute(
         createCommand(ImportQuotasCommand, {
           file: file.path,

@@ -1,6 +1,8 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
-import { ConfigError } from '@urrbmi/platform';
+import { Transform } from 'class-transformer';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadSettings } from '@urrbmi/platform';
 import { SERVICE_NAMES } from '@urrbmi/contracts';
 
 const DEFAULT_METRICS_URLS = SERVICE_NAMES.map((s, i) => `${s}=http://127.0.0.1:${3101 + i}/metrics`).join(
@@ -43,6 +45,10 @@ export class ReportingSettings {
   @IsInt({ message: 'REPORTING_BEHIND_BOTTOM_N must be an integer' })
   REPORTING_BEHIND_BOTTOM_N = 1;
 
+  /** Private directory (0700) of uploaded quota tables. */
+  @IsString()
+  QUOTA_STORAGE_DIR = path.join(tmpdir(), 'urrbmi-quotas');
+
   /** The ops page reloads itself this often. */
   @Transform(toInt)
   @Min(1)
@@ -59,16 +65,5 @@ export class ReportingSettings {
 }
 
 export function loadReportingSettings(env: NodeJS.ProcessEnv = process.env): ReportingSettings {
-  const plain: Record<string, string> = {};
-  for (const k of Object.keys(new ReportingSettings())) {
-    const v = env[k];
-    if (v !== undefined && v !== '') plain[k] = v;
-  }
-  const settings = plainToInstance(ReportingSettings, plain, { exposeDefaultValues: true });
-  const errors = validateSync(settings, { stopAtFirstError: true });
-  if (errors.length > 0)
-    throw new ConfigError(
-      errors.map((e) => ({ setting: e.property, problem: Object.values(e.constraints ?? {}).join(', ') })),
-    );
-  return settings;
+  return loadSettings(ReportingSettings, env);
 }

@@ -1,10 +1,8 @@
-import { Global, Module } from '@nestjs/common';
-import { loadReportingSettings, ReportingSettings } from './reporting-settings';
+import { Module } from '@nestjs/common';
 
-/** The reporting settings, read once and validated when the service boots. */
-@Global()
-@Module({
-  providers: [{ provide: ReportingSettings, useFactory: () => loadReportingSettings() }],
-  exports: [ReportingSettings],
-})
+/**
+ * Shared by the reporting features. The reporting settings (`ReportingSettings`) are declared on the
+ * service definition: read and validated at boot with the common ones, and injectable everywhere.
+ */
+@Module({})
 export class ReportingSharedModule {}

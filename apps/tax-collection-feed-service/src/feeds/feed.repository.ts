@@ -28,6 +28,23 @@ export interface FeedRecord {
   appliedTotalFen: number;
   error: string | null;
   finishedAt: Date | null;
+  /** Set aside after crashing the service (see FileJobRunner): never resumed, not even by a re-push. */
+  setAsideAt: Date | null;
+  /** The raw file was deleted after its retention. */
+  rawDeletedAt: Date | null;
+}
+
+export interface AcceptedFigures {
+  feedDate: string;
+  regionCode: string;
+  rows: number;
+  applied: number;
+  reversed: number;
+  duplicates: number;
+  quarantined: number;
+  appliedTotalFen: number;
+  declaredTotalFen: number;
+  late: boolean;
 }
 
 export interface FeedException extends QuarantinedRow {
@@ -37,7 +54,7 @@ export interface FeedException extends QuarantinedRow {
 
 const COLUMNS = `id, sha256, to_char(feed_date, 'YYYY-MM-DD') AS feed_date, region_code, declared_count, declared_total_fen, content_type,
   size_bytes, storage_path, status, submitted_by, received_at, late, processed_lines, rows_read, applied, reversed, duplicates,
-  quarantined, applied_total_fen, error, finished_at`;
+  quarantined, applied_total_fen, error, finished_at, set_aside_at, raw_deleted_at`;
 
 function toRecord(r: Record<string, unknown>): FeedRecord {
   return {
@@ -63,6 +80,8 @@ function toRecord(r: Record<string, unknown>): FeedRecord {
     appliedTotalFen: Number(r.applied_total_fen),
     error: (r.error as string) ?? null,
     finishedAt: (r.finished_at as Date) ?? null,
+    setAsideAt: (r.set_aside_at as Date) ?? null,
+    rawDeletedAt: (r.raw_deleted_at as Date) ?? null,
   };
 }
 
@@ -127,14 +146,16 @@ export class FeedRepository {
 
   /**
    * Puts a FAILED feed back to PROCESSING (its checkpoint kept) with the file just pushed again as
-   * its raw file; returns it, or undefined when the feed was not FAILED (someone else reopened it).
+   * its raw file; returns it, or undefined when the feed was not FAILED (someone else reopened it)
+   * or was set aside.
    */
   async reopen(id: string, storagePath: string): Promise<FeedRecord | undefined> {
     const rows = await this.dataSource.query(
       // Through a CTE: an UPDATE's RETURNING comes back from TypeORM as [rows, count], a SELECT as rows.
       `WITH reopened AS (
-         UPDATE tax_feed.feeds SET status = 'PROCESSING', error = NULL, finished_at = NULL, storage_path = $2
-          WHERE id = $1 AND status = 'FAILED' RETURNING *)
+         UPDATE tax_feed.feeds SET status = 'PROCESSING', error = NULL, finished_at = NULL, storage_path = $2,
+                attempts = 0, attempt_from_line = NULL, raw_deleted_at = NULL
+          WHERE id = $1 AND status = 'FAILED' AND set_aside_at IS NULL RETURNING *)
        SELECT ${COLUMNS} FROM reopened`,
       [id, storagePath],
     );
@@ -295,6 +316,48 @@ export class FeedRepository {
       error,
       this.clock.now(),
     ]);
+  }
+
+  /** The figures `feed.accepted` carries, read in the accepting transaction. */
+  async acceptedFigures(m: EntityManager, feedId: string): Promise<AcceptedFigures> {
+    const [f] = await m.query(
+      `SELECT to_char(feed_date, 'YYYY-MM-DD') AS feed_date, region_code, rows_read, applied, reversed, duplicates, quarantined,
+              applied_total_fen::text, declared_total_fen::text, late FROM tax_feed.feeds WHERE id = $1`,
+      [feedId],
+    );
+    return {
+      feedDate: f.feed_date,
+      regionCode: f.region_code,
+      rows: f.rows_read,
+      applied: f.applied,
+      reversed: f.reversed,
+      duplicates: f.duplicates,
+      quarantined: f.quarantined,
+      appliedTotalFen: Number(f.applied_total_fen),
+      declaredTotalFen: Number(f.declared_total_fen),
+      late: f.late,
+    };
+  }
+
+  /** The late alarm of the feed's region and day, cleared by the feed that came. */
+  async clearLateAlarm(
+    m: EntityManager,
+    regionCode: string,
+    feedDate: string,
+    feedId: string,
+  ): Promise<void> {
+    await m.query(
+      `UPDATE tax_feed.late_feeds SET cleared_by = $3, cleared_at = now() WHERE region_code = $1 AND feed_date = $2 AND cleared_at IS NULL`,
+      [regionCode, feedDate, feedId],
+    );
+  }
+
+  /** FAILED with the reason, unless it finished meanwhile; pushing the same bytes again resumes it. */
+  async markFailed(feedId: string, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE tax_feed.feeds SET status = 'FAILED', error = $2, finished_at = $3 WHERE id = $1 AND status = 'PROCESSING'`,
+      [feedId, reason, this.clock.now()],
+    );
   }
 
   async exceptions(feedId: string, limit: number): Promise<FeedException[]> {

@@ -10,6 +10,7 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
@@ -17,53 +18,30 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
-import { isBusinessDate, isFeedLate } from '@urrbmi/domain';
-import { checkHeader, normaliseHeader, readTabularRows, UploadStore } from '@urrbmi/files';
-import { fileColumns } from '@urrbmi/contracts';
-import {
-  ApiErrors,
-  ApiRegionHeader,
-  ApiUpload,
-  Clock,
-  CurrentPrincipal,
-  DomainError,
-  Principal,
-  receiveTabularUpload,
-  Roles,
-} from '@urrbmi/platform';
-import { PolicyRegistry } from '@urrbmi/policy';
-import { controlAmount, FEED_COLUMNS } from './feed-row';
+import { ApiErrors, ApiRegionHeader, ApiUpload, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { FEED_COLUMNS } from './feed-row';
 import { FeedRejectsView, FeedResultView, FeedSummaryView } from './feed-views';
-import { FeedProcessor } from './feed-processor';
 import { FeedRecord, FeedRepository } from './feed.repository';
+import { ReceiveFeedCommand } from './receive-feed.command';
+import { ReceiveFeedHandler } from './receive-feed.handler';
 
-const MAX_BYTES = Number(process.env.FEED_MAX_BYTES ?? 1024 * 1024 * 1024);
-const STORAGE_DIR = process.env.FEED_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-tax-feeds');
 const RESPONSE_EXCEPTIONS = 1000;
 
 @ApiTags('feeds')
 @ApiBearerAuth()
 @Controller('v1/feeds')
 export class FeedsController {
-  private readonly store = new UploadStore(STORAGE_DIR);
-
   constructor(
     private readonly feeds: FeedRepository,
-    private readonly processor: FeedProcessor,
-    private readonly policies: PolicyRegistry,
-    private readonly clock: Clock,
+    private readonly receive: ReceiveFeedHandler,
   ) {}
 
   @Post()
   @Roles('tax')
   @ApiOperation({
     summary: "The tax bureau's daily payment detail for day D (税务缴费明细), due before 16:00 on D+1",
-    description: `CSV with header ${FEED_COLUMNS.join(',')}. Control totals in headers are checked over all rows first: a mismatch is 422 and nothing is stored. Rows that would break the ledger or the event contract (amount beyond 2147483647 fen, an impossible calendar day, a name over 100 characters, a season outside 2000-2100) are quarantined with a reason like any other bad row. The same file again returns the first result (200); a feed that FAILED is resumed from its checkpoint instead.`,
+    description: `CSV with header ${FEED_COLUMNS.join(',')}. Control totals in headers are checked over all rows first: a mismatch is 422 and nothing is stored. Rows that would break the ledger or the event contract (amount beyond 2147483647 fen, an impossible calendar day, a name over 100 characters, a season outside 2000-2100) are quarantined with a reason like any other bad row. A small feed is answered with its final counts (201); one larger than FEED_ASYNC_ABOVE_BYTES (16 MiB by default) with 202 as soon as it is stored and its totals match: the Location header and statusUrl name GET /v1/feeds/{id}, whose rows/declared.count show the progress. The same file again returns the first result (200, or 202 while it is applied); a feed that FAILED is resumed from its checkpoint instead, unless it was set aside for crashing the service.`,
   })
   @ApiUpload({
     kinds: ['daily-feed'],
@@ -98,6 +76,11 @@ export class FeedsController {
     description: 'the same file was pushed before: its result (sameFileAsEarlierPush)',
     type: FeedResultView,
   })
+  @ApiAcceptedResponse({
+    description:
+      'a feed above FEED_ASYNC_ABOVE_BYTES: stored and its control totals matched; follow Location (statusUrl) for progress',
+    type: FeedSummaryView,
+  })
   @ApiErrors({ 400: ['BAD_HEADER'], 422: ['CONTROL_TOTALS_MISMATCH'] })
   async push(
     @Req() req: Readable,
@@ -106,77 +89,15 @@ export class FeedsController {
     @Headers('content-type') contentType = '',
     @Headers('x-feed-date') feedDate = '',
     @Headers('x-region-code') regionCode = '',
-    @Headers('x-record-count') countHeader = '',
-    @Headers('x-total-amount-fen') totalHeader = '',
+    @Headers('x-record-count') recordCount = '',
+    @Headers('x-total-amount-fen') totalAmountFen = '',
   ) {
-    if (!isBusinessDate(feedDate))
-      throw new DomainError('BAD_HEADER', 'X-Feed-Date must be a date YYYY-MM-DD', 400);
-    if (!/^\d{6}$/.test(regionCode) || !this.policies.ids().some((id) => id.startsWith(`${regionCode}-`))) {
-      throw new DomainError('BAD_HEADER', `X-Region-Code ${regionCode} is not a region with a policy`, 400);
-    }
-    if (!/^\d{1,9}$/.test(countHeader))
-      throw new DomainError('BAD_HEADER', 'X-Record-Count must be a whole number', 400);
-    if (!/^-?\d{1,15}$/.test(totalHeader))
-      throw new DomainError('BAD_HEADER', 'X-Total-Amount-Fen must be an integer number of fen', 400);
-    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, false);
-    const earlier = await this.feeds.findBySha(stored.sha256);
-    if (earlier) {
-      res.status(200);
-      // A feed that failed (database gone, process killed) is never locked out: the same bytes
-      // again resume it from its checkpoint, with the file just received as its raw file.
-      const resumed =
-        earlier.status === 'FAILED' ? await this.feeds.reopen(earlier.id, stored.path) : undefined;
-      if (!resumed && stored.path !== earlier.storagePath) await rm(stored.path, { force: true });
-      return this.result(await this.finished(resumed ?? earlier), true);
-    }
-    // Control totals over every row, before anything is stored.
-    let count = 0;
-    let total = 0;
-    try {
-      // The header is checked against the contract before any row counts: a file missing a column
-      // is refused whole rather than accepted with every row quarantined.
-      const rows = readTabularRows(stored.path, contentType, undefined, (cells) =>
-        checkHeader(normaliseHeader(cells), fileColumns('daily-feed')),
-      );
-      for await (const row of rows) {
-        count++;
-        total += controlAmount(row.values);
-      }
-    } catch (e) {
-      await rm(stored.path, { force: true });
-      throw e;
-    }
-    const declaredCount = Number(countHeader);
-    const declaredTotal = Number(totalHeader);
-    if (count !== declaredCount || total !== declaredTotal) {
-      await rm(stored.path, { force: true });
-      throw new DomainError(
-        'CONTROL_TOTALS_MISMATCH',
-        `control totals do not match the file: declared ${declaredCount} rows and ${declaredTotal} fen, found ${count} rows and ${total} fen`,
-        422,
-        {
-          declared: { count: declaredCount, totalFen: declaredTotal },
-          found: { count, totalFen: total },
-        },
-      );
-    }
-    const created = await this.feeds.create({
-      id: randomUUID(),
-      sha256: stored.sha256,
-      feedDate,
-      regionCode,
-      declaredCount,
-      declaredTotalFen: declaredTotal,
-      contentType,
-      sizeBytes: stored.sizeBytes,
-      storagePath: stored.path,
-      submittedBy: by.holder,
-      late: isFeedLate(feedDate, this.clock.now()),
-    });
-    const feed = created ?? (await this.feeds.findBySha(stored.sha256))!; // a concurrent push of the same file won
-    if (created) res.status(201);
-    else res.status(200);
-    return this.result(await this.finished(feed), !created);
+    const cmd = { feedDate, regionCode, recordCount, totalAmountFen, contentType, body: req, by };
+    const r = await this.receive.execute(ReceiveFeedCommand.create(cmd));
+    res.status(r.httpStatus);
+    res.setHeader('Location', `/v1/feeds/${r.feed.id}`);
+    if (r.httpStatus === 202) return { ...this.summary(r.feed), sameFileAsEarlierPush: r.sameFile };
+    return this.result(r.feed, r.sameFile);
   }
 
   @Get(':id')
@@ -203,16 +124,6 @@ export class FeedsController {
     return { feedId: id, rows: await this.feeds.exceptions(id, 1_000_000) };
   }
 
-  /** Waits for the processor (started here, or resumed at start-up) to finish the feed. */
-  private async finished(feed: FeedRecord): Promise<FeedRecord> {
-    if (feed.status === 'PROCESSING') await this.processor.process(feed);
-    // Another instance may be the one carrying it on: wait for it to finish.
-    for (let f = (await this.feeds.find(feed.id))!; ; f = (await this.feeds.find(feed.id))!) {
-      if (f.status !== 'PROCESSING') return f;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-
   private summary(f: FeedRecord) {
     return {
       feedId: f.id,
@@ -231,6 +142,8 @@ export class FeedsController {
       receivedAt: f.receivedAt,
       finishedAt: f.finishedAt,
       rejectsUrl: `/v1/feeds/${f.id}/rejects`,
+      statusUrl: `/v1/feeds/${f.id}`,
+      progress: { rowsProcessed: f.rowsRead, rowsTotal: f.declaredCount },
     };
   }
 

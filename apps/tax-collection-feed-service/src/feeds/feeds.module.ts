@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { FeedProcessor } from './feed-processor';
 import { FeedRepository } from './feed.repository';
 import { FeedsController } from './feeds.controller';
+import { ReceiveFeedHandler } from './receive-feed.handler';
 
 @Module({
   controllers: [FeedsController],
-  providers: [FeedRepository, FeedProcessor],
+  providers: [FeedRepository, FeedProcessor, ReceiveFeedHandler],
 })
 export class FeedsModule {}
