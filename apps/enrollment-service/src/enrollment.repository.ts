@@ -3,6 +3,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@urrbmi/platform';
 import { AssessmentFact, EnrolmentFacts } from './standing/payment-standing';
 
+/**
+ * 有效参保: an enrolment that still counts — neither cancelled nor refunded. At most one per person
+ * and season (the partial unique index of the lifecycle migration has this very predicate, which is
+ * why ON CONFLICT names it).
+ */
+export function liveEnrolment(alias?: string): string {
+  return `${alias ? `${alias}.` : ''}status NOT IN ('CANCELLED', 'REFUNDED')`;
+}
+
 /** An enrolment row as the service works with it. */
 export interface EnrollmentRecord {
   id: string;
@@ -125,7 +134,7 @@ export class EnrollmentRepository {
           standard_fen, amount_due_fen, registered_by, registered_at)
        SELECT *, $13::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
                             $9::text[], $10::jsonb[], $11::int[], $11::int[], $12::text[])
-       ON CONFLICT (id_number, season) WHERE status NOT IN ('CANCELLED', 'REFUNDED') DO NOTHING
+       ON CONFLICT (id_number, season) WHERE ${liveEnrolment()} DO NOTHING
        RETURNING id`,
       [
         rows.map((r) => r.id),
@@ -152,7 +161,7 @@ export class EnrollmentRepository {
     season: number,
   ): Promise<EnrollmentRecord | undefined> {
     const rows: Row[] = await m.query(
-      `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2 AND status NOT IN ('CANCELLED', 'REFUNDED')`,
+      `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2 AND ${liveEnrolment()}`,
       [idNumber, season],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
@@ -174,7 +183,7 @@ export class EnrollmentRepository {
   async findLatest(idNumber: string, season: number): Promise<EnrollmentRecord | undefined> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2
-        ORDER BY (status NOT IN ('CANCELLED', 'REFUNDED')) DESC, registered_at DESC LIMIT 1`,
+        ORDER BY (${liveEnrolment()}) DESC, registered_at DESC LIMIT 1`,
       [idNumber, season],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
@@ -188,7 +197,7 @@ export class EnrollmentRepository {
     if (keys.length === 0) return [];
     const rows: Row[] = await m.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments e
-        WHERE (e.id_number, e.season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND e.status NOT IN ('CANCELLED', 'REFUNDED')
+        WHERE (e.id_number, e.season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND ${liveEnrolment('e')}
         ORDER BY e.id FOR UPDATE`,
       [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
     );
@@ -204,7 +213,7 @@ export class EnrollmentRepository {
   ): Promise<EnrollmentRecord[]> {
     const rows: Row[] = await m.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments
-        WHERE id_number = $1 AND season IN ($2, $2 - 1) AND region_code <> $3 AND status NOT IN ('CANCELLED', 'REFUNDED')`,
+        WHERE id_number = $1 AND season IN ($2, $2 - 1) AND region_code <> $3 AND ${liveEnrolment()}`,
       [idNumber, season, regionCode],
     );
     return rows.map(toRecord);
@@ -247,7 +256,7 @@ export class EnrollmentRepository {
     const rows: { id_number: string; season: number; batch_id: string | null; batch_line: number | null }[] =
       await m.query(
         `SELECT id_number, season, details->>'batchId' AS batch_id, (details->>'batchLine')::int AS batch_line FROM enrollment.enrollments
-        WHERE (id_number, season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND status NOT IN ('CANCELLED', 'REFUNDED')`,
+        WHERE (id_number, season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND ${liveEnrolment()}`,
         [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
       );
     return new Map(
@@ -502,7 +511,7 @@ export class EnrollmentRepository {
     await m.query(
       `UPDATE enrollment.payments p SET enrollment_id = (
           SELECT e.id FROM enrollment.enrollments e WHERE e.id_number = p.id_number AND e.season = p.season
-           ORDER BY (e.status NOT IN ('CANCELLED', 'REFUNDED')) DESC, e.registered_at DESC LIMIT 1)
+           ORDER BY (${liveEnrolment('e')}) DESC, e.registered_at DESC LIMIT 1)
         WHERE p.voucher_no = ANY($1::text[]) AND p.enrollment_id IS NULL`,
       [vouchers],
     );
@@ -514,7 +523,7 @@ export class EnrollmentRepository {
     await m.query(
       `UPDATE enrollment.payments p SET enrollment_id = e.id
          FROM enrollment.enrollments e
-        WHERE p.enrollment_id IS NULL AND e.id_number = p.id_number AND e.season = p.season AND e.status NOT IN ('CANCELLED', 'REFUNDED')
+        WHERE p.enrollment_id IS NULL AND e.id_number = p.id_number AND e.season = p.season AND ${liveEnrolment('e')}
           AND (p.id_number, p.season) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
       [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
     );
@@ -587,7 +596,7 @@ export class EnrollmentRepository {
     const [rows]: [{ id: string }[], number] = await m.query(
       `UPDATE enrollment.enrollments e SET double_cover = true, updated_at = now()
          FROM enrollment.employee_insured w
-        WHERE w.id_number = e.id_number AND e.id_number = ANY($1::text[]) AND e.status NOT IN ('CANCELLED', 'REFUNDED') AND NOT e.double_cover
+        WHERE w.id_number = e.id_number AND e.id_number = ANY($1::text[]) AND ${liveEnrolment('e')} AND NOT e.double_cover
           AND (w.insured_from IS NULL OR w.insured_from <= $2::date) AND (w.insured_to IS NULL OR w.insured_to >= $2::date)
        RETURNING e.id`,
       [idNumbers, onDate],

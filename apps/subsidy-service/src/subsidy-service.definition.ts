@@ -1,4 +1,5 @@
 import { ServiceDefinition } from '@urrbmi/platform';
+import { RosterSettings } from './rosters/roster-settings';
 import { Subsidy1763800020000 } from './migrations/1763800020000-subsidy';
 import { MatchRunsSettlement1763800021000 } from './migrations/1763800021000-match-runs-settlement';
 import { MatchCandidatesIndex1763800022000 } from './migrations/1763800022000-match-candidates-index';
@@ -23,5 +24,6 @@ export const subsidyService: ServiceDefinition = {
     SettlementBatches1764300010000,
   ],
   fileKinds: ['roster'],
+  settings: [RosterSettings],
   imports: [SubsidyModule],
 };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventEnvelope } from '@urrbmi/contracts';
 import { KEY_LOCK_BUCKETS, outboxChannel } from '@urrbmi/messaging';
-import { NewEnrollment } from '../enrollment.repository';
+import { liveEnrolment, NewEnrollment } from '../enrollment.repository';
 
 /** What the one registering statement found and did. */
 export interface RegistrationOutcome {
@@ -52,7 +52,7 @@ export class RegistrationRepository {
        elsewhere AS (
          SELECT id, region_code, season, township_code FROM enrollment.enrollments
           WHERE $16::boolean AND id_number = $2 AND season IN ($4, $4 - 1) AND region_code <> $5
-            AND status NOT IN ('CANCELLED', 'REFUNDED')
+            AND ${liveEnrolment()}
           LIMIT 1
        ),
        ins AS (
@@ -61,7 +61,7 @@ export class RegistrationRepository {
             standard_fen, amount_due_fen, registered_by, registered_at)
          SELECT $1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11, $12, $13::timestamptz
           WHERE NOT (SELECT employee FROM cover) AND NOT EXISTS (SELECT 1 FROM elsewhere)
-         ON CONFLICT (id_number, season) WHERE status NOT IN ('CANCELLED', 'REFUNDED') DO NOTHING
+         ON CONFLICT (id_number, season) WHERE ${liveEnrolment()} DO NOTHING
          RETURNING id
        ),
        hist AS (

@@ -18,10 +18,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
-import { UploadStore } from '@urrbmi/files';
+import { privateUploadStore, UploadStore } from '@urrbmi/files';
 import {
   ApiErrors,
   ApiRegionHeader,
@@ -45,23 +43,25 @@ import {
   StageRosterHandler,
 } from './roster.handlers';
 import { RosterApprovalView, RosterUploadView } from './roster-views';
+import { RosterSettings } from './roster-settings';
 
 const DECIDER_REFUSALS = ['SAME_PERSON', 'OTHER_DEPARTMENT'];
 
-const STORAGE_DIR = process.env.ROSTER_STORAGE_DIR ?? path.join(tmpdir(), 'urrbmi-rosters');
-const MAX_BYTES = Number(process.env.ROSTER_MAX_BYTES ?? 512 * 1024 * 1024);
 @ApiTags('rosters')
 @ApiBearerAuth()
 @Controller('v1/rosters')
 export class RostersController {
-  private readonly store = new UploadStore(STORAGE_DIR);
+  private readonly store: UploadStore;
 
   constructor(
+    private readonly settings: RosterSettings,
     private readonly stage: StageRosterHandler,
     private readonly approveRoster: ApproveRosterHandler,
     private readonly rejectRoster: RejectRosterHandler,
     private readonly read: GetRosterHandler,
-  ) {}
+  ) {
+    this.store = privateUploadStore(settings.ROSTER_STORAGE_DIR);
+  }
 
   @Post()
   @Roles('civil-affairs', 'rural-revitalization', 'mib')
@@ -111,7 +111,14 @@ export class RostersController {
     @Headers('x-region-code') regionCode?: string,
   ) {
     checkRosterHeaders({ source, asOf, regionCode }, by);
-    const stored = await receiveTabularUpload(this.store, req, contentType, MAX_BYTES, true, 'roster');
+    const stored = await receiveTabularUpload(
+      this.store,
+      req,
+      contentType,
+      this.settings.ROSTER_MAX_BYTES,
+      true,
+      'roster',
+    );
     const r = await this.stage.execute(
       StageRosterCommand.of({ source, asOf, regionCode }, stored, contentType, by),
     );
