@@ -63,7 +63,7 @@ export async function readTotals(
   for (const month of o.transferMonths) {
     const t = await system.json<{ routes: { instructions: { amountFen: number; status: string }[] }[] }>(
       'subsidy-service',
-      'ops',
+      'mib',
       'GET',
       `/v1/transfers?month=${month}`,
     );
@@ -74,7 +74,7 @@ export async function readTotals(
   for (let offset = 0; ; offset += 500) {
     const page = await system.json<{ items?: { amountFen: number }[] } | { amountFen: number }[]>(
       'refund-service',
-      'ops',
+      'mib',
       'GET',
       `/v1/refunds?state=PAID&regionCode=${o.regionCode}&limit=500&offset=${offset}`,
     );

@@ -373,14 +373,22 @@ async function monthEnd(ctx: RunContext, date: string) {
   }>('subsidy-service', 'finance', 'GET', `/v1/transfers?month=${month}`);
   const open = t.routes.flatMap((r) => r.instructions).filter((i) => i.status === 'REQUESTED');
   if (open.length === 0) return;
-  const settled = await system.json<{ paid: number; ignored: string[] }>(
+  // 银行回盘 entered by one bureau clerk and confirmed by another (maker-checker), then applied.
+  const entered = await system.json<{ settlementId: string }>(
     'subsidy-service',
-    'finance',
+    'mib',
     'POST',
     '/v1/transfers/settlements',
     {
       results: open.map((i) => ({ transferId: i.transferId, status: 'PAID' })),
     },
+  );
+  const settled = await system.json<{ paid: number; ignored: string[] }>(
+    'subsidy-service',
+    'mibChecker',
+    'POST',
+    `/v1/transfers/settlements/${entered.settlementId}/confirm`,
+    {},
   );
   if (settled.ignored.length > 0) throw new Error(`settlements ignored: ${settled.ignored.length}`);
   ledger.transfersSettledFen += open.reduce((s, i) => s + i.amountFen, 0);

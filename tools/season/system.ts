@@ -268,7 +268,7 @@ export class SeasonSystem {
 export const approveRoster: CheckerStep = async (system, rosterId) => {
   const roster = await system.json<{ source: string }>(
     'subsidy-service',
-    'ops',
+    'mib',
     'GET',
     `/v1/rosters/${rosterId}`,
   );

@@ -176,7 +176,8 @@ export async function buildOpenApiDocument(def: ServiceDefinition): Promise<Open
     logger: unused,
     keys: unused,
     policies: unused,
-    clock: unused,
+    // Documented as in simulation mode, so the simulation-only clock route is in the contract too.
+    clock: { mode: 'simulation' } as never,
     httpMetrics: unused,
     schema: def.schema,
     // Defaults: the document does not depend on the deployment's values.

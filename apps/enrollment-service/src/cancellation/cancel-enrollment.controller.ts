@@ -55,6 +55,7 @@ export class CancelEnrollmentController {
   }
 
   @Get('cancellations/:cancellationId')
+  @ApiErrors({ 404: [] })
   @Roles('mib', 'township')
   @ApiOperation({
     summary: 'A cancellation of a paid enrolment: PENDING_CONFIRMATION, CONFIRMED or REJECTED',
@@ -64,6 +65,7 @@ export class CancelEnrollmentController {
   }
 
   @Post('cancellations/:cancellationId/confirm')
+  @ApiErrors({ 403: ['SAME_HOLDER', 'OTHER_ROLE'], 404: [], 409: ['ALREADY_DECIDED'] })
   @HttpCode(200)
   @Roles('mib', 'township')
   @ApiOperation({
@@ -79,6 +81,7 @@ export class CancelEnrollmentController {
   }
 
   @Post('cancellations/:cancellationId/reject')
+  @ApiErrors({ 403: ['SAME_HOLDER', 'OTHER_ROLE'], 404: [], 409: ['ALREADY_DECIDED'] })
   @HttpCode(200)
   @Roles('mib', 'township')
   @ApiOperation({ summary: 'Checker refuses: the enrolment stays as it is' })

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { DecideApprovalCommand, DecisionBody } from '../approvals/decide-approval.command';
 import { EmployeeInsuredList, EnterEmployeeInsuredListCommand } from './employee-insured.commands';
 import {
@@ -41,6 +41,7 @@ export class EmployeeInsuredController {
   }
 
   @Get(':id')
+  @ApiErrors({ 404: [] })
   @Roles('mib')
   @ApiOperation({ summary: 'An employee-insured list: PENDING, CONFIRMED (with what it did) or REJECTED' })
   get(@Param('id', ParseUUIDPipe) id: string) {
@@ -48,6 +49,7 @@ export class EmployeeInsuredController {
   }
 
   @Post(':id/confirm')
+  @ApiErrors({ 403: ['SAME_HOLDER', 'OTHER_ROLE'], 404: [], 409: ['ALREADY_DECIDED'] })
   @HttpCode(200)
   @Roles('mib')
   @ApiOkResponse({ description: 'the list is stored; live enrolments of these people are flagged' })
@@ -64,6 +66,7 @@ export class EmployeeInsuredController {
   }
 
   @Post(':id/reject')
+  @ApiErrors({ 403: ['SAME_HOLDER', 'OTHER_ROLE'], 404: [], 409: ['ALREADY_DECIDED'] })
   @HttpCode(200)
   @Roles('mib')
   @ApiOperation({ summary: 'Checker refuses the list; nothing is recorded' })

@@ -20,7 +20,7 @@ export class PagesController {
 
   @Get('bulletin')
   @Roles('mib', 'ops', 'township')
-  @ApiErrors({ 400: ['INVALID_COMMAND'] })
+  @ApiErrors({ 400: ['INVALID_COMMAND'], 404: [] })
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
   @ApiOperation({

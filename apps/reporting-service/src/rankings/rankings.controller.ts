@@ -66,7 +66,7 @@ export class RankingsController {
 
   @Get('milestones')
   @Roles('mib', 'ops', 'township')
-  @ApiErrors({ 400: ['INVALID_COMMAND'] })
+  @ApiErrors({ 400: ['INVALID_COMMAND'], 404: [] })
   @ApiOperation({ summary: 'Each unit against the policy milestones (Minquan: 80% by 30 November)' })
   @ApiQuery({ name: 'season', example: 2023 })
   @ApiQuery({ name: 'region', example: '411421' })

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
+import { ApiErrors, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import {
   DecideSettlementCommand,
   EnterSettlementCommand,
@@ -50,6 +50,7 @@ export class SettlementsController {
   }
 
   @Get(':id')
+  @ApiErrors({ 404: [] })
   @Roles('mib', 'finance')
   @ApiOperation({ summary: 'A settlement batch: PENDING, CONFIRMED (with what it did) or REJECTED' })
   get(@Param('id', ParseUUIDPipe) id: string) {
@@ -57,6 +58,7 @@ export class SettlementsController {
   }
 
   @Post(':id/confirm')
+  @ApiErrors({ 403: ['SAME_HOLDER', 'OTHER_ROLE'], 404: [], 409: ['ALREADY_DECIDED'] })
   @HttpCode(200)
   @Roles('mib', 'finance')
   @ApiOperation({
@@ -72,6 +74,7 @@ export class SettlementsController {
   }
 
   @Post(':id/reject')
+  @ApiErrors({ 403: ['SAME_HOLDER', 'OTHER_ROLE'], 404: [], 409: ['ALREADY_DECIDED'] })
   @HttpCode(200)
   @Roles('mib', 'finance')
   @ApiOperation({ summary: 'Checker refuses the batch; nothing is applied' })

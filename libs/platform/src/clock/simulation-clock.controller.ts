@@ -6,6 +6,7 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Principal, Roles } from '../auth/roles';
 import { StructuredLogger } from '../logging/structured-logger';
 import { Command, CommandHandler } from '../use-case/command';
+import { ApiErrors } from '../openapi/api-docs.decorators';
 import { Clock } from './clock';
 
 export interface ClockReading {
@@ -65,14 +66,20 @@ export class SimulationClockController {
 
   @Get()
   @Roles('mib', 'ops')
-  @ApiOperation({ summary: "The service clock's mode, instant and Asia/Shanghai date" })
+  @ApiOperation({
+    summary: "The service clock's mode, instant and Asia/Shanghai date (404 unless CLOCK_MODE=simulation)",
+  })
+  @ApiErrors({ 404: [] })
   read(): ClockReading {
     return reading(this.clock);
   }
 
   @Put()
   @Roles('mib', 'ops')
-  @ApiOperation({ summary: 'Move the simulation clock to an instant (CLOCK_MODE=simulation only)' })
+  @ApiOperation({
+    summary: 'Move the simulation clock to an instant (CLOCK_MODE=simulation only; 404 otherwise)',
+  })
+  @ApiErrors({ 400: ['INVALID_COMMAND'], 404: [] })
   moveTo(@Body() body: MoveClockBody, @CurrentPrincipal() by: Principal): Promise<ClockReading> {
     return this.move.execute(MoveClockCommand.create({ now: body.now, by: by.holder }));
   }
