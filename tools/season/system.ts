@@ -81,7 +81,9 @@ export class SeasonSystem {
     return {
       baseUrl: this.urls[service],
       apiKey: this.keys[holder],
-      attempts: 6,
+      // A compressed season pushes a feed a second: enough attempts (≈ 2 minutes) to outlast an
+      // upload rate limit's minute (429) as well as a restarting service.
+      attempts: 10,
       retryDelayMs: 500,
       log: this.log,
     };

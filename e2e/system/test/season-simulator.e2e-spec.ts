@@ -61,6 +61,8 @@ describe('a season simulated end to end (npm run season, small scale)', () => {
       API_KEYS_FILE: path.join(dir, 'api-keys.json'),
       KAFKA_TOPIC_PREFIX: `${process.env.KAFKA_TOPIC_PREFIX}seasonsim.`,
       CLOCK_MODE: 'simulation',
+      // Days pass in milliseconds here: a county's feeds of a month arrive within a minute.
+      UPLOAD_RATE_LIMIT_PER_MINUTE: '10000',
       CLOCK_START: '2023-11-25T08:00:00+08:00',
       FEED_MONITOR_FROM: '2023-11-25',
       FEED_MONITOR_INTERVAL_MS: '200',
