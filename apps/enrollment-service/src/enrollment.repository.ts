@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@urrbmi/platform';
 import { AssessmentFact, EnrolmentFacts } from './standing/payment-standing';
+import type { LedgerEntry } from './lifecycle/ledger-entry';
 
 /**
  * 有效参保: an enrolment that still counts — neither cancelled nor refunded. At most one per person
@@ -469,21 +470,8 @@ export class EnrollmentRepository {
     );
   }
 
-  /** Records payments and reversals not seen before (by voucher); returns the vouchers inserted. */
-  async insertPayments(
-    m: EntityManager,
-    rows: {
-      voucherNo: string;
-      idNumber: string;
-      season: number;
-      kind: 'PAYMENT' | 'REVERSAL' | 'REFUND';
-      originalVoucherNo: string | null;
-      amountFen: number;
-      channel: string | null;
-      paidAt: string;
-      eventId: string;
-    }[],
-  ): Promise<Set<string>> {
+  /** Records ledger entries not seen before (by voucher); returns the vouchers inserted. */
+  async insertPayments(m: EntityManager, rows: LedgerEntry[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
     const inserted: { voucher_no: string }[] = await m.query(
       `INSERT INTO enrollment.payments (voucher_no, id_number, season, kind, original_voucher_no, amount_fen, channel, paid_at, event_id)
