@@ -74,6 +74,12 @@ describe('maskResidentIdsInText', () => {
       `${percentUtf8(fullWidth('620725'))}********${percentUtf8(fullWidth('1230'))}`,
     ],
     ['circled and mathematical digits', '⑥②０７２５𝟏𝟗𝟗𝟎01011230', '⑥②０７２５********1230'],
+    [
+      // `%34` also reads as '4': found by fast-check (CI run of session 3)
+      'after a literal % that makes an escape with its first two digits',
+      `%a0%3413231970010100${percent(percent('0'))}0`,
+      `%a0%341323********00${percent(percent('0'))}0`,
+    ],
   ];
   it.each(cases)('%s', (_name, input, expected) => {
     expect(maskResidentIdsInText(input)).toBe(expected);

@@ -21,9 +21,9 @@ import { isValidResidentId } from './resident-id';
  *   check digit) is masked, so `20231020` + an ID is caught while an ordinary 20-digit voucher
  *   number is left alone (a random one holds a valid ID about once in 20,000).
  *
- * What it does not catch: an ID whose characters are escaped inconsistently right after a literal
- * `%` that makes an escape with the ID's first two digits (`%` + `34132319700101000%30`), and IDs
- * split by spaces or dashes (`6207 2519…`), which read as ordinary numbers.
+ * A literal `%` right before an ID (`%` + `341323…`, where `%34` also reads as `4`) is read both
+ * ways. What it does not catch: IDs split by spaces or dashes (`6207 2519…`), which read as
+ * ordinary numbers.
  *
  * Masking replaces the 8 birth-date characters of the ID (`620725********1234`), whatever their
  * encoding, with `*`; the rest of the text is kept byte for byte.
@@ -35,6 +35,11 @@ interface Unit {
   /** Span in the original text. */
   start: number;
   end: number;
+  /**
+   * For a character decoded from an escape of two decimal digits (`%34`): those two digits, which a
+   * literal '%' before an ID's first two digits would make into this escape.
+   */
+  digits?: [Unit, Unit];
 }
 
 const HEX = /^[0-9A-Fa-f]{2}$/;
@@ -72,6 +77,9 @@ function unitsOf(text: string, offset: number): Unit[] {
 const CANDIDATE =
   /(?:[0-9A-Fa-f%Xx\u00B2\u00B3\u00B9\u2070-\u2089\u2160-\u217F\u2460-\u24FF\u2776-\u2793\uFF10-\uFF19\uFF38\uFF58]|\uD835[\uDC00-\uDFFF]){18,}/g;
 
+const isDigit = (c: string) => c >= '0' && c <= '9';
+const isX = (c: string) => c === 'X' || c === 'x';
+
 function utf8Length(lead: number): number {
   if (lead < 0x80) return 1;
   if (lead >= 0xc2 && lead <= 0xdf) return 2;
@@ -108,7 +116,10 @@ function decodePercentLayer(
       }
       const ch = bytes.length === n ? Buffer.from(bytes).toString('utf8') : '';
       if (ch && (!only || only(ch))) {
-        out.push({ ch, start: units[k].start, end: units[k + 3 * n - 1].end });
+        const [a, b] = [units[k + 1], units[k + 2]];
+        const digits: [Unit, Unit] | undefined =
+          n === 1 && isDigit(fold(a.ch)) && isDigit(fold(b.ch)) ? [a, b] : undefined;
+        out.push({ ch, start: units[k].start, end: units[k + 3 * n - 1].end, digits });
         k += 3 * n;
         changed = true;
         continue;
@@ -120,12 +131,12 @@ function decodePercentLayer(
   return { units: out, changed };
 }
 
-const isDigit = (c: string) => c >= '0' && c <= '9';
-const isX = (c: string) => c === 'X' || c === 'x';
 const digitOrEscape = (ch: string) => ch === '%' || isDigit(fold(ch)) || isX(fold(ch));
 
+type Found = Map<string, { id: string; spans: [number, number][] }>;
+
 /** Resident IDs in one reading of the text (units already decoded). */
-function idsIn(units: Unit[], found: Map<string, { id: string; spans: [number, number][] }>): void {
+function idsIn(units: Unit[], found: Found): void {
   const chars = units.map((u) => fold(u.ch));
   for (let k = 0; k < units.length;) {
     if (!isDigit(chars[k])) {
@@ -135,16 +146,48 @@ function idsIn(units: Unit[], found: Map<string, { id: string; spans: [number, n
     let end = k;
     while (end < units.length && isDigit(chars[end])) end++;
     if (end < units.length && isX(chars[end])) end++;
-    const run = chars.slice(k, end).join('').toUpperCase();
-    const add = (w: number) => {
-      const spans = units.slice(k + w, k + w + 18).map((u): [number, number] => [u.start, u.end]);
-      found.set(spans.map((x) => x.join('-')).join(','), { id: run.slice(w, w + 18), spans });
-    };
-    if (run.length === 18 && /^\d{17}[\dX]$/.test(run)) add(0);
-    else if (run.length > 18)
-      for (let w = 0; w + 18 <= run.length; w++) if (isValidResidentId(run.slice(w, w + 18))) add(w);
+    idsInRun(
+      chars.slice(k, end),
+      units.slice(k, end).map((u): [number, number] => [u.start, u.end]),
+      found,
+    );
     k = end;
   }
+  // A literal '%' right before an ID's first two digits reads as an escape too (`%` + `3413…` as
+  // '4' + `13…`) and hides the ID in every decoding; so each escape of two decimal digits is also
+  // read as a literal '%' followed by the ID's first two digits.
+  for (let k = 0; k < units.length; k++) {
+    const digits = units[k].digits;
+    if (!digits) continue;
+    let stop = k + 1;
+    while (stop < units.length && stop - k < 19 && isDigit(chars[stop])) stop++;
+    if (stop < units.length && stop - k < 19 && isX(chars[stop])) stop++;
+    const lead = [...digits, ...units.slice(k + 1, stop)];
+    idsInRun(
+      lead.map((u) => fold(u.ch)),
+      lead.map((u): [number, number] => [u.start, u.end]),
+      found,
+      true,
+    );
+  }
+}
+
+/**
+ * IDs in one maximal run of digits (and a final X): a run of exactly 18 is an ID whatever its check
+ * digit; in a longer one, each valid 18-character window. With `fromStartOnly` (a run read after a
+ * '%' taken as literal), only a valid ID at its start.
+ */
+function idsInRun(chars: string[], spans: [number, number][], found: Found, fromStartOnly = false): void {
+  const run = chars.join('').toUpperCase();
+  const add = (w: number) => {
+    const idSpans = spans.slice(w, w + 18);
+    found.set(idSpans.map((x) => x.join('-')).join(','), { id: run.slice(w, w + 18), spans: idSpans });
+  };
+  if (fromStartOnly) {
+    if (run.length >= 18 && isValidResidentId(run.slice(0, 18))) add(0);
+  } else if (run.length === 18 && /^\d{17}[\dX]$/.test(run)) add(0);
+  else if (run.length > 18)
+    for (let w = 0; w + 18 <= run.length; w++) if (isValidResidentId(run.slice(w, w + 18))) add(w);
 }
 
 /**
@@ -152,7 +195,7 @@ function idsIn(units: Unit[], found: Map<string, { id: string; spans: [number, n
  * text is read as written and after each layer of percent-decoding, since a reader may do either.
  */
 export function findResidentIdsInText(text: string): { id: string; spans: [number, number][] }[] {
-  const found = new Map<string, { id: string; spans: [number, number][] }>();
+  const found: Found = new Map();
   for (const m of text.matchAll(CANDIDATE)) {
     const raw = unitsOf(m[0], m.index);
     idsIn(raw, found);
