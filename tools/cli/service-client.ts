@@ -24,7 +24,10 @@ export class CliError extends Error {
 export interface ClientOptions {
   baseUrl: string;
   apiKey: string;
-  /** Attempts for a request that failed on the way (network, 5xx, 429); the same bytes are idempotent. */
+  /**
+   * Attempts for a request that failed on the way (network, 5xx, or 429 without `Retry-After`); the
+   * same bytes are idempotent. A 429 with `Retry-After` is waited out instead (up to 10 times).
+   */
   attempts?: number;
   retryDelayMs?: number;
   log?: (line: string) => void;
@@ -51,13 +54,21 @@ export async function callService<A extends Answer>(
 ): Promise<A> {
   const attempts = options.attempts ?? 5;
   let delay = options.retryDelayMs ?? 1000;
-  for (let attempt = 1; ; attempt++) {
+  let limited = 0;
+  for (let attempt = 1; ;) {
     let failure: string;
     try {
       const answer = await call();
       const status = answer.response.status;
       if (status < 500 && status !== 429) return answer;
       failure = `${status} ${JSON.stringify(answer.error)}`;
+      // An upload limit is not a failure: the service says when this holder may send again.
+      const retryAfter = status === 429 ? retryAfterMs(answer.response) : undefined;
+      if (retryAfter !== undefined && ++limited <= MAX_RATE_LIMIT_WAITS) {
+        options.log?.(`${what}: upload limit reached; sending again in ${retryAfter} ms as the service asks`);
+        await sleep(retryAfter);
+        continue;
+      }
     } catch (e) {
       failure = (e as Error).cause ? String((e as Error & { cause: unknown }).cause) : (e as Error).message;
     }
@@ -66,7 +77,19 @@ export async function callService<A extends Answer>(
     options.log?.(`${what}: ${failure}; trying again in ${delay} ms (${attempt}/${attempts})`);
     await sleep(delay);
     delay = Math.min(delay * 2, 30_000);
+    attempt++;
   }
+}
+
+/** Waits for a rate limit's window one request may sit out (the limit is per minute). */
+const MAX_RATE_LIMIT_WAITS = 10;
+
+/** `Retry-After` in seconds (what the services send with 429), as milliseconds; capped at two minutes. */
+function retryAfterMs(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('retry-after'));
+  return response.headers.has('retry-after') && Number.isFinite(seconds) && seconds >= 0
+    ? Math.min(seconds, 120) * 1000 + 50
+    : undefined;
 }
 
 /** The data of a 2xx answer; anything else 4xx is a refusal, with the service's message. */

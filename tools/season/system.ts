@@ -81,9 +81,8 @@ export class SeasonSystem {
     return {
       baseUrl: this.urls[service],
       apiKey: this.keys[holder],
-      // A compressed season pushes a feed a second: enough attempts (≈ 2 minutes) to outlast an
-      // upload rate limit's minute (429) as well as a restarting service.
-      attempts: 10,
+      // A restarting service; an upload limit (429) is waited out as its `Retry-After` says.
+      attempts: 6,
       retryDelayMs: 500,
       log: this.log,
     };

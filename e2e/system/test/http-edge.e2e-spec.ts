@@ -66,6 +66,10 @@ describe('HTTP edge: security headers, body limits, upload rate per holder, requ
     for (let i = 0; i < 4; i++) statuses.push((await upload(TEST_KEYS.mib.key)).status);
     expect(statuses).toEqual([415, 415, 415, 429]);
     const limited = await upload(TEST_KEYS.mib.key);
+    // The standard header, so a client can wait out the window instead of guessing.
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await limited.json()).toMatchObject({
       statusCode: 429,
       message: 'too many uploads from this key holder; wait a minute and send again',

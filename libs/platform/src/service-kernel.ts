@@ -123,7 +123,9 @@ class ServiceCoreModule {
       module: ServiceCoreModule,
       imports: [
         ThrottlerModule.forRoot({
-          throttlers: [{ name: 'upload', ttl: 60_000, limit: values.config.UPLOAD_RATE_LIMIT_PER_MINUTE }],
+          // The one throttler is the 'default' one so that a 429 carries the standard `Retry-After`
+          // (a named throttler's header is `Retry-After-<name>`, which clients do not read).
+          throttlers: [{ ttl: 60_000, limit: values.config.UPLOAD_RATE_LIMIT_PER_MINUTE }],
         }),
       ],
       // The clock control route exists only on a simulation clock.

@@ -83,7 +83,16 @@ function errorResponse(status: number, codes: readonly string[] | undefined) {
   const description = codes?.length
     ? `${WHY[status] ?? STATUS_CODES[status]}; details.code: ${[...new Set(codes)].sort().join(', ')}`
     : (WHY[status] ?? STATUS_CODES[status] ?? 'error');
-  return { description, content: { 'application/json': { schema } } };
+  const headers =
+    status === 429
+      ? {
+          'Retry-After': {
+            description: 'seconds until this key holder may upload again',
+            schema: { type: 'integer', minimum: 0 },
+          },
+        }
+      : undefined;
+  return { description, ...(headers ? { headers } : {}), content: { 'application/json': { schema } } };
 }
 
 function addCodes(into: Map<number, Set<string>>, status: number, codes: readonly string[] = []): void {
@@ -138,7 +147,7 @@ export function completeOpenApiDocument(doc: OpenAPIObject): OpenAPIObject {
         const written = op.responses[status];
         // A response a route wrote out in words keeps its words and gains the shape and the codes.
         op.responses[status] = written
-          ? { ...written, content: written.content ?? generated.content }
+          ? { ...generated, ...written, content: written.content ?? generated.content }
           : generated;
       }
       op.responses = sortKeys(op.responses);
