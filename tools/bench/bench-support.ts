@@ -1,9 +1,11 @@
 // What every benchmark here needs: its own database, a service process, its peak RSS, a table.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, openSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { SERVICE_NAMES } from '@urrbmi/contracts';
 import { residentIdCheckChar } from '@urrbmi/domain';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -120,6 +122,92 @@ export async function startBenchService(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The five services of one benchmark run, each on its port, with its peak RSS. */
+export interface BenchSystem {
+  services: [string, BenchService][];
+  url(name: string): string;
+  /** One row per service: its peak RSS. */
+  rssRows(): [string, string][];
+  /** Stops every service and waits until each has exited (CPU profiles are written by then). */
+  stopped(): Promise<void>;
+}
+
+export interface BenchKey {
+  holder: string;
+  role: string;
+  key: string;
+}
+
+/**
+ * The whole system for a benchmark: the services' schemas dropped in the benchmark database, an API
+ * key file with these keys (as `sha256`, the way a deployment stores them; the plain keys are also
+ * written to `<dir>/dev-api-keys.json` as `node tools/dev-keys.js` would), and the five services
+ * started together on `basePort`, `basePort + 1`, … (each migrates its own schema).
+ */
+export async function startBenchSystem(
+  db: Client,
+  {
+    dir,
+    basePort,
+    env,
+    keys,
+    nodeArgsFor = () => [],
+    readyTimeoutMs = 300_000,
+  }: {
+    dir: string;
+    basePort: number;
+    env: Record<string, string>;
+    keys: BenchKey[];
+    nodeArgsFor?: (service: string) => string[];
+    readyTimeoutMs?: number;
+  },
+): Promise<BenchSystem> {
+  for (const s of ['enrollment', 'subsidy', 'tax_feed', 'refund', 'reporting'])
+    await db.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  const keysFile = path.join(dir, 'api-keys.json');
+  writeFileSync(path.join(dir, 'dev-api-keys.json'), JSON.stringify({ keys }));
+  writeFileSync(
+    keysFile,
+    JSON.stringify({
+      keys: keys.map(({ holder, role, key }) => ({
+        holder,
+        role,
+        sha256: createHash('sha256').update(key).digest('hex'),
+      })),
+    }),
+  );
+  const services: [string, BenchService][] = [];
+  const system: BenchSystem = {
+    services,
+    url: (name) => services.find(([n]) => n === name)![1].url,
+    rssRows: () =>
+      services.map(([n, s]): [string, string] => [
+        `peak RSS ${n}`,
+        `${(s.peakRss() / 2 ** 20).toFixed(0)} MiB`,
+      ]),
+    stopped: async () => {
+      await Promise.all(services.map(([, s]) => s.stopped()));
+    },
+  };
+  const started = await Promise.allSettled(
+    SERVICE_NAMES.map((name, i) =>
+      startBenchService(
+        name,
+        basePort + i,
+        { API_KEYS_FILE: keysFile, ...env },
+        { nodeArgs: nodeArgsFor(name), readyTimeoutMs },
+      ),
+    ),
+  );
+  started.forEach((r, i) => r.status === 'fulfilled' && services.push([SERVICE_NAMES[i], r.value]));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await system.stopped();
+    throw failed.reason;
+  }
+  return system;
 }
 
 export function printTable(title: string, rows: [string, string][]): void {

@@ -3,7 +3,6 @@
 // RSS per service. Baseline, measured in the same run: `psql \copy` of every feed file of the season.
 //   npm run bench:season -- [--scale 0.05] [--region 620725] [--season 2023] [--from 2023-09-01]
 // Needs Postgres and Kafka running (as after `npm start` or `npm test`); starts the services itself.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SERVICE_NAMES } from '@urrbmi/contracts';
@@ -12,13 +11,12 @@ import {
   appendResults,
   argNumber,
   benchDatabase,
-  BenchService,
   copyBaseline,
   printTable,
   ROOT,
   runBench,
   secs,
-  startBenchService,
+  startBenchSystem,
 } from './bench-support';
 
 const args = process.argv.slice(2);
@@ -29,13 +27,11 @@ const REGION = arg('--region', '620725');
 const SEASON = argNumber('--season', 2023);
 const FROM = arg('--from', '2023-09-01');
 const BASE_PORT = argNumber('--base-port', 21760 + Number(process.env.E2E_PORT_OFFSET ?? 0));
-const SCHEMAS = ['enrollment', 'subsidy', 'tax_feed', 'refund', 'reporting'];
 
 async function main(): Promise<void> {
   const dir = path.join(ROOT, '.local/bench/season');
   mkdirSync(dir, { recursive: true });
   const db = await benchDatabase();
-  for (const s of SCHEMAS) await db.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
   const roles = [
     'mib',
     'mib',
@@ -47,47 +43,29 @@ async function main(): Promise<void> {
     'rural-revitalization',
     'ops',
   ];
-  const keys = roles.map((role, i) => ({
-    holder: `bench-${role}-${i}`,
-    role,
-    key: `bench-season-${i}-${Date.now()}`,
-  }));
-  writeFileSync(path.join(dir, 'dev-api-keys.json'), JSON.stringify({ keys }));
-  writeFileSync(
-    path.join(dir, 'api-keys.json'),
-    JSON.stringify({
-      keys: keys.map((k) => ({
-        ...k,
-        key: undefined,
-        sha256: createHash('sha256').update(k.key).digest('hex'),
-      })),
-    }),
-  );
   const first = FROM;
-  const env = {
-    API_KEYS_FILE: path.join(dir, 'api-keys.json'),
-    KAFKA_TOPIC_PREFIX: `benchseason${Date.now().toString(36)}.`,
-    CLOCK_MODE: 'simulation',
-    CLOCK_START: `${first}T08:00:00+08:00`,
-    FEED_MONITOR_FROM: first,
-    FEED_MONITOR_INTERVAL_MS: '500',
-    SUBSIDY_MATCH_CHECK_MS: '1000',
-    REPORTING_ALERT_CHECK_INTERVAL_MS: '5000',
-    REPORTING_METRICS_URLS: SERVICE_NAMES.map(
-      (n, i) => `${n}=http://127.0.0.1:${BASE_PORT + i}/metrics`,
-    ).join(','),
-  };
-  const services: [string, BenchService][] = [];
+  const system = await startBenchSystem(db, {
+    dir,
+    basePort: BASE_PORT,
+    keys: roles.map((role, i) => ({
+      holder: `bench-${role}-${i}`,
+      role,
+      key: `bench-season-${i}-${Date.now()}`,
+    })),
+    env: {
+      KAFKA_TOPIC_PREFIX: `benchseason${Date.now().toString(36)}.`,
+      CLOCK_MODE: 'simulation',
+      CLOCK_START: `${first}T08:00:00+08:00`,
+      FEED_MONITOR_FROM: first,
+      FEED_MONITOR_INTERVAL_MS: '500',
+      SUBSIDY_MATCH_CHECK_MS: '1000',
+      REPORTING_ALERT_CHECK_INTERVAL_MS: '5000',
+      REPORTING_METRICS_URLS: SERVICE_NAMES.map(
+        (n, i) => `${n}=http://127.0.0.1:${BASE_PORT + i}/metrics`,
+      ).join(','),
+    },
+  });
   try {
-    // Started together (each migrates its own schema), each given five minutes on a busy machine.
-    const started = await Promise.allSettled(
-      SERVICE_NAMES.map((name, i) =>
-        startBenchService(name, BASE_PORT + i, env, { readyTimeoutMs: 300_000 }),
-      ),
-    );
-    started.forEach((r, i) => r.status === 'fulfilled' && services.push([SERVICE_NAMES[i], r.value]));
-    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
     const work = path.join(dir, 'files');
     const result = await simulateSeason({
       region: REGION,
@@ -133,16 +111,13 @@ async function main(): Promise<void> {
       ['events published through the system', result.events.toLocaleString('en')],
       ['events/s', Math.round(result.events / (result.wallMs / 1000)).toLocaleString('en')],
       ['balanced to the fen', result.balanced ? 'yes' : 'NO'],
-      ...services.map(([n, s]): [string, string] => [
-        `peak RSS ${n}`,
-        `${(s.peakRss() / 2 ** 20).toFixed(0)} MiB`,
-      ]),
+      ...system.rssRows(),
     ];
     printTable('Season benchmark', rows);
     appendResults(`Season ${REGION}-${SEASON}, scale ${SCALE}`, rows);
     if (!result.balanced) process.exitCode = 1;
   } finally {
-    for (const [, s] of services) s.stop();
+    await system.stopped();
     await db.end();
   }
 }
