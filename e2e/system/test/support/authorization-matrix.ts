@@ -7,17 +7,10 @@
  * A new route: add `'<METHOD> <path as in /docs-json>': [roles]` to its service below. `township`
  * means any `township:<code>` key, which then sees and acts on its own area only.
  */
-export const MATRIX_ROLES = [
-  'mib',
-  'tax',
-  'finance',
-  'civil-affairs',
-  'rural-revitalization',
-  'township',
-  'ops',
-  'admin',
-] as const;
-export type MatrixRole = (typeof MATRIX_ROLES)[number];
+import { BASE_ROLES, BaseRole } from '@urrbmi/platform';
+
+export const MATRIX_ROLES = BASE_ROLES;
+export type MatrixRole = BaseRole;
 
 /** `public`: no key needed. Otherwise the roles admitted; every other role gets 403, no key 401. */
 export type Access = 'public' | readonly MatrixRole[];
