@@ -6,7 +6,8 @@ import { parseResidentId, toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { AreaScope, Clock, DomainError, Principal } from '@urrbmi/platform';
 import { decideEnrolment, PolicyRegistry, RegionSeasonPolicy } from '@urrbmi/policy';
-import { EnrollmentRepository } from '../enrollment.repository';
+import { EmployeeInsuredRepository } from '../employee-insured/employee-insured.repository';
+import { EnrollmentRepository } from '../standing/enrollment.repository';
 import { EnrolmentFacts } from '../standing/payment-standing';
 import { RegisterEnrollmentCommand } from './register-enrollment.command';
 import { RegistrationRepository } from './registration.repository';
@@ -52,6 +53,7 @@ export class RegisterEnrollmentHandler {
     private readonly clock: Clock,
     private readonly registrations: RegistrationRepository,
     private readonly relayWakeup: RelayWakeup,
+    private readonly employeeInsured: EmployeeInsuredRepository,
   ) {}
 
   /** The checks that need no database: policy, kind, window, newborn age. Throws DomainError. */
@@ -126,7 +128,7 @@ export class RegisterEnrollmentHandler {
     scope: AreaScope = AreaScope.ALL,
   ): Promise<void> {
     const { cmd } = c;
-    if (await this.repository.isEmployeeInsured(m, cmd.idNumber, today)) throw doubleCover();
+    if (await this.employeeInsured.isEmployeeInsured(m, cmd.idNumber, today)) throw doubleCover();
     if (cmd.kind === 'TRANSFER_IN') {
       const elsewhere = await this.repository.liveElsewhere(m, cmd.idNumber, cmd.season, cmd.regionCode);
       if (elsewhere.length > 0) throw notCancelledElsewhere(elsewhere[0], scope);
