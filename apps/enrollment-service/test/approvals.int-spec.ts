@@ -23,9 +23,12 @@ import {
   ConfirmEmployeeInsuredListHandler,
   EnterEmployeeInsuredListHandler,
 } from '../src/employee-insured/employee-insured.handlers';
+import { EmployeeInsuredRepository } from '../src/employee-insured/employee-insured.repository';
 import { enrollmentService } from '../src/enrollment-service.definition';
-import { EnrollmentRepository } from '../src/enrollment.repository';
+import { AssessmentRepository } from '../src/lifecycle/assessment.repository';
+import { LedgerRepository } from '../src/lifecycle/ledger.repository';
 import { EnrolmentStateService } from '../src/standing/enrolment-state.service';
+import { EnrollmentRepository } from '../src/standing/enrollment.repository';
 
 const who = (holder: string, role: string): Principal => ({ holder, role, ...parseRole(role) });
 const mibClerk = who('mib-clerk', 'mib');
@@ -108,13 +111,21 @@ describe('enrollment maker-checker use cases (in process)', () => {
       new PolicyRegistry(loadPolicies()),
       outbox,
       clock,
+      new LedgerRepository(),
+      new AssessmentRepository(),
     );
     const cancellation = new EnrolmentCancellation(enrollments, standing, outbox, clock);
     cancel = new CancelEnrollmentHandler(ds, enrollments, approvals, cancellation, clock);
     confirm = new ConfirmCancellationHandler(ds, enrollments, approvals, cancellation, clock);
     reject = new RejectCancellationHandler(ds, approvals, clock);
     enterList = new EnterEmployeeInsuredListHandler(ds, approvals, clock);
-    confirmList = new ConfirmEmployeeInsuredListHandler(ds, approvals, enrollments, clock);
+    confirmList = new ConfirmEmployeeInsuredListHandler(
+      ds,
+      approvals,
+      enrollments,
+      clock,
+      new EmployeeInsuredRepository(clock),
+    );
   });
   beforeEach(() =>
     ds.query(

@@ -11,7 +11,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isBusinessDate, isValidResidentId, maskResidentId, maskResidentIdsInText } from '@urrbmi/domain';
 import { AreaScope, Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
 import { EnrolmentCancellation } from '../cancellation/enrolment-cancellation';
-import { EnrollmentRepository } from '../enrollment.repository';
+import { EmployeeInsuredRepository } from '../employee-insured/employee-insured.repository';
+import { EnrollmentRepository } from '../standing/enrollment.repository';
 import { CheckedRegistration, RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
 import { RegisterEnrollmentCommand } from '../registration/register-enrollment.command';
 import { BatchSettings } from './batch-settings';
@@ -77,6 +78,7 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     logger: StructuredLogger,
     private readonly cancellation: EnrolmentCancellation,
     settings: BatchSettings,
+    private readonly employeeInsured: EmployeeInsuredRepository,
   ) {
     this.runner = new FileJobRunner(
       dataSource,
@@ -162,7 +164,7 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
       }
     }
     // Records-based checks, set-based where it matters: employee insurance for the whole chunk.
-    const insured = await this.enrollments.employeeInsuredAmong(
+    const insured = await this.employeeInsured.employeeInsuredAmong(
       m,
       checked.map((x) => x.c.cmd.idNumber),
       today,

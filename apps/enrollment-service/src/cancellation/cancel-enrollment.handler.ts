@@ -5,7 +5,7 @@ import { CancelReason } from '@urrbmi/contracts';
 import { inTransaction } from '@urrbmi/persistence';
 import { assertAreaVisible, assertCheckerMayDecide, Clock, Principal } from '@urrbmi/platform';
 import { Approval, ApprovalRepository } from '../approvals/approval.repository';
-import { EnrollmentRecord, EnrollmentRepository } from '../enrollment.repository';
+import { EnrollmentRecord, EnrollmentRepository } from '../standing/enrollment.repository';
 import { DecideApprovalCommand } from '../approvals/decide-approval.command';
 import { CancelEnrollmentCommand } from './cancel-enrollment.command';
 import { CancellationErrors } from './cancellation.errors';

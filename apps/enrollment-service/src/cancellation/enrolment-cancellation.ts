@@ -4,7 +4,7 @@ import { CancelReason, EnrollmentCancelled } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock } from '@urrbmi/platform';
-import { EnrollmentRecord, EnrollmentRepository } from '../enrollment.repository';
+import { EnrollmentRecord, EnrollmentRepository } from '../standing/enrollment.repository';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
 
 /** One enrolment to cancel, locked by the caller and known to be live. */

@@ -5,7 +5,8 @@ import { inTransaction } from '@urrbmi/persistence';
 import { assertCheckerMayDecide, Clock, errorCodes } from '@urrbmi/platform';
 import { Approval, ApprovalRepository } from '../approvals/approval.repository';
 import { DecideApprovalCommand } from '../approvals/decide-approval.command';
-import { EnrollmentRepository } from '../enrollment.repository';
+import { EnrollmentRepository } from '../standing/enrollment.repository';
+import { EmployeeInsuredRepository } from './employee-insured.repository';
 import { EnterEmployeeInsuredListCommand } from './employee-insured.commands';
 
 /** Refusals of employee-insured lists (checker refusals are the shared `MakerCheckerErrors`). */
@@ -102,6 +103,7 @@ export class ConfirmEmployeeInsuredListHandler {
     private readonly approvals: ApprovalRepository,
     private readonly enrollments: EnrollmentRepository,
     private readonly clock: Clock,
+    private readonly employeeInsured: EmployeeInsuredRepository,
   ) {}
 
   execute(cmd: DecideApprovalCommand): Promise<ListOutcome> {
@@ -109,7 +111,7 @@ export class ConfirmEmployeeInsuredListHandler {
       const a = await pendingList(this.approvals, m, cmd);
       const people = a.payload.people;
       // Listed by the maker: the person who vouched for the list's content.
-      await this.enrollments.upsertEmployeeInsured(m, people, a.enteredBy);
+      await this.employeeInsured.upsertEmployeeInsured(m, people, a.enteredBy);
       const flagged = await this.enrollments.flagDoubleCover(
         m,
         people.map((p) => p.idNumber),

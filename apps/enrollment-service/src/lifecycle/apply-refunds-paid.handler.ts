@@ -5,9 +5,10 @@ import { CancelReason, EnrollmentCancelled, RefundPaidV1 } from '@urrbmi/contrac
 import { shanghaiDate, toShanghaiIso } from '@urrbmi/domain';
 import { ConsumedEvent, OutboxWriter } from '@urrbmi/messaging';
 import { Clock, CommandHandler, validated } from '@urrbmi/platform';
-import { EnrollmentRepository } from '../enrollment.repository';
+import { EnrollmentRepository } from '../standing/enrollment.repository';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
 import { refundEntry, refundVoucher } from './ledger-entry';
+import { LedgerRepository } from './ledger.repository';
 
 /** Refund reasons that end the enrolment: the person left the scheme, so the refund cancels it. */
 const ENDING_REASONS: Partial<Record<RefundPaidV1['reason'], CancelReason>> = {
@@ -41,14 +42,15 @@ export class ApplyRefundsPaidHandler implements CommandHandler<ApplyRefundsPaidC
     private readonly state: EnrolmentStateService,
     private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
+    private readonly ledger: LedgerRepository,
   ) {}
 
   async execute({ events, manager: m }: ApplyRefundsPaidCommand): Promise<void> {
     const payloads = events.map((e) => e.envelope.payload);
-    const fresh = await this.repository.insertPayments(m, events.map(refundEntry));
+    const fresh = await this.ledger.insertPayments(m, events.map(refundEntry));
     const applied = payloads.filter((p) => fresh.has(refundVoucher(p.refundId)));
     const keys = applied.map((p) => ({ idNumber: p.idNumber, season: p.season }));
-    await this.repository.attachToLatest(
+    await this.ledger.attachToLatest(
       m,
       applied.map((p) => refundVoucher(p.refundId)),
     );

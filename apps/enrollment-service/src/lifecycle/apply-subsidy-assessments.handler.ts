@@ -4,8 +4,9 @@ import { EntityManager } from 'typeorm';
 import { SubsidyAssessedV1 } from '@urrbmi/contracts';
 import { ConsumedEvent } from '@urrbmi/messaging';
 import { CommandHandler, validated } from '@urrbmi/platform';
-import { EnrollmentRepository, HistoryEntry } from '../enrollment.repository';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
+import { EnrollmentRepository, HistoryEntry } from '../standing/enrollment.repository';
+import { AssessmentRepository } from './assessment.repository';
 
 /**
  * subsidy.assessed: every assessment is kept per person and season at the instant the subsidy service
@@ -35,11 +36,12 @@ export class ApplySubsidyAssessmentsHandler implements CommandHandler<ApplySubsi
   constructor(
     private readonly repository: EnrollmentRepository,
     private readonly state: EnrolmentStateService,
+    private readonly assessments: AssessmentRepository,
   ) {}
 
   async execute({ events, manager: m }: ApplySubsidyAssessmentsCommand): Promise<void> {
     const payloads = events.map((e) => e.envelope.payload);
-    const fresh = await this.repository.insertAssessments(
+    const fresh = await this.assessments.insertAssessments(
       m,
       events.map((e) => ({
         idNumber: e.envelope.payload.idNumber,

@@ -5,10 +5,11 @@ import { EntityManager } from 'typeorm';
 import { PaymentRecordedV1 } from '@urrbmi/contracts';
 import { CommandHandler, validated } from '@urrbmi/platform';
 import { benefitStart, PolicyRegistry } from '@urrbmi/policy';
-import { EnrollmentRepository, NewEnrollment } from '../enrollment.repository';
 import { RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
+import { EnrollmentRepository, NewEnrollment } from '../standing/enrollment.repository';
 import { LedgerEntry } from './ledger-entry';
+import { LedgerRepository } from './ledger.repository';
 
 const ACTOR = 'tax-collection-feed';
 
@@ -54,15 +55,16 @@ export class RecordLedgerEntriesHandler implements CommandHandler<RecordLedgerEn
     private readonly state: EnrolmentStateService,
     private readonly policies: PolicyRegistry,
     private readonly registration: RegisterEnrollmentHandler,
+    private readonly ledger: LedgerRepository,
   ) {}
 
   async execute(cmd: RecordLedgerEntriesCommand): Promise<void> {
     const m = cmd.manager;
     await this.registerUnknownPayers(m, cmd.payers, cmd.actor);
-    await this.repository.insertPayments(m, cmd.entries);
+    await this.ledger.insertPayments(m, cmd.entries);
     const keys = cmd.entries.map((e) => ({ idNumber: e.idNumber, season: e.season }));
     const unique = [...new Map(keys.map((k) => [`${k.idNumber}:${k.season}`, k])).values()];
-    await this.repository.attachPayments(m, unique);
+    await this.ledger.attachPayments(m, unique);
     const records = await this.repository.lockLive(m, unique);
     await this.state.recompute(m, records, cmd.actor, cmd.cause);
   }

@@ -12,7 +12,8 @@ import {
   Principal,
   Roles,
 } from '@urrbmi/platform';
-import { EnrollmentRepository } from '../enrollment.repository';
+import { LedgerRepository } from '../lifecycle/ledger.repository';
+import { EnrollmentRepository } from '../standing/enrollment.repository';
 
 @ApiTags('persons')
 @ApiBearerAuth()
@@ -21,6 +22,7 @@ export class PersonSeasonController {
   constructor(
     private readonly repository: EnrollmentRepository,
     private readonly dataSource: DataSource,
+    private readonly ledger: LedgerRepository,
   ) {}
 
   @Get(':idNumber/seasons/:season')
@@ -45,7 +47,7 @@ export class PersonSeasonController {
     if (!e) throw new NotFoundException(`no enrolment for this person in season ${season}`);
     assertAreaVisible(by, e.townshipCode);
     const [ledgers, history] = await Promise.all([
-      this.repository.ledgers(this.dataSource, [e.id]),
+      this.ledger.ledgers(this.dataSource, [e.id]),
       this.repository.history(e.id),
     ]);
     // The latest word of the subsidy service, after payment too (then it changes nothing this

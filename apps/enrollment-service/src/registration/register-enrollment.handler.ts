@@ -6,9 +6,11 @@ import { parseResidentId, toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { AreaScope, Clock, DomainError, Principal } from '@urrbmi/platform';
 import { decideEnrolment, PolicyRegistry, RegionSeasonPolicy } from '@urrbmi/policy';
-import { EnrollmentRepository } from '../enrollment.repository';
+import { EmployeeInsuredRepository } from '../employee-insured/employee-insured.repository';
+import { EnrollmentRepository } from '../standing/enrollment.repository';
 import { EnrolmentFacts } from '../standing/payment-standing';
 import { RegisterEnrollmentCommand } from './register-enrollment.command';
+import { RegistrationErrors } from './registration.errors';
 import { RegistrationRepository } from './registration.repository';
 import { RelayWakeup } from './relay-wakeup';
 
@@ -52,6 +54,7 @@ export class RegisterEnrollmentHandler {
     private readonly clock: Clock,
     private readonly registrations: RegistrationRepository,
     private readonly relayWakeup: RelayWakeup,
+    private readonly employeeInsured: EmployeeInsuredRepository,
   ) {}
 
   /** The checks that need no database: policy, kind, window, newborn age. Throws DomainError. */
@@ -60,7 +63,7 @@ export class RegisterEnrollmentHandler {
     AreaScope.of(by).assertAddress(cmd);
     const policy = this.policies.find(cmd.regionCode, cmd.season);
     if (!policy)
-      throw new DomainError('NO_POLICY', `no policy for region ${cmd.regionCode} season ${cmd.season}`, 422);
+      throw RegistrationErrors.NO_POLICY(`no policy for region ${cmd.regionCode} season ${cmd.season}`);
     const person = parseResidentId(cmd.idNumber);
     const facts: EnrolmentFacts = {};
     switch (cmd.kind) {
@@ -69,27 +72,23 @@ export class RegisterEnrollmentHandler {
         break;
       case 'NON_LOCAL':
         if (!cmd.residenceProof || cmd.notInsuredAtHome !== true) {
-          throw new DomainError(
-            'NON_LOCAL_PROOF_REQUIRED',
+          throw RegistrationErrors.NON_LOCAL_PROOF_REQUIRED(
             'a non-local resident needs residenceProof and notInsuredAtHome: true',
-            422,
           );
         }
         break;
       case 'LATE':
         if (!cmd.lateGroup)
-          throw new DomainError('LATE_GROUP_REQUIRED', 'a late enrolment names its lateGroup', 422);
+          throw RegistrationErrors.LATE_GROUP_REQUIRED('a late enrolment names its lateGroup');
         break;
       case 'TRANSFER_IN':
         if (!cmd.previousRegionCode)
-          throw new DomainError('PREVIOUS_REGION_REQUIRED', 'a transfer-in names previousRegionCode', 422);
+          throw RegistrationErrors.PREVIOUS_REGION_REQUIRED('a transfer-in names previousRegionCode');
         break;
       case 'PROXY':
         if (by.baseRole !== 'mib')
-          throw new DomainError(
-            'PROXY_BY_MIB_ONLY',
+          throw RegistrationErrors.PROXY_BY_MIB_ONLY(
             'only the medical insurance bureau enrols on behalf of a fully subsidised person',
-            403,
           );
         break;
     }
@@ -107,7 +106,7 @@ export class RegisterEnrollmentHandler {
       lateGroup: cmd.kind === 'LATE' ? facts.lateGroup : undefined,
       employeeHistory: facts.employeeHistory,
     });
-    if (!decision.allowed) throw new DomainError(decision.code, decision.reason, 422);
+    if (!decision.allowed) throw RegistrationErrors[decision.code](decision.reason);
     return {
       cmd: { ...cmd, idNumber: person.value },
       policy,
@@ -126,7 +125,7 @@ export class RegisterEnrollmentHandler {
     scope: AreaScope = AreaScope.ALL,
   ): Promise<void> {
     const { cmd } = c;
-    if (await this.repository.isEmployeeInsured(m, cmd.idNumber, today)) throw doubleCover();
+    if (await this.employeeInsured.isEmployeeInsured(m, cmd.idNumber, today)) throw doubleCover();
     if (cmd.kind === 'TRANSFER_IN') {
       const elsewhere = await this.repository.liveElsewhere(m, cmd.idNumber, cmd.season, cmd.regionCode);
       if (elsewhere.length > 0) throw notCancelledElsewhere(elsewhere[0], scope);
@@ -165,10 +164,8 @@ export class RegisterEnrollmentHandler {
     if (outcome.inserted) this.relayWakeup.committed(1);
     else {
       const existing = await this.repository.findLive(this.dataSource, checked.cmd.idNumber, cmd.season);
-      throw new DomainError(
-        'ALREADY_ENROLLED',
+      throw RegistrationErrors.ALREADY_ENROLLED(
         `person is already enrolled for season ${cmd.season}`,
-        409,
         // A township learns the enrolment only when it lies in its own area.
         scope.visible({ enrollmentId: existing?.id, status: existing?.status }, existing?.townshipCode),
       );
@@ -276,10 +273,8 @@ export class RegisterEnrollmentHandler {
 }
 
 function doubleCover(): DomainError {
-  return new DomainError(
-    'DOUBLE_COVER',
+  return RegistrationErrors.DOUBLE_COVER(
     'person is insured as an employee; resident insurance would be double cover',
-    409,
   );
 }
 
@@ -287,10 +282,8 @@ function notCancelledElsewhere(
   e: { id: string; regionCode: string; season: number; townshipCode: string | null },
   scope: AreaScope,
 ): DomainError {
-  return new DomainError(
-    'NOT_CANCELLED_ELSEWHERE',
+  return RegistrationErrors.NOT_CANCELLED_ELSEWHERE(
     `person is still enrolled in ${e.regionCode} for season ${e.season}; cancel there first`,
-    409,
     // Another area's enrolment is named only to whoever may see it.
     scope.visible({ enrollmentId: e.id }, e.townshipCode),
   );

@@ -19,15 +19,18 @@ import {
   EnterEmployeeInsuredListHandler,
   RejectEmployeeInsuredListHandler,
 } from '../employee-insured/employee-insured.handlers';
-import { EnrollmentRepository } from '../enrollment.repository';
+import { EmployeeInsuredRepository } from '../employee-insured/employee-insured.repository';
 import { ApplyRefundsPaidHandler } from '../lifecycle/apply-refunds-paid.handler';
 import { ApplySubsidyAssessmentsHandler } from '../lifecycle/apply-subsidy-assessments.handler';
+import { AssessmentRepository } from '../lifecycle/assessment.repository';
+import { LedgerRepository } from '../lifecycle/ledger.repository';
 import { PaymentEventsController } from '../lifecycle/payment-events.controller';
 import { RecordLedgerEntriesHandler } from '../lifecycle/record-ledger-entries.handler';
 import { RefundEventsController } from '../lifecycle/refund-events.controller';
 import { SubsidyEventsController } from '../lifecycle/subsidy-events.controller';
 import { PersonSeasonController } from '../person-season/person-season.controller';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
+import { EnrollmentRepository } from '../standing/enrollment.repository';
 import { RegisterEnrollmentHandler } from './register-enrollment.handler';
 import { RegistrationController } from './registration.controller';
 import { RegistrationRepository } from './registration.repository';
@@ -45,7 +48,11 @@ import { RelayWakeup } from './relay-wakeup';
     RefundEventsController,
   ],
   providers: [
+    // the enrolment (with its history), its ledger, the subsidy assessments, the employee-insured list
     EnrollmentRepository,
+    LedgerRepository,
+    AssessmentRepository,
+    EmployeeInsuredRepository,
     RegisterEnrollmentHandler,
     RegistrationRepository,
     RelayWakeup,

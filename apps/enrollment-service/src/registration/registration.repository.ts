@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventEnvelope } from '@urrbmi/contracts';
 import { KEY_LOCK_BUCKETS, outboxChannel } from '@urrbmi/messaging';
-import { liveEnrolment, NewEnrollment } from '../enrollment.repository';
+import { liveEnrolment, NewEnrollment } from '../standing/enrollment.repository';
 
 /** What the one registering statement found and did. */
 export interface RegistrationOutcome {

@@ -11,7 +11,9 @@ import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock } from '@urrbmi/platform';
 import { PolicyRegistry } from '@urrbmi/policy';
-import { EnrollmentRecord, EnrollmentRepository, HistoryEntry } from '../enrollment.repository';
+import { AssessmentRepository } from '../lifecycle/assessment.repository';
+import { LedgerRepository } from '../lifecycle/ledger.repository';
+import { EnrollmentRecord, EnrollmentRepository, HistoryEntry } from './enrollment.repository';
 import { paymentStanding, Standing } from './payment-standing';
 
 /**
@@ -27,6 +29,8 @@ export class EnrolmentStateService {
     private readonly policies: PolicyRegistry,
     private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
+    private readonly ledger: LedgerRepository,
+    private readonly assessments: AssessmentRepository,
   ) {}
 
   async recompute(
@@ -39,11 +43,11 @@ export class EnrolmentStateService {
     const standings = new Map<string, Standing>();
     if (records.length === 0) return standings;
     const [ledgers, assessments] = await Promise.all([
-      this.repository.ledgers(
+      this.ledger.ledgers(
         m,
         records.map((r) => r.id),
       ),
-      this.repository.assessmentsOf(m, records),
+      this.assessments.assessmentsOf(m, records),
     ]);
     const changed: EnrollmentRecord[] = [];
     const history: HistoryEntry[] = [];

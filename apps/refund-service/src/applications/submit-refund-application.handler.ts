@@ -3,11 +3,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
 import { shanghaiDate } from '@urrbmi/domain';
-import { Clock, DomainError } from '@urrbmi/platform';
+import { Clock } from '@urrbmi/platform';
 import { Refund } from '../refunds/refund.model';
 import { RefundEvents } from '../refunds/refund-events';
 import { RefundPrechecks } from '../refunds/refund-prechecks';
 import { RefundsRepository } from '../refunds/refunds.repository';
+import { ApplicationErrors } from './application.errors';
 import { SubmitRefundApplicationCommand } from './submit-refund-application.command';
 
 export interface SubmittedApplication {
@@ -54,16 +55,14 @@ export class SubmitRefundApplicationHandler {
         const seen = await this.refunds.findByIdempotencyKey(m, cmd.enteredBy, cmd.idempotencyKey);
         if (!seen) return undefined;
         if (seen.requestHash !== hash)
-          throw new DomainError(
-            'IDEMPOTENCY_KEY_REUSED',
+          throw ApplicationErrors.IDEMPOTENCY_KEY_REUSED(
             'this Idempotency-Key was used for a different application',
-            422,
             { refundId: seen.id },
           );
         return { refund: seen, replayed: true };
       };
       const openRefundExists = (open: Refund) =>
-        new DomainError('OPEN_REFUND_EXISTS', `voucher ${cmd.voucherNo} already has an open refund`, 409, {
+        ApplicationErrors.OPEN_REFUND_EXISTS(`voucher ${cmd.voucherNo} already has an open refund`, {
           refundId: open.id,
           state: open.state,
         });

@@ -7,6 +7,7 @@ import { DomainError } from '@urrbmi/platform';
 import { Command } from '@urrbmi/platform';
 import { RefundApplicationBody, SubmitRefundApplicationCommand } from './submit-refund-application.command';
 import { SubmitRefundApplicationHandler } from './submit-refund-application.handler';
+import { ApplicationErrors } from './application.errors';
 
 /** The columns of the refund batch file (libs/contracts, the same as its template). */
 export const REFUND_BATCH_COLUMNS = FILE_FORMATS['refund-batch'].columns.map((c) => c.name);
@@ -73,17 +74,13 @@ export class SubmitRefundBatchHandler {
       if (header) {
         const missing = REQUIRED.filter((c) => !(c in row.values));
         if (missing.length)
-          throw new DomainError('MISSING_COLUMNS', `missing columns: ${missing.join(', ')}`, 400, {
+          throw ApplicationErrors.MISSING_COLUMNS(`missing columns: ${missing.join(', ')}`, {
             expected: REFUND_BATCH_COLUMNS,
           });
         header = false;
       }
       if (++rows > (cmd.maxRows ?? MAX_ROWS))
-        throw new DomainError(
-          'TOO_MANY_ROWS',
-          `a refund batch holds at most ${cmd.maxRows ?? MAX_ROWS} rows`,
-          413,
-        );
+        throw ApplicationErrors.TOO_MANY_ROWS(`a refund batch holds at most ${cmd.maxRows ?? MAX_ROWS} rows`);
       const v = row.values;
       try {
         const body = {
@@ -117,7 +114,7 @@ export class SubmitRefundBatchHandler {
         });
       }
     }
-    if (rows === 0) throw new DomainError('EMPTY_FILE', 'the file has no application rows', 400);
+    if (rows === 0) throw ApplicationErrors.EMPTY_FILE('the file has no application rows');
     return {
       rows,
       entered: refunds.filter((r) => !r.replayed).length,

@@ -4,13 +4,15 @@ import { inTransaction } from '@urrbmi/persistence';
 import { RefundPlanFunded, RefundPlanFundedV1 } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { Clock, DomainError } from '@urrbmi/platform';
+import { Clock } from '@urrbmi/platform';
 import { planView, PlanView } from '../plans/plan-view';
 import { PlansRepository } from '../plans/plans.repository';
+import { RefundErrors } from '../refunds/refund.errors';
 import { planTransition } from '../refunds/refund-state-machine';
 import { RefundTransitions } from '../refunds/refund-transitions';
 import { RefundsRepository } from '../refunds/refunds.repository';
 import { FundRefundPlanCommand } from './fund-refund-plan.command';
+import { FundingErrors } from './funding.errors';
 
 /**
  * 财政拨付: finance confirms it moved the plan total into the fund's expenditure account. Any other
@@ -32,12 +34,10 @@ export class FundRefundPlanHandler {
       const plan = await this.plans.lock(m, cmd.planId);
       if (!plan) throw new NotFoundException(`no refund plan ${cmd.planId}`);
       const t = planTransition(plan.state, 'FUND');
-      if (!t.ok) throw new DomainError('ILLEGAL_TRANSITION', `plan ${plan.id}: ${t.message}`, 409);
+      if (!t.ok) throw RefundErrors.ILLEGAL_TRANSITION(`plan ${plan.id}: ${t.message}`);
       if (cmd.amountFen !== plan.totalFen)
-        throw new DomainError(
-          'FUNDING_MISMATCH',
+        throw FundingErrors.FUNDING_MISMATCH(
           `funding of ${cmd.amountFen} fen does not match the plan total of ${plan.totalFen} fen`,
-          422,
           { planTotalFen: plan.totalFen, amountFen: cmd.amountFen },
         );
       const now = this.clock.now();

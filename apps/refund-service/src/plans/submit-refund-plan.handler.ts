@@ -5,10 +5,11 @@ import { inTransaction } from '@urrbmi/persistence';
 import { RefundPlanSubmitted, RefundPlanSubmittedV1 } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { Clock, DomainError } from '@urrbmi/platform';
+import { Clock } from '@urrbmi/platform';
 import { ProjectionsRepository } from '../projections/projections.repository';
 import { RefundTransitions } from '../refunds/refund-transitions';
 import { RefundsRepository } from '../refunds/refunds.repository';
+import { PlanErrors } from './plan.errors';
 import { planTotals } from './plan-totals';
 import { PlanView, planView } from './plan-view';
 import { PlansRepository, RefundPlan } from './plans.repository';
@@ -41,14 +42,11 @@ export class SubmitRefundPlanHandler {
         const found = new Set(refunds.map((r) => r.id));
         const missing = wanted.filter((id) => !found.has(id));
         if (missing.length)
-          throw new DomainError('REFUND_NOT_FOUND', `${missing.length} refunds do not exist`, 404, {
-            missing,
-          });
+          throw PlanErrors.REFUND_NOT_FOUND(`${missing.length} refunds do not exist`, { missing });
       } else {
         refunds = await this.refunds.lockPlannable(m, cmd.regionCode, MAX_REFUNDS_PER_PLAN);
       }
-      if (refunds.length === 0)
-        throw new DomainError('NOTHING_TO_PLAN', 'no approved refund is waiting for a plan', 422);
+      if (refunds.length === 0) throw PlanErrors.NOTHING_TO_PLAN('no approved refund is waiting for a plan');
       // A payment reversed after its refund was approved is never planned without a fresh decision
       // (unless the approval overrode that very failure): withdraw the refund first.
       const reversed = await this.projections.reversedVouchers(
@@ -59,10 +57,8 @@ export class SubmitRefundPlanHandler {
         (r) => reversed.has(r.voucherNo) && !r.precheck.failures.some((f) => f.code === 'PAYMENT_REVERSED'),
       );
       if (unsafe.length)
-        throw new DomainError(
-          'PAYMENT_REVERSED_SINCE_APPROVAL',
+        throw PlanErrors.PAYMENT_REVERSED_SINCE_APPROVAL(
           `${unsafe.length} refunds are for payments reversed since their approval: withdraw them first`,
-          409,
           { refundIds: unsafe.map((r) => r.id) },
         );
       const now = this.clock.now();

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { RefundErrors } from './refund.errors';
 import {
   allowedCommands,
   FINAL_REFUND_STATES,
@@ -120,9 +121,16 @@ describe('review guard', () => {
       expect(reviewGuard({ ...base, decision, reviewer: 'tax-li' })).toEqual({
         ok: false,
         code: 'REVIEWER_IS_ENTRANT',
-        status: 403,
         message: 'tax-li entered this application and cannot review it',
       });
+  });
+
+  it('refuses with codes whose statuses clients see', () => {
+    expect(RefundErrors.status).toMatchObject({
+      REVIEWER_IS_ENTRANT: 403,
+      PAYMENT_NOT_RECORDED: 422,
+      PRECHECK_FAILED: 422,
+    });
   });
 
   it('approves a failed pre-check only with an override reason, and never an unrecorded voucher', () => {

@@ -87,7 +87,10 @@ export interface ReviewDecision {
   paymentKnown: boolean;
 }
 
-export type ReviewGuard = { ok: true } | { ok: false; code: string; status: number; message: string };
+/** What the guard refuses with: codes of `RefundErrors`, which carry their statuses. */
+export type ReviewRefusal = 'REVIEWER_IS_ENTRANT' | 'PAYMENT_NOT_RECORDED' | 'PRECHECK_FAILED';
+
+export type ReviewGuard = { ok: true } | { ok: false; code: ReviewRefusal; message: string };
 
 /**
  * Maker–checker and the pre-checks, beside the transition they guard: the person who entered an
@@ -99,7 +102,6 @@ export function reviewGuard(r: ReviewDecision): ReviewGuard {
     return {
       ok: false,
       code: 'REVIEWER_IS_ENTRANT',
-      status: 403,
       message: `${r.reviewer} entered this application and cannot review it`,
     };
   if (r.decision !== 'APPROVE') return { ok: true };
@@ -107,14 +109,12 @@ export function reviewGuard(r: ReviewDecision): ReviewGuard {
     return {
       ok: false,
       code: 'PAYMENT_NOT_RECORDED',
-      status: 422,
       message: 'the voucher is not among the recorded payments: wait for the tax feed, or reject',
     };
   if (!r.precheckPassed && !r.override?.trim())
     return {
       ok: false,
       code: 'PRECHECK_FAILED',
-      status: 422,
       message: 'pre-checks failed: approving needs an override reason',
     };
   return { ok: true };

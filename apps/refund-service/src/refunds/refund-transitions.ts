@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError } from '@urrbmi/platform';
+import { RefundErrors } from './refund.errors';
 import { Refund } from './refund.model';
 import { RefundCommand, RefundState, transition } from './refund-state-machine';
 import { RefundsRepository } from './refunds.repository';
@@ -29,12 +29,10 @@ export class RefundTransitions {
       .filter((x) => !x.result.ok);
     if (refused.length > 0) {
       const first = refused[0].result;
-      throw new DomainError(
-        'ILLEGAL_TRANSITION',
+      throw RefundErrors.ILLEGAL_TRANSITION(
         refused.length === 1 && !first.ok
           ? `refund ${refused[0].id}: ${first.message}`
           : `${refused.length} refunds cannot take ${command}`,
-        409,
         refused.map((x) => ({
           refundId: x.id,
           state: x.result.from,

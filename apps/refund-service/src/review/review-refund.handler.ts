@@ -1,7 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
-import { Clock, DomainError } from '@urrbmi/platform';
+import { Clock } from '@urrbmi/platform';
+import { RefundErrors } from '../refunds/refund.errors';
 import { Refund } from '../refunds/refund.model';
 import { RefundEvents } from '../refunds/refund-events';
 import { RefundPrechecks } from '../refunds/refund-prechecks';
@@ -43,7 +44,7 @@ export class ReviewRefundHandler {
         precheckPassed: precheck.passed,
         paymentKnown: payment?.amountFen != null,
       });
-      if (!guard.ok) throw new DomainError(guard.code, guard.message, guard.status, { precheck });
+      if (!guard.ok) throw RefundErrors[guard.code](guard.message, { precheck });
       const place = payment
         ? { season: payment.season, regionCode: payment.regionCode, townshipCode: payment.townshipCode }
         : undefined;

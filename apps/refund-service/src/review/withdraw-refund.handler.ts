@@ -1,7 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
-import { Clock, DomainError } from '@urrbmi/platform';
+import { Clock } from '@urrbmi/platform';
+import { RefundErrors } from '../refunds/refund.errors';
 import { RefundEvents } from '../refunds/refund-events';
 import { reviewGuard } from '../refunds/refund-state-machine';
 import { RefundTransitions } from '../refunds/refund-transitions';
@@ -36,7 +37,7 @@ export class WithdrawRefundHandler {
         precheckPassed: r.precheck.passed,
         paymentKnown: true,
       });
-      if (!guard.ok) throw new DomainError(guard.code, guard.message, guard.status);
+      if (!guard.ok) throw RefundErrors[guard.code](guard.message);
       const now = this.clock.now();
       const to = await this.transitions.apply(
         m,

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
 import { readTabularRows } from '@urrbmi/files';
-import { DomainError } from '@urrbmi/platform';
 import { CommandHandler } from '@urrbmi/platform';
 import { ImportQuotasCommand } from './import-quotas.command';
+import { QuotaErrors } from './quota.errors';
 import { checkQuotaTable, isRowProblem, parseQuotaRow, QuotaRow, RowProblem } from './quota-table';
 import { QuotaImportRecord, QuotaRepository } from './quota.repository';
 
@@ -32,11 +32,11 @@ export class ImportQuotasHandler implements CommandHandler<ImportQuotasCommand, 
       if (isRowProblem(parsed)) problems.push(parsed);
       else rows.push(parsed);
       if (rows.length + problems.length > 100_000)
-        throw new DomainError('TOO_MANY_ROWS', 'a quota table has at most 100,000 rows', 422);
+        throw QuotaErrors.TOO_MANY_ROWS('a quota table has at most 100,000 rows');
     }
     const checked = problems.length > 0 ? { problems } : checkQuotaTable(rows, cmd.declaredTotal);
     if (!checked.table)
-      throw new DomainError('INVALID_QUOTA_TABLE', 'the quota table has errors; nothing was stored', 422, {
+      throw QuotaErrors.INVALID_QUOTA_TABLE('the quota table has errors; nothing was stored', {
         problems: checked.problems,
       });
     const table = checked.table;

@@ -14,7 +14,6 @@ import {
   ApiErrors,
   ApiUpload,
   CurrentPrincipal,
-  DomainError,
   Principal,
   receiveTabularUpload,
   Roles,
@@ -24,6 +23,7 @@ import { ReportingSettings } from '../shared/reporting-settings';
 import { ImportQuotasCommand } from './import-quotas.command';
 import { ImportQuotasHandler, QuotaImportResult } from './import-quotas.handler';
 import { ListQuotasHandler, ListQuotasQuery, QuotaTableView } from './list-quotas.handler';
+import { QuotaErrors } from './quota.errors';
 
 @ApiTags('quotas')
 @ApiBearerAuth()
@@ -62,7 +62,7 @@ export class QuotasController {
     @Headers('x-declared-total') declared?: string,
   ): Promise<QuotaImportResult> {
     if (declared !== undefined && !/^\d{1,9}$/.test(declared))
-      throw new DomainError('BAD_HEADER', 'X-Declared-Total must be a whole number of people', 400);
+      throw QuotaErrors.BAD_HEADER('X-Declared-Total must be a whole number of people');
     const file = await receiveTabularUpload(this.store, req, contentType, 16 * 1024 * 1024, true, 'quotas');
     return this.store.discardIfRefused(file, () =>
       this.importQuotas.execute(

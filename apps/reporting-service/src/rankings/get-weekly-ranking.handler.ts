@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { isBusinessDate } from '@urrbmi/domain';
-import { Clock, DomainError } from '@urrbmi/platform';
+import { Clock } from '@urrbmi/platform';
 import { mondayOf, weeksBehindRunning } from '@urrbmi/policy';
 import { SeasonRegionQuery, visibleTo } from '../shared/area-query';
 import { CommandHandler } from '@urrbmi/platform';
 import { AlertRepository } from '../alerts/alert.repository';
 import { RankingCalculator } from './ranking-calculator';
+import { RankingErrors } from './ranking.errors';
 
 export class GetWeeklyRankingQuery extends SeasonRegionQuery {
   /** Any date of the week wanted; the last completed week by default. */
@@ -55,21 +56,14 @@ export class GetWeeklyRankingHandler implements CommandHandler<GetWeeklyRankingQ
   ) {}
 
   async execute(q: GetWeeklyRankingQuery): Promise<WeeklyRanking> {
-    if (q.week && !isBusinessDate(q.week))
-      throw new DomainError('BAD_QUERY', 'week must be a calendar date', 400);
+    if (q.week && !isBusinessDate(q.week)) throw RankingErrors.BAD_QUERY('week must be a calendar date');
     const s = await this.calculator.season(q.season, q.region, this.clock.today());
-    if (s.weeks.length === 0)
-      throw new DomainError('NO_COMPLETED_WEEK', 'no week of this season has ended yet', 404);
+    if (s.weeks.length === 0) throw RankingErrors.NO_COMPLETED_WEEK('no week of this season has ended yet');
     const index = q.week ? s.weeks.findIndex((w) => w.week.from === mondayOf(q.week!)) : s.weeks.length - 1;
     if (index < 0)
-      throw new DomainError(
-        'WEEK_NOT_RANKED',
-        `the week of ${q.week} is not a completed week of the season`,
-        404,
-        {
-          weeks: s.weeks.map((w) => w.week),
-        },
-      );
+      throw RankingErrors.WEEK_NOT_RANKED(`the week of ${q.week} is not a completed week of the season`, {
+        weeks: s.weeks.map((w) => w.week),
+      });
     const current = s.weeks[index];
     const previous = index > 0 ? s.weeks[index - 1] : undefined;
     const names = new Map(s.units.map((u) => [u.unitCode, u.unitName]));

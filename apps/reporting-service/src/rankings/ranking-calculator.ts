@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { addDays, BusinessDate } from '@urrbmi/domain';
-import { DomainError } from '@urrbmi/platform';
 import {
   behindUnits,
   completedWeeks,
@@ -14,6 +13,7 @@ import {
 import { PersonStateRepository } from '../facts/person-state.repository';
 import { QuotaRepository, QuotaUnit } from '../quotas/quota.repository';
 import { ReportingSettings } from '../shared/reporting-settings';
+import { RankingErrors } from './ranking.errors';
 
 export interface WeekRanking {
   week: SupervisionWeek;
@@ -49,16 +49,13 @@ export class RankingCalculator {
 
   async season(season: number, regionCode: string, today: BusinessDate): Promise<SeasonRankings> {
     const policy = this.policies.find(regionCode, season);
-    if (!policy)
-      throw new DomainError('NO_POLICY', `no policy for region ${regionCode} season ${season}`, 404);
+    if (!policy) throw RankingErrors.NO_POLICY(`no policy for region ${regionCode} season ${season}`);
     const rule = policy.supervision.ranking;
     const level = rule?.unit ?? 'TOWNSHIP';
     const units = (await this.quotas.units(season, regionCode)).filter((u) => u.level === level);
     if (units.length === 0)
-      throw new DomainError(
-        'NO_QUOTA',
+      throw RankingErrors.NO_QUOTA(
         `no ${level.toLowerCase()} quotas for region ${regionCode} season ${season}: import them with POST /v1/quotas`,
-        404,
       );
     const from = policy.collectionWindow.from ?? (await this.persons.firstActivity(season, regionCode));
     const weeks = from ? completedWeeks(from, policy.collectionWindow.to, today) : [];

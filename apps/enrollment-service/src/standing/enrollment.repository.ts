@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@urrbmi/platform';
-import { AssessmentFact, EnrolmentFacts } from './standing/payment-standing';
-import type { LedgerEntry } from './lifecycle/ledger-entry';
+import { EnrolmentFacts } from './payment-standing';
 
 /**
  * 有效参保: an enrolment that still counts — neither cancelled nor refunded. At most one per person
@@ -53,39 +52,71 @@ const COLUMNS = `id, id_number, name, season, region_code, township_code, villag
   waiting_months, double_cover, cancel_reason, registered_by, registered_at, standing_version,
   to_char(paid_in_full_on, 'YYYY-MM-DD') AS paid_in_full_on`;
 
-type Row = Record<string, unknown>;
+/** A row of `SELECT ${COLUMNS}` as node-postgres gives it (dates as `YYYY-MM-DD` text by to_char). */
+interface EnrollmentRow {
+  id: string;
+  id_number: string;
+  name: string;
+  season: number;
+  region_code: string;
+  township_code: string | null;
+  village_code: string | null;
+  kind: string;
+  status: string;
+  /** Nullable in the schema for rows older than the column; every insert writes it. */
+  policy_id: string;
+  details: EnrolmentFacts;
+  standard_fen: number;
+  amount_due_fen: number;
+  subsidy_fen: number;
+  subsidy_category: string | null;
+  subsidy_mode: string | null;
+  subsidy_reason: string | null;
+  paid_fen: number;
+  paid_as: string | null;
+  payment_flag: string | null;
+  benefit_start: string | null;
+  benefit_end: string | null;
+  waiting_months: number;
+  double_cover: boolean;
+  cancel_reason: string | null;
+  registered_by: string;
+  registered_at: Date;
+  standing_version: number;
+  paid_in_full_on: string | null;
+}
 
-function toRecord(r: Row): EnrollmentRecord {
+function toRecord(r: EnrollmentRow): EnrollmentRecord {
   return {
-    id: r.id as string,
-    idNumber: r.id_number as string,
-    name: r.name as string,
-    season: r.season as number,
-    regionCode: r.region_code as string,
-    townshipCode: (r.township_code as string) ?? null,
-    villageCode: (r.village_code as string) ?? null,
-    kind: r.kind as string,
-    status: r.status as string,
-    policyId: r.policy_id as string,
-    facts: (r.details as EnrolmentFacts) ?? {},
-    standardFen: r.standard_fen as number,
-    amountDueFen: r.amount_due_fen as number,
-    subsidyFen: r.subsidy_fen as number,
-    subsidyCategory: (r.subsidy_category as string) ?? null,
-    subsidyMode: (r.subsidy_mode as string) ?? null,
-    subsidyReason: (r.subsidy_reason as string) ?? null,
-    paidFen: r.paid_fen as number,
-    paidAs: (r.paid_as as string) ?? null,
-    paymentFlag: (r.payment_flag as string) ?? null,
-    benefitStart: (r.benefit_start as string) ?? null,
-    benefitEnd: (r.benefit_end as string) ?? null,
-    waitingMonths: r.waiting_months as number,
-    doubleCover: r.double_cover as boolean,
-    cancelReason: (r.cancel_reason as string) ?? null,
-    registeredBy: r.registered_by as string,
-    registeredAt: r.registered_at as Date,
-    standingVersion: r.standing_version as number,
-    paidInFullOn: (r.paid_in_full_on as string) ?? null,
+    id: r.id,
+    idNumber: r.id_number,
+    name: r.name,
+    season: r.season,
+    regionCode: r.region_code,
+    townshipCode: r.township_code,
+    villageCode: r.village_code,
+    kind: r.kind,
+    status: r.status,
+    policyId: r.policy_id,
+    facts: r.details,
+    standardFen: r.standard_fen,
+    amountDueFen: r.amount_due_fen,
+    subsidyFen: r.subsidy_fen,
+    subsidyCategory: r.subsidy_category,
+    subsidyMode: r.subsidy_mode,
+    subsidyReason: r.subsidy_reason,
+    paidFen: r.paid_fen,
+    paidAs: r.paid_as,
+    paymentFlag: r.payment_flag,
+    benefitStart: r.benefit_start,
+    benefitEnd: r.benefit_end,
+    waitingMonths: r.waiting_months,
+    doubleCover: r.double_cover,
+    cancelReason: r.cancel_reason,
+    registeredBy: r.registered_by,
+    registeredAt: r.registered_at,
+    standingVersion: r.standing_version,
+    paidInFullOn: r.paid_in_full_on,
   };
 }
 
@@ -111,7 +142,18 @@ export interface HistoryEntry {
   details: object;
 }
 
-/** Every statement on the enrollment schema. Bulk paths take arrays and use unnest. */
+/** A history row as read back. */
+export interface HistoryLine {
+  at: Date;
+  actor: string;
+  change: string;
+  details: object;
+}
+
+/**
+ * The enrolment aggregate: its row (one live per person and season) and the history of its changes,
+ * written with every change. Bulk paths take arrays and use unnest.
+ */
 @Injectable()
 export class EnrollmentRepository {
   /**
@@ -161,7 +203,7 @@ export class EnrollmentRepository {
     idNumber: string,
     season: number,
   ): Promise<EnrollmentRecord | undefined> {
-    const rows: Row[] = await m.query(
+    const rows: EnrollmentRow[] = await m.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2 AND ${liveEnrolment()}`,
       [idNumber, season],
     );
@@ -173,7 +215,7 @@ export class EnrollmentRepository {
     id: string,
     lock = false,
   ): Promise<EnrollmentRecord | undefined> {
-    const rows: Row[] = await m.query(
+    const rows: EnrollmentRow[] = await m.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [id],
     );
@@ -182,7 +224,7 @@ export class EnrollmentRepository {
 
   /** The latest enrolment of a person for a season, live or not (for the person's view). */
   async findLatest(idNumber: string, season: number): Promise<EnrollmentRecord | undefined> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows: EnrollmentRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id_number = $1 AND season = $2
         ORDER BY (${liveEnrolment()}) DESC, registered_at DESC LIMIT 1`,
       [idNumber, season],
@@ -196,7 +238,7 @@ export class EnrollmentRepository {
     keys: { idNumber: string; season: number }[],
   ): Promise<EnrollmentRecord[]> {
     if (keys.length === 0) return [];
-    const rows: Row[] = await m.query(
+    const rows: EnrollmentRow[] = await m.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments e
         WHERE (e.id_number, e.season) IN (SELECT * FROM unnest($1::text[], $2::int[])) AND ${liveEnrolment('e')}
         ORDER BY e.id FOR UPDATE`,
@@ -212,7 +254,7 @@ export class EnrollmentRepository {
     season: number,
     regionCode: string,
   ): Promise<EnrollmentRecord[]> {
-    const rows: Row[] = await m.query(
+    const rows: EnrollmentRow[] = await m.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments
         WHERE id_number = $1 AND season IN ($2, $2 - 1) AND region_code <> $3 AND ${liveEnrolment()}`,
       [idNumber, season, regionCode],
@@ -225,26 +267,6 @@ export class EnrollmentRepository {
     const rows: { id_number: string }[] = await m.query(
       `SELECT DISTINCT id_number FROM enrollment.enrollments WHERE id_number = ANY($1::text[]) AND season = $2`,
       [idNumbers, season],
-    );
-    return new Set(rows.map((r) => r.id_number));
-  }
-
-  async isEmployeeInsured(m: EntityManager, idNumber: string, onDate: string): Promise<boolean> {
-    const rows = await m.query(
-      `SELECT 1 FROM enrollment.employee_insured WHERE id_number = $1
-          AND (insured_from IS NULL OR insured_from <= $2::date) AND (insured_to IS NULL OR insured_to >= $2::date)`,
-      [idNumber, onDate],
-    );
-    return rows.length > 0;
-  }
-
-  /** Which of these people are insured as employees on the date (one query for a whole chunk). */
-  async employeeInsuredAmong(m: EntityManager, idNumbers: string[], onDate: string): Promise<Set<string>> {
-    if (idNumbers.length === 0) return new Set();
-    const rows: { id_number: string }[] = await m.query(
-      `SELECT id_number FROM enrollment.employee_insured WHERE id_number = ANY($1::text[])
-          AND (insured_from IS NULL OR insured_from <= $2::date) AND (insured_to IS NULL OR insured_to >= $2::date)`,
-      [idNumbers, onDate],
     );
     return new Set(rows.map((r) => r.id_number));
   }
@@ -356,96 +378,28 @@ export class EnrollmentRepository {
 
   async findByIds(m: EntityManager, ids: string[]): Promise<EnrollmentRecord[]> {
     if (ids.length === 0) return [];
-    const rows: Row[] = await m.query(
+    const rows: EnrollmentRow[] = await m.query(
       `SELECT ${COLUMNS} FROM enrollment.enrollments WHERE id = ANY($1::uuid[])`,
       [ids],
     );
     return rows.map(toRecord);
   }
 
-  /** Keeps assessments not received before (per person, season and instant); returns the keys kept. */
-  async insertAssessments(
-    m: EntityManager,
-    rows: {
-      idNumber: string;
-      season: number;
-      assessedAt: string;
-      policyId: string;
-      category: string | null;
-      subsidyFen: number;
-      mode: string | null;
-      amountDueFen: number;
-      reason: string;
-      eventId: string;
-    }[],
-  ): Promise<Set<string>> {
-    if (rows.length === 0) return new Set();
-    const inserted: { id_number: string; season: number; at: string }[] = await m.query(
-      `INSERT INTO enrollment.assessments (id_number, season, assessed_at, policy_id, category, subsidy_fen, mode, amount_due_fen, reason, event_id)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::text[], $10::uuid[])
-       ON CONFLICT (id_number, season, assessed_at) DO NOTHING
-       RETURNING id_number, season, floor(extract(epoch FROM assessed_at) * 1000)::bigint::text AS at`,
-      [
-        rows.map((r) => r.idNumber),
-        rows.map((r) => r.season),
-        rows.map((r) => r.assessedAt),
-        rows.map((r) => r.policyId),
-        rows.map((r) => r.category),
-        rows.map((r) => r.subsidyFen),
-        rows.map((r) => r.mode),
-        rows.map((r) => r.amountDueFen),
-        rows.map((r) => r.reason),
-        rows.map((r) => r.eventId),
-      ],
+  /** Marks live enrolments of people now insured as employees on `onDate`; returns the ids newly marked. */
+  async flagDoubleCover(m: EntityManager, idNumbers: string[], onDate: string): Promise<string[]> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows]: [{ id: string }[], number] = await m.query(
+      `UPDATE enrollment.enrollments e SET double_cover = true, updated_at = now()
+         FROM enrollment.employee_insured w
+        WHERE w.id_number = e.id_number AND e.id_number = ANY($1::text[]) AND ${liveEnrolment('e')} AND NOT e.double_cover
+          AND (w.insured_from IS NULL OR w.insured_from <= $2::date) AND (w.insured_to IS NULL OR w.insured_to >= $2::date)
+       RETURNING e.id`,
+      [idNumbers, onDate],
     );
-    return new Set(inserted.map((r) => `${r.id_number}:${r.season}:${r.at}`));
+    return rows.map((r) => r.id);
   }
 
-  /** Every assessment received for these people and seasons, in the order they were made. */
-  async assessmentsOf(
-    m: EntityManager,
-    keys: { idNumber: string; season: number }[],
-  ): Promise<Map<string, AssessmentFact[]>> {
-    const out = new Map<string, AssessmentFact[]>();
-    if (keys.length === 0) return out;
-    const rows: {
-      id_number: string;
-      season: number;
-      assessed_at: Date;
-      category: string | null;
-      subsidy_fen: number;
-      mode: string | null;
-      amount_due_fen: number;
-      reason: string;
-    }[] = await m.query(
-      `SELECT id_number, season, assessed_at, category, subsidy_fen, mode, amount_due_fen, reason FROM enrollment.assessments
-        WHERE (id_number, season) IN (SELECT * FROM unnest($1::text[], $2::int[])) ORDER BY assessed_at`,
-      [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
-    );
-    for (const r of rows) {
-      const key = `${r.id_number}:${r.season}`;
-      const list = out.get(key) ?? [];
-      list.push({
-        assessedAt: r.assessed_at,
-        amountDueFen: r.amount_due_fen,
-        subsidyFen: r.subsidy_fen,
-        mode: r.mode,
-        category: r.category,
-        reason: r.reason,
-      });
-      out.set(key, list);
-    }
-    return out;
-  }
-
-  async cancel(m: EntityManager, id: string, reason: string): Promise<void> {
-    await m.query(
-      `UPDATE enrollment.enrollments SET status = 'CANCELLED', cancel_reason = $2, cancelled_at = $3,
-          standing_version = standing_version + 1, paid_in_full_on = NULL, updated_at = now() WHERE id = $1`,
-      [id, reason, this.clock.now()],
-    );
-  }
-
+  /** History rows of enrolments, stamped with the service clock. */
   async addHistory(m: EntityManager, entries: HistoryEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await m.query(
@@ -461,134 +415,11 @@ export class EnrollmentRepository {
     );
   }
 
-  async history(
-    enrollmentId: string,
-  ): Promise<{ at: Date; actor: string; change: string; details: object }[]> {
+  /** An enrolment's history, oldest first. */
+  async history(enrollmentId: string): Promise<HistoryLine[]> {
     return this.dataSource.query(
       `SELECT at, actor, change, details FROM enrollment.history WHERE enrollment_id = $1 ORDER BY id`,
       [enrollmentId],
     );
-  }
-
-  /** Records ledger entries not seen before (by voucher); returns the vouchers inserted. */
-  async insertPayments(m: EntityManager, rows: LedgerEntry[]): Promise<Set<string>> {
-    if (rows.length === 0) return new Set();
-    const inserted: { voucher_no: string }[] = await m.query(
-      `INSERT INTO enrollment.payments (voucher_no, id_number, season, kind, original_voucher_no, amount_fen, channel, paid_at, event_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[], $9::uuid[])
-       ON CONFLICT (voucher_no) DO NOTHING
-       RETURNING voucher_no`,
-      [
-        rows.map((r) => r.voucherNo),
-        rows.map((r) => r.idNumber),
-        rows.map((r) => r.season),
-        rows.map((r) => r.kind),
-        rows.map((r) => r.originalVoucherNo),
-        rows.map((r) => r.amountFen),
-        rows.map((r) => r.channel),
-        rows.map((r) => r.paidAt),
-        rows.map((r) => r.eventId),
-      ],
-    );
-    return new Set(inserted.map((r) => r.voucher_no));
-  }
-
-  /** Attaches these ledger entries to each person's latest enrolment of the season, live or ended. */
-  async attachToLatest(m: EntityManager, vouchers: string[]): Promise<void> {
-    if (vouchers.length === 0) return;
-    await m.query(
-      `UPDATE enrollment.payments p SET enrollment_id = (
-          SELECT e.id FROM enrollment.enrollments e WHERE e.id_number = p.id_number AND e.season = p.season
-           ORDER BY (${liveEnrolment('e')}) DESC, e.registered_at DESC LIMIT 1)
-        WHERE p.voucher_no = ANY($1::text[]) AND p.enrollment_id IS NULL`,
-      [vouchers],
-    );
-  }
-
-  /** Attaches unattached payments of these people and seasons to their live enrolments. */
-  async attachPayments(m: EntityManager, keys: { idNumber: string; season: number }[]): Promise<void> {
-    if (keys.length === 0) return;
-    await m.query(
-      `UPDATE enrollment.payments p SET enrollment_id = e.id
-         FROM enrollment.enrollments e
-        WHERE p.enrollment_id IS NULL AND e.id_number = p.id_number AND e.season = p.season AND ${liveEnrolment('e')}
-          AND (p.id_number, p.season) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
-      [keys.map((k) => k.idNumber), keys.map((k) => k.season)],
-    );
-  }
-
-  async ledgers(
-    m: EntityManager | DataSource,
-    enrollmentIds: string[],
-  ): Promise<
-    Map<
-      string,
-      { voucherNo: string; kind: string; amountFen: number; channel: string | null; paidAt: Date }[]
-    >
-  > {
-    const out = new Map<
-      string,
-      { voucherNo: string; kind: string; amountFen: number; channel: string | null; paidAt: Date }[]
-    >();
-    if (enrollmentIds.length === 0) return out;
-    const rows: {
-      enrollment_id: string;
-      voucher_no: string;
-      kind: string;
-      amount_fen: number;
-      channel: string | null;
-      paid_at: Date;
-    }[] = await m.query(
-      `SELECT enrollment_id, voucher_no, kind, amount_fen, channel, paid_at FROM enrollment.payments
-        WHERE enrollment_id = ANY($1::uuid[]) ORDER BY paid_at, voucher_no`,
-      [enrollmentIds],
-    );
-    for (const r of rows) {
-      const list = out.get(r.enrollment_id) ?? [];
-      list.push({
-        voucherNo: r.voucher_no,
-        kind: r.kind,
-        amountFen: r.amount_fen,
-        channel: r.channel,
-        paidAt: r.paid_at,
-      });
-      out.set(r.enrollment_id, list);
-    }
-    return out;
-  }
-
-  async upsertEmployeeInsured(
-    m: EntityManager,
-    rows: { idNumber: string; name: string | null; insuredFrom: string | null; insuredTo: string | null }[],
-    by: string,
-  ): Promise<void> {
-    await m.query(
-      `INSERT INTO enrollment.employee_insured (id_number, name, insured_from, insured_to, listed_by, listed_at)
-       SELECT i, n, f, t, $5::text, $6::timestamptz FROM unnest($1::text[], $2::text[], $3::date[], $4::date[]) AS x(i, n, f, t)
-       ON CONFLICT (id_number) DO UPDATE SET name = EXCLUDED.name, insured_from = EXCLUDED.insured_from,
-         insured_to = EXCLUDED.insured_to, listed_by = EXCLUDED.listed_by, listed_at = EXCLUDED.listed_at`,
-      [
-        rows.map((r) => r.idNumber),
-        rows.map((r) => r.name),
-        rows.map((r) => r.insuredFrom),
-        rows.map((r) => r.insuredTo),
-        by,
-        this.clock.now(),
-      ],
-    );
-  }
-
-  /** Marks live enrolments of people now insured as employees on `onDate`; returns the ids newly marked. */
-  async flagDoubleCover(m: EntityManager, idNumbers: string[], onDate: string): Promise<string[]> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
-    const [rows]: [{ id: string }[], number] = await m.query(
-      `UPDATE enrollment.enrollments e SET double_cover = true, updated_at = now()
-         FROM enrollment.employee_insured w
-        WHERE w.id_number = e.id_number AND e.id_number = ANY($1::text[]) AND ${liveEnrolment('e')} AND NOT e.double_cover
-          AND (w.insured_from IS NULL OR w.insured_from <= $2::date) AND (w.insured_to IS NULL OR w.insured_to >= $2::date)
-       RETURNING e.id`,
-      [idNumbers, onDate],
-    );
-    return rows.map((r) => r.id);
   }
 }
