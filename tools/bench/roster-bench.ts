@@ -88,9 +88,20 @@ async function main(): Promise<void> {
       body: createReadStream(file) as unknown as RequestInit['body'],
       duplex: 'half',
     } as RequestInit);
-    const staged = (await res.json()) as { uploadId: string; rowsStaged: number; rowsRejected: number };
+    type Staged = { uploadId: string; status: string; rowsStaged: number; rowsRejected: number };
+    let staged = (await res.json()) as Staged;
+    if (res.status !== 201 && res.status !== 202)
+      throw new Error(`upload failed: ${res.status} ${JSON.stringify(staged)}`);
+    // A roster above ROSTER_ASYNC_ABOVE_BYTES is answered 202 and staged by its file job: followed.
+    while (staged.status === 'PROCESSING') {
+      await new Promise((r) => setTimeout(r, 200));
+      const now = await fetch(`${svc.url}${res.headers.get('location')}`, {
+        headers: { authorization: `Bearer ${keys.clerk}` },
+      });
+      staged = (await now.json()) as Staged;
+    }
     const stageMs = Date.now() - t0;
-    if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${JSON.stringify(staged)}`);
+    if (staged.status !== 'STAGED') throw new Error(`staging failed: ${JSON.stringify(staged)}`);
     const t1 = Date.now();
     const ok = await fetch(`${svc.url}/v1/rosters/${staged.uploadId}/approve`, {
       method: 'POST',

@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { XLSX_TYPE } from '@urrbmi/files';
 import { fileBody, Schema, ServicePaths } from '@urrbmi/contracts/openapi';
-import { callService, ClientOptions, expectData, typedClient } from './service-client';
+import { callService, CliError, ClientOptions, ExitCode, expectData, typedClient } from './service-client';
 
 type RosterUpload = Schema<'subsidy-service', 'RosterUploadView'>;
 type RosterHeaders = ServicePaths['subsidy-service']['/v1/rosters']['post']['parameters']['header'];
@@ -15,7 +16,13 @@ export interface RosterStageOptions {
   gbk: boolean;
 }
 
-/** Stages a department's roster snapshot (maker); a second holder approves it (checker). */
+/** A large roster is answered 202 while its file job stages it; it is followed until staged. */
+const ROSTER_WAIT_MS = 30 * 60_000;
+
+/**
+ * Stages a department's roster snapshot (maker); a second holder approves it (checker). A roster the
+ * service stages in the background (202) is followed on its status URL until STAGED; FAILED exits 1.
+ */
 export async function stageRoster(client: ClientOptions, o: RosterStageOptions): Promise<RosterUpload> {
   const contentType = /\.xlsx$/i.test(o.file) ? XLSX_TYPE : o.gbk ? 'text/csv; charset=gbk' : 'text/csv';
   const rosters = typedClient('subsidy-service', client);
@@ -25,7 +32,31 @@ export async function stageRoster(client: ClientOptions, o: RosterStageOptions):
       ...fileBody(Readable.toWeb(createReadStream(o.file)) as ReadableStream, contentType),
     }),
   );
-  return expectData(r, 'the roster');
+  const first = expectData(r, 'the roster');
+  let now = first;
+  const until = Date.now() + ROSTER_WAIT_MS;
+  while (now.status === 'PROCESSING') {
+    if (Date.now() > until)
+      throw new CliError(
+        `roster ${first.uploadId} still PROCESSING after 30 minutes`,
+        ExitCode.TimedOut,
+        now,
+      );
+    await sleep(1000);
+    now = expectData(
+      await callService(client, `GET /v1/rosters/${first.uploadId}`, () =>
+        rosters.GET('/v1/rosters/{id}', { params: { path: { id: first.uploadId } } }),
+      ),
+      'the roster status',
+    );
+  }
+  if (now.status === 'FAILED')
+    throw new CliError(
+      `roster ${now.uploadId} failed: ${now.error ?? 'no reason given'}`,
+      ExitCode.Failed,
+      now,
+    );
+  return { ...now, sameContentAsEarlierUpload: first.sameContentAsEarlierUpload };
 }
 
 export async function decideRoster(

@@ -6,6 +6,7 @@ import { MatchCandidatesIndex1763800022000 } from './migrations/1763800022000-ma
 import { SnapshotRegionsReasonCodes1763800027000 } from './migrations/1763800027000-snapshot-regions-reason-codes';
 import { EnrolmentStanding1764230020000 } from './migrations/1764230020000-enrolment-standing';
 import { SettlementBatches1764300010000 } from './migrations/1764300010000-settlement-batches';
+import { RosterFileJob1764400010000 } from './migrations/1764400010000-roster-file-job';
 import { SubsidyModule } from './subsidy.module';
 
 export const subsidyService: ServiceDefinition = {
@@ -22,6 +23,7 @@ export const subsidyService: ServiceDefinition = {
     SnapshotRegionsReasonCodes1763800027000,
     EnrolmentStanding1764230020000,
     SettlementBatches1764300010000,
+    RosterFileJob1764400010000,
   ],
   fileKinds: ['roster'],
   settings: [RosterSettings],

@@ -22,6 +22,7 @@ import {
   StageRosterHandler,
 } from './rosters/roster.handlers';
 import { RosterRepository } from './rosters/roster.repository';
+import { RosterProcessor } from './rosters/roster-processor';
 import { RostersController } from './rosters/rosters.controller';
 import {
   EnterSettlementHandler,
@@ -55,6 +56,7 @@ import { SettlementsController } from './settlement/settlements.controller';
     AssessSubsidyHandler,
     GetAssessmentHandler,
     ListProxyPaymentsHandler,
+    RosterProcessor,
     StageRosterHandler,
     ApproveRosterHandler,
     RejectRosterHandler,

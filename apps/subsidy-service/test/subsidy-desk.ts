@@ -13,7 +13,7 @@ import { residentIdCheckChar } from '@urrbmi/domain';
 import { StoredFile } from '@urrbmi/files';
 import { messagingMigrations, OutboxWriter } from '@urrbmi/messaging';
 import { createServiceDataSource, migrateServiceSchema } from '@urrbmi/persistence';
-import { Clock, parseRole, Principal } from '@urrbmi/platform';
+import { Clock, loadSettings, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
 import { loadPolicies, PolicyRegistry } from '@urrbmi/policy';
 import { AssessSubsidyHandler } from '../src/assessment/assess-subsidy.handler';
 import { AssessmentRepository } from '../src/assessment/assessment.repository';
@@ -34,6 +34,8 @@ import {
   StageRosterHandler,
 } from '../src/rosters/roster.handlers';
 import { RosterRepository } from '../src/rosters/roster.repository';
+import { RosterProcessor } from '../src/rosters/roster-processor';
+import { RosterSettings } from '../src/rosters/roster-settings';
 import {
   EnterSettlementHandler,
   RejectSettlementHandler,
@@ -79,8 +81,11 @@ export async function subsidyDesk(clockStart = '2023-12-05T10:00:00+08:00') {
   const settlements = new SettlementRepository(ds);
   const assess = new AssessSubsidyHandler(assessments, identities, policies, outbox, clock);
   const record = new RecordEnrolmentsHandler(enrolments, assess);
-  const stage = new StageRosterHandler(ds, rosters, policies);
   const dir = mkdtempSync(path.join(tmpdir(), 'subsidyshape-desk-'));
+  const rosterSettings = loadSettings(RosterSettings, { ROSTER_STORAGE_DIR: dir });
+  const logger = new StructuredLogger('subsidy-service', 'silent');
+  const processor = new RosterProcessor(ds, rosters, policies, clock, logger, rosterSettings);
+  const stage = new StageRosterHandler(ds, rosters, processor, rosterSettings);
   const header = FILE_FORMATS.roster.columns.map((c) => c.name).join(',');
   const registeredAt = '2023-10-15T10:00:00+08:00';
   const enrollmentIdOf = new Map<string, string>();

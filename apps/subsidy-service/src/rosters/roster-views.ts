@@ -12,10 +12,15 @@ export class RosterUploadView {
   @ApiProperty({ format: 'uuid' }) uploadId!: string;
   @ApiProperty({ example: 'CIVIL_AFFAIRS' }) source!: string;
   @ApiProperty({ example: '2023-10-01' }) asOf!: string;
-  @ApiProperty({ enum: ['STAGED', 'APPROVED', 'REJECTED'] }) status!: 'STAGED' | 'APPROVED' | 'REJECTED';
+  @ApiProperty({
+    enum: ['PROCESSING', 'STAGED', 'APPROVED', 'REJECTED', 'FAILED'],
+    description:
+      'PROCESSING while the file job stages it (a roster above ROSTER_ASYNC_ABOVE_BYTES, answered 202); FAILED with `error`',
+  })
+  status!: 'PROCESSING' | 'STAGED' | 'APPROVED' | 'REJECTED' | 'FAILED';
   @ApiProperty({ example: 'minquan-civil-affairs-clerk' }) uploadedBy!: string;
   @ApiProperty({ type: String, nullable: true }) decidedBy!: string | null;
-  @ApiProperty() rowsRead!: number;
+  @ApiProperty({ description: 'data rows read so far' }) rowsRead!: number;
   @ApiProperty() rowsStaged!: number;
   @ApiProperty() rowsRejected!: number;
   @ApiProperty({ type: [String], example: ['411421'] }) regionCodes!: string[];
@@ -34,6 +39,21 @@ export class RosterUploadView {
   warnings!: Record<string, unknown>[];
   @ApiProperty({ description: 'the same roster was uploaded before; this is that upload' })
   sameContentAsEarlierUpload!: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'why it FAILED: a refusal of the snapshot, the database away, or `set aside: …`',
+  })
+  error!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'REGION_REQUIRED',
+    description: 'the refusal code, if any',
+  })
+  errorCode!: string | null;
+  @ApiProperty({ example: '/v1/rosters/{uploadId}', description: 'GET it for the status (also `Location`)' })
+  statusUrl!: string;
   @ApiProperty({ type: [RosterRejectView], description: 'the first 1,000 rejected rows' })
   rejects!: RosterRejectView[];
 }

@@ -6,10 +6,11 @@ export const RosterErrors = errorCodes({
   NOT_YOUR_SOURCE: 403,
   USE_EMPLOYEE_INSURED_LIST: 422,
   REGION_REQUIRED: 422,
-  CONCURRENT_UPLOAD: 409,
   OLDER_SNAPSHOT: 409,
   ROSTER_NOT_FOUND: 404,
   ALREADY_DECIDED: 409,
+  /** Approving or rejecting an upload still PROCESSING, or one that FAILED. */
+  NOT_STAGED: 409,
   /** The uploader tries to decide on their own upload. */
   SAME_PERSON: 403,
   /** A holder of another role tries to decide on it. */

@@ -1,18 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { DataSource, EntityManager } from 'typeorm';
-import { maskResidentId } from '@urrbmi/domain';
-import { readTabularRows, TabularRow } from '@urrbmi/files';
 import { inTransaction } from '@urrbmi/persistence';
-import { PolicyRegistry } from '@urrbmi/policy';
+import { CommandHandler, DomainError } from '@urrbmi/platform';
 import { AssessSubsidyCommand, AssessSubsidyHandler } from '../assessment/assess-subsidy.handler';
 import { DecideRosterCommand, StageRosterCommand } from './roster.commands';
 import { RosterErrors } from './roster.errors';
 import { RosterRepository, RosterUpload } from './roster.repository';
-import { isRosterReject, parseRosterRow, RosterReject, RosterRow } from './roster-row';
-import { rosterWarnings } from './roster-warnings';
-
-const CHUNK = 5000;
+import { olderSnapshotRefusal, RosterProcessor } from './roster-processor';
+import { RosterSettings } from './roster-settings';
 
 /** What a roster upload looks like to callers. */
 export async function rosterView(rosters: RosterRepository, u: RosterUpload, sameContent: boolean) {
@@ -30,30 +27,30 @@ export async function rosterView(rosters: RosterRepository, u: RosterUpload, sam
     summary: u.summary,
     warnings: u.warnings,
     sameContentAsEarlierUpload: sameContent,
+    error: u.error,
+    errorCode: u.errorCode,
+    statusUrl: `/v1/rosters/${u.id}`,
     rejects: await rosters.rejects(u.id, 1000),
   };
 }
+export type RosterView = Awaited<ReturnType<typeof rosterView>>;
 
-/** A snapshot never goes back in time: one older than the newest approved of its source and region is refused. */
-async function refuseOlderSnapshot(
-  rosters: RosterRepository,
-  m: EntityManager,
-  source: string,
-  regionCodes: string[],
-  asOf: string,
-): Promise<void> {
-  const newest = await rosters.newestApproved(m, source, regionCodes);
-  if (newest && newest.asOf > asOf)
-    throw RosterErrors.OLDER_SNAPSHOT(
-      `a ${source} snapshot of region ${newest.regionCode} as of ${newest.asOf} is already approved; this one is as of ${asOf}`,
-      { newestUploadId: newest.id, newestAsOf: newest.asOf, regionCode: newest.regionCode },
-    );
+/** The refusal a FAILED upload records (a region missing, an older snapshot), as the uploader is answered. */
+function recordedRefusal(u: RosterUpload): DomainError | undefined {
+  if (u.status !== 'FAILED' || !u.errorCode || !(u.errorCode in RosterErrors.status)) return undefined;
+  const code = u.errorCode as keyof typeof RosterErrors.status;
+  return RosterErrors[code](u.error ?? code, u.errorDetails);
 }
 
 /** The maker-checker rule of rosters: a second person of the uploader's department decides a STAGED upload. */
 async function stagedForDecider(rosters: RosterRepository, m: EntityManager, cmd: DecideRosterCommand) {
   const u = await rosters.find(cmd.uploadId, m, true);
   if (!u) throw RosterErrors.ROSTER_NOT_FOUND(`no roster upload ${cmd.uploadId}`);
+  if (u.status === 'PROCESSING' || u.status === 'FAILED')
+    throw RosterErrors.NOT_STAGED(
+      `roster upload ${cmd.uploadId} is ${u.status}: only a STAGED upload is approved or rejected`,
+      { status: u.status },
+    );
   if (u.status !== 'STAGED')
     throw RosterErrors.ALREADY_DECIDED(`roster upload ${cmd.uploadId} is already ${u.status}`);
   if (u.uploadedBy === cmd.decidedBy)
@@ -63,90 +60,79 @@ async function stagedForDecider(rosters: RosterRepository, m: EntityManager, cmd
   return u;
 }
 
+export interface StagedRoster {
+  /** 201 staged now, 200 the same roster as an earlier upload, 202 still being staged (see statusUrl). */
+  httpStatus: 200 | 201 | 202;
+  replayed: boolean;
+  view: RosterView;
+}
+
 /**
  * `StageRoster`: a department's full snapshot of one source as of a date, read, checked row by row
- * and staged with what approving it would change. All or nothing: a failure part way leaves no
- * upload behind. The same bytes again answer with the earlier upload (`replayed`).
+ * and staged with what approving it would change, by the roster file job (`RosterProcessor`). A
+ * roster up to ROSTER_ASYNC_ABOVE_BYTES is answered once staged (or refused: `REGION_REQUIRED`,
+ * `OLDER_SNAPSHOT`); a larger one at once with `202` and its status URL. The same bytes again answer
+ * with the earlier upload (`replayed`, 200); one that FAILED is resumed by them instead, from its
+ * checkpoint (from the first line if they name another region; a refusal is judged again) and
+ * answered as a new upload, unless it was set aside for crashing the service.
  */
 @Injectable()
-export class StageRosterHandler {
+export class StageRosterHandler implements CommandHandler<StageRosterCommand, StagedRoster> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly rosters: RosterRepository,
-    private readonly policies: PolicyRegistry,
+    private readonly processor: RosterProcessor,
+    private readonly settings: RosterSettings,
   ) {}
 
-  async execute(
-    cmd: StageRosterCommand,
-  ): Promise<{ replayed: boolean; view: Awaited<ReturnType<typeof rosterView>> }> {
-    const earlier = await this.rosters.findByContent(cmd.source, cmd.asOf, cmd.stored.sha256);
-    if (earlier) return { replayed: true, view: await rosterView(this.rosters, earlier, true) };
-    const id = randomUUID();
-    await inTransaction(this.dataSource, (m) => this.stage(m, id, cmd));
-    return { replayed: false, view: await rosterView(this.rosters, (await this.rosters.find(id))!, false) };
-  }
-
-  private async stage(m: EntityManager, id: string, cmd: StageRosterCommand): Promise<void> {
-    const { source, asOf, regionCode } = cmd;
-    const created = await this.rosters.create(m, {
-      id,
-      source,
-      asOf,
-      sha256: cmd.stored.sha256,
+  async execute(cmd: StageRosterCommand): Promise<StagedRoster> {
+    const { source, asOf, stored } = cmd;
+    const job = {
+      snapshotRegion: cmd.regionCode ?? null,
+      storagePath: stored.path,
       uploadedBy: cmd.uploadedBy,
       uploadedRole: cmd.uploadedRole,
-    });
-    if (!created)
-      throw RosterErrors.CONCURRENT_UPLOAD('the same roster is being uploaded right now; try again');
-    let read = 0;
-    let staged = 0;
-    let rejected = 0;
-    let chunk: TabularRow[] = [];
-    const flush = async () => {
-      const ok: RosterRow[] = [];
-      const bad: RosterReject[] = [];
-      for (const row of chunk) {
-        const r = parseRosterRow(row.line, row.values, source, asOf, regionCode);
-        if (isRosterReject(r)) bad.push(r);
-        else ok.push(r);
-      }
-      const inserted = await this.rosters.stage(m, id, ok);
-      for (const r of ok) {
-        if (!inserted.has(r.line))
-          bad.push({
-            line: r.line,
-            idNumber: maskResidentId(r.idNumber),
-            code: 'DUPLICATE_IN_FILE',
-            message: `the person appears earlier in this file with ${r.category}`,
-          });
-      }
-      await this.rosters.addRejects(m, id, bad);
-      read += chunk.length;
-      staged += inserted.size;
-      rejected += bad.length;
-      chunk = [];
     };
-    for await (const row of readTabularRows(cmd.stored.path, cmd.contentType)) {
-      chunk.push(row);
-      if (chunk.length >= CHUNK) await flush();
+    const earlier = await this.rosters.findByContent(source, asOf, stored.sha256);
+    if (earlier) {
+      const reopened =
+        earlier.status === 'FAILED'
+          ? await inTransaction(this.dataSource, (m) => this.rosters.reopen(m, earlier.id, job))
+          : undefined;
+      // The bytes just stored are kept only while an upload still needs them as its raw file.
+      if (!reopened && !(await this.rosters.rawFileInUse(stored.path)))
+        await rm(stored.path, { force: true });
+      // Resumed by this upload, it is answered as staged by it (201), as a refused upload always was.
+      return reopened ? this.answer(reopened, false) : this.answer(earlier, true);
     }
-    await flush();
-    const stagedCategories = await this.rosters.stagedCategories(m, id);
-    const regionCodes = regionCode ? [regionCode] : [...new Set(stagedCategories.map((c) => c.regionCode))];
-    if (regionCodes.length === 0)
-      throw RosterErrors.REGION_REQUIRED(
-        'a snapshot with no valid row must name its region in X-Region-Code (it removes that region’s people of the source)',
-      );
-    await refuseOlderSnapshot(this.rosters, m, source, regionCodes, asOf);
-    const summary = await this.rosters.summarise(m, id, source, regionCodes);
-    await this.rosters.finishStaging(
-      m,
-      id,
-      { read, staged, rejected },
-      summary,
-      regionCodes,
-      rosterWarnings(this.policies, asOf, stagedCategories),
-    );
+    const created = await this.rosters.create({
+      id: randomUUID(),
+      source,
+      asOf,
+      sha256: stored.sha256,
+      contentType: cmd.contentType,
+      sizeBytes: stored.sizeBytes,
+      ...job,
+    });
+    // A concurrent upload of the same roster may have won.
+    if (!created) return this.answer((await this.rosters.findByContent(source, asOf, stored.sha256))!, true);
+    return this.answer(created, false);
+  }
+
+  /** Small rosters wait for their job; large ones, and one another instance is staging, answer 202. */
+  private async answer(upload: RosterUpload, replayed: boolean): Promise<StagedRoster> {
+    let u = upload;
+    if (u.status === 'PROCESSING') {
+      const job = this.processor.process(u);
+      if (u.sizeBytes <= this.settings.ROSTER_ASYNC_ABOVE_BYTES) {
+        await job;
+        u = (await this.rosters.find(u.id))!;
+      }
+    }
+    const refusal = recordedRefusal(u);
+    if (refusal) throw refusal;
+    const httpStatus = u.status === 'PROCESSING' ? 202 : replayed ? 200 : 201;
+    return { httpStatus, replayed, view: await rosterView(this.rosters, u, replayed) };
   }
 }
 
@@ -169,7 +155,8 @@ export class ApproveRosterHandler {
       if (!pending) throw RosterErrors.ROSTER_NOT_FOUND(`no roster upload ${cmd.uploadId}`);
       await this.rosters.lockSource(m, pending.source);
       const u = await stagedForDecider(this.rosters, m, cmd);
-      await refuseOlderSnapshot(this.rosters, m, u.source, u.regionCodes, u.asOf);
+      const older = await olderSnapshotRefusal(this.rosters, m, u.source, u.regionCodes, u.asOf);
+      if (older) throw older;
       await this.rosters.decide(m, u.id, 'APPROVED', cmd.decidedBy, cmd.note ?? null);
       const touched = await this.rosters.apply(m, u);
       const reassessed = await this.assess.execute(m, AssessSubsidyCommand.create({ idNumbers: touched }));

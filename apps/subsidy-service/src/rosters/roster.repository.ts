@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '@urrbmi/platform';
+import { Clock, DomainError } from '@urrbmi/platform';
 import { RosterReject, RosterRow } from './roster-row';
+
+export type RosterStatus = 'PROCESSING' | 'STAGED' | 'APPROVED' | 'REJECTED' | 'FAILED';
 
 export interface RosterUpload {
   id: string;
   source: string;
   asOf: string;
   sha256: string;
-  status: 'STAGED' | 'APPROVED' | 'REJECTED';
+  status: RosterStatus;
   uploadedBy: string;
   uploadedRole: string;
   uploadedAt: Date;
@@ -22,6 +24,22 @@ export interface RosterUpload {
   /** The regions this snapshot is of: people of the source certified elsewhere are never touched. */
   regionCodes: string[];
   warnings: RosterWarning[];
+  /** `X-Region-Code` of the upload: rows certified elsewhere are rejected `OTHER_REGION`. */
+  snapshotRegion: string | null;
+  /** The stored raw file (empty for uploads staged before the file job, until start-up adopts them). */
+  storagePath: string;
+  contentType: string;
+  sizeBytes: number;
+  /** The checkpoint: the last line whose rows are staged. */
+  processedLines: number;
+  /** Why it FAILED; a refusal at the end of staging (`REGION_REQUIRED`, `OLDER_SNAPSHOT`) keeps its code. */
+  error: string | null;
+  errorCode: string | null;
+  errorDetails: unknown;
+  finishedAt: Date | null;
+  /** Set aside after crashing the service (see FileJobRunner): never resumed, not even by a re-upload. */
+  setAsideAt: Date | null;
+  rawDeletedAt: Date | null;
 }
 
 /** Something approving the snapshot would not do that its sender may expect (it is still staged). */
@@ -42,8 +60,24 @@ export interface RosterSummary {
   peopleCategoryChanged: number;
 }
 
+/** The uploader, file and header region of a roster job. */
+export type RosterJobInput = Pick<
+  RosterUpload,
+  | 'id'
+  | 'source'
+  | 'asOf'
+  | 'sha256'
+  | 'uploadedBy'
+  | 'uploadedRole'
+  | 'snapshotRegion'
+  | 'storagePath'
+  | 'contentType'
+  | 'sizeBytes'
+>;
+
 const COLUMNS = `id, source, to_char(as_of, 'YYYY-MM-DD') AS as_of, sha256, status, uploaded_by, uploaded_role, uploaded_at, decided_by, decided_at,
-  decision_note, rows_read, rows_staged, rows_rejected, summary, region_codes, warnings`;
+  decision_note, rows_read, rows_staged, rows_rejected, summary, region_codes, warnings, snapshot_region, storage_path, content_type,
+  size_bytes, processed_lines, error, error_code, error_details, finished_at, set_aside_at, raw_deleted_at`;
 
 /** A `subsidy.roster_uploads` row as COLUMNS reads it. */
 interface RosterUploadRow {
@@ -51,7 +85,7 @@ interface RosterUploadRow {
   source: string;
   as_of: string;
   sha256: string;
-  status: RosterUpload['status'];
+  status: RosterStatus;
   uploaded_by: string;
   uploaded_role: string;
   uploaded_at: Date;
@@ -64,6 +98,17 @@ interface RosterUploadRow {
   summary: RosterSummary | null;
   region_codes: string[] | null;
   warnings: RosterWarning[] | null;
+  snapshot_region: string | null;
+  storage_path: string | null;
+  content_type: string | null;
+  size_bytes: string | null;
+  processed_lines: number;
+  error: string | null;
+  error_code: string | null;
+  error_details: unknown;
+  finished_at: Date | null;
+  set_aside_at: Date | null;
+  raw_deleted_at: Date | null;
 }
 
 function toUpload(r: RosterUploadRow): RosterUpload {
@@ -85,6 +130,17 @@ function toUpload(r: RosterUploadRow): RosterUpload {
     summary: r.summary ?? null,
     regionCodes: r.region_codes ?? [],
     warnings: r.warnings ?? [],
+    snapshotRegion: r.snapshot_region ?? null,
+    storagePath: r.storage_path ?? '',
+    contentType: r.content_type ?? '',
+    sizeBytes: Number(r.size_bytes ?? 0),
+    processedLines: r.processed_lines,
+    error: r.error ?? null,
+    errorCode: r.error_code ?? null,
+    errorDetails: r.error_details ?? undefined,
+    finishedAt: r.finished_at ?? null,
+    setAsideAt: r.set_aside_at ?? null,
+    rawDeletedAt: r.raw_deleted_at ?? null,
   };
 }
 
@@ -116,16 +172,95 @@ export class RosterRepository {
     return rows[0] ? toUpload(rows[0]) : undefined;
   }
 
-  async create(
+  /** A new roster job, PROCESSING from its first line; undefined when the same roster is there already. */
+  async create(u: RosterJobInput): Promise<RosterUpload | undefined> {
+    const rows: RosterUploadRow[] = await this.dataSource.query(
+      `INSERT INTO subsidy.roster_uploads (id, source, as_of, sha256, status, uploaded_by, uploaded_role, uploaded_at,
+                                          snapshot_region, storage_path, content_type, size_bytes)
+       VALUES ($1, $2, $3, $4, 'PROCESSING', $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (source, as_of, sha256) DO NOTHING RETURNING ${COLUMNS}`,
+      [
+        u.id,
+        u.source,
+        u.asOf,
+        u.sha256,
+        u.uploadedBy,
+        u.uploadedRole,
+        this.clock.now(),
+        u.snapshotRegion,
+        u.storagePath,
+        u.contentType,
+        u.sizeBytes,
+      ],
+    );
+    return rows[0] ? toUpload(rows[0]) : undefined;
+  }
+
+  /**
+   * Puts a FAILED upload back to PROCESSING with the file and uploader of its re-upload; undefined
+   * when it is not FAILED (someone else reopened it) or was set aside. It resumes from its
+   * checkpoint, unless the re-upload names another region: its rows were checked against the old
+   * one, so it starts again from the first line.
+   */
+  async reopen(
     m: EntityManager,
-    u: Pick<RosterUpload, 'id' | 'source' | 'asOf' | 'sha256' | 'uploadedBy' | 'uploadedRole'>,
-  ): Promise<boolean> {
-    const rows = await m.query(
-      `INSERT INTO subsidy.roster_uploads (id, source, as_of, sha256, status, uploaded_by, uploaded_role, uploaded_at) VALUES ($1, $2, $3, $4, 'STAGED', $5, $6, $7)
-       ON CONFLICT (source, as_of, sha256) DO NOTHING RETURNING id`,
-      [u.id, u.source, u.asOf, u.sha256, u.uploadedBy, u.uploadedRole, this.clock.now()],
+    id: string,
+    again: Pick<RosterJobInput, 'snapshotRegion' | 'storagePath' | 'uploadedBy' | 'uploadedRole'>,
+  ): Promise<RosterUpload | undefined> {
+    const [failed]: { snapshot_region: string | null }[] = await m.query(
+      `SELECT snapshot_region FROM subsidy.roster_uploads WHERE id = $1 AND status = 'FAILED' AND set_aside_at IS NULL FOR UPDATE`,
+      [id],
+    );
+    if (!failed) return undefined;
+    const restart = (failed.snapshot_region ?? null) !== (again.snapshotRegion ?? null);
+    if (restart) {
+      await m.query(`DELETE FROM subsidy.roster_rejects WHERE upload_id = $1`, [id]);
+      await m.query(`DELETE FROM subsidy.roster_rows WHERE upload_id = $1`, [id]);
+    }
+    await m.query(
+      `UPDATE subsidy.roster_uploads
+          SET status = 'PROCESSING', error = NULL, error_code = NULL, error_details = NULL, finished_at = NULL,
+              storage_path = $2, snapshot_region = $3, uploaded_by = $4, uploaded_role = $5,
+              attempts = 0, attempt_from_line = NULL, raw_deleted_at = NULL
+        WHERE id = $1`,
+      [id, again.storagePath, again.snapshotRegion, again.uploadedBy, again.uploadedRole],
+    );
+    if (restart)
+      await m.query(
+        `UPDATE subsidy.roster_uploads SET processed_lines = 0, rows_read = 0, rows_staged = 0, rows_rejected = 0 WHERE id = $1`,
+        [id],
+      );
+    return this.find(id, m);
+  }
+
+  /** Whether an upload keeps this file as its raw file (the same bytes under another date share it). */
+  async rawFileInUse(storagePath: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM subsidy.roster_uploads WHERE storage_path = $1 AND raw_deleted_at IS NULL LIMIT 1`,
+      [storagePath],
     );
     return rows.length > 0;
+  }
+
+  /** Uploads left PROCESSING (by a crash, a stop, a database gone away), oldest first. */
+  async unfinished(): Promise<RosterUpload[]> {
+    const rows: RosterUploadRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM subsidy.roster_uploads WHERE status = 'PROCESSING' ORDER BY uploaded_at`,
+    );
+    return rows.map(toUpload);
+  }
+
+  /**
+   * Uploads staged before rosters ran on the file job recorded no raw file; theirs is the one the
+   * upload store named by its SHA-256 in `dir`, so the retention sweep can delete it in time.
+   */
+  async adoptLegacyRawFiles(dir: string): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `UPDATE subsidy.roster_uploads SET storage_path = rtrim($1, '/') || '/' || sha256 || '.upload'
+        WHERE storage_path IS NULL`,
+      [dir],
+    );
+    return count;
   }
 
   /** Stages rows; a person and category already staged in this upload is returned as a duplicate line. */
@@ -213,26 +348,56 @@ export class RosterRepository {
     };
   }
 
+  /** Moves the checkpoint past a chunk, with its counts, in the chunk's transaction. */
+  async checkpoint(
+    m: EntityManager,
+    uploadId: string,
+    lastLine: number,
+    counts: { read: number; staged: number; rejected: number },
+  ): Promise<void> {
+    await m.query(
+      `UPDATE subsidy.roster_uploads SET processed_lines = $2, rows_read = rows_read + $3, rows_staged = rows_staged + $4,
+              rows_rejected = rows_rejected + $5
+        WHERE id = $1`,
+      [uploadId, lastLine, counts.read, counts.staged, counts.rejected],
+    );
+  }
+
+  /** STAGED, with what approving it changes: a second person of the department may now decide. */
   async finishStaging(
     m: EntityManager,
     uploadId: string,
-    counts: { read: number; staged: number; rejected: number },
     summary: RosterSummary,
     regionCodes: string[],
     warnings: RosterWarning[],
   ): Promise<void> {
     await m.query(
-      `UPDATE subsidy.roster_uploads SET rows_read = $2, rows_staged = $3, rows_rejected = $4, summary = $5, region_codes = $6, warnings = $7
+      `UPDATE subsidy.roster_uploads SET status = 'STAGED', summary = $2, region_codes = $3, warnings = $4, finished_at = $5
+        WHERE id = $1`,
+      [uploadId, JSON.stringify(summary), regionCodes, JSON.stringify(warnings), this.clock.now()],
+    );
+  }
+
+  /** FAILED by a refusal of the whole snapshot, its code and details kept to answer the uploader with. */
+  async refuse(m: EntityManager, uploadId: string, refusal: DomainError): Promise<void> {
+    await m.query(
+      `UPDATE subsidy.roster_uploads SET status = 'FAILED', error = $2, error_code = $3, error_details = $4, finished_at = $5
         WHERE id = $1`,
       [
         uploadId,
-        counts.read,
-        counts.staged,
-        counts.rejected,
-        JSON.stringify(summary),
-        regionCodes,
-        JSON.stringify(warnings),
+        refusal.message,
+        refusal.code,
+        refusal.details === undefined ? null : JSON.stringify(refusal.details),
+        this.clock.now(),
       ],
+    );
+  }
+
+  /** FAILED with the reason, unless it finished meanwhile; uploading the same bytes again resumes it. */
+  async markFailed(uploadId: string, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE subsidy.roster_uploads SET status = 'FAILED', error = $2, finished_at = $3 WHERE id = $1 AND status = 'PROCESSING'`,
+      [uploadId, reason, this.clock.now()],
     );
   }
 

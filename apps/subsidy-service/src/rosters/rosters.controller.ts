@@ -11,6 +11,7 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
@@ -71,7 +72,9 @@ export class RostersController {
     description:
       'CSV (UTF-8 or charset=gbk) or XLSX with columns id_number,name,category,certified_region_code,valid_from,valid_to. Category: a code of libs/policy or its Chinese name. ' +
       'A snapshot is of one source in the region named by X-Region-Code (rows certified elsewhere are rejected as OTHER_REGION), or, without it, in the regions its rows name: people of that source certified in another region are never touched. ' +
-      "A snapshot older than the newest approved one of the same source and region is refused (409 OLDER_SNAPSHOT); warnings list categories the region's policy does not subsidise.",
+      "A snapshot older than the newest approved one of the same source and region is refused (409 OLDER_SNAPSHOT); warnings list categories the region's policy does not subsidise. " +
+      'Rows are staged by the resumable file job in chunks of 5,000 (a crash or restart resumes from the last committed chunk). A roster up to ROSTER_ASYNC_ABOVE_BYTES (16 MiB by default) is answered once staged (201); a larger one with 202 as soon as it is stored and read through once (encoding, records, header): the Location header and statusUrl name GET /v1/rosters/{id}, PROCESSING until STAGED or FAILED. ' +
+      'The same file again returns the first upload (200, or 202 while it is staged); one that FAILED is resumed instead, unless it was set aside for crashing the service.',
   })
   @ApiUpload({
     kinds: ['roster'],
@@ -95,15 +98,20 @@ export class RostersController {
     description: 'the same roster was uploaded before: that upload (sameContentAsEarlierUpload)',
     type: RosterUploadView,
   })
+  @ApiAcceptedResponse({
+    description:
+      'a roster above ROSTER_ASYNC_ABOVE_BYTES: stored, PROCESSING; follow Location (statusUrl) until STAGED or FAILED',
+    type: RosterUploadView,
+  })
   @ApiErrors({
     400: ['BAD_HEADER'],
     403: ['NOT_YOUR_SOURCE'],
-    409: ['CONCURRENT_UPLOAD', 'OLDER_SNAPSHOT'],
+    409: ['OLDER_SNAPSHOT'],
     422: ['USE_EMPLOYEE_INSURED_LIST', 'REGION_REQUIRED'],
   })
   async upload(
     @Req() req: Readable,
-    @Res({ passthrough: true }) res: { status(n: number): void },
+    @Res({ passthrough: true }) res: { status(n: number): void; setHeader(k: string, v: string): void },
     @CurrentPrincipal() by: Principal,
     @Headers('content-type') contentType = '',
     @Headers('x-roster-source') source = '',
@@ -122,7 +130,8 @@ export class RostersController {
     const r = await this.stage.execute(
       StageRosterCommand.of({ source, asOf, regionCode }, stored, contentType, by),
     );
-    res.status(r.replayed ? 200 : 201);
+    res.status(r.httpStatus);
+    res.setHeader('Location', r.view.statusUrl);
     return r.view;
   }
 
@@ -130,14 +139,17 @@ export class RostersController {
   @ApiOkResponse({ type: RosterUploadView })
   @ApiErrors({ 404: [] })
   @Roles('civil-affairs', 'rural-revitalization', 'mib')
-  @ApiOperation({ summary: 'A roster upload: status, counts, and what approving it changes' })
+  @ApiOperation({
+    summary:
+      'A roster upload: status (PROCESSING while its file job stages it), counts, and what approving it changes',
+  })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.read.execute(id);
   }
 
   @Post(':id/approve')
   @ApiOkResponse({ type: RosterApprovalView })
-  @ApiErrors({ 403: DECIDER_REFUSALS, 404: [], 409: ['ALREADY_DECIDED', 'OLDER_SNAPSHOT'] })
+  @ApiErrors({ 403: DECIDER_REFUSALS, 404: [], 409: ['ALREADY_DECIDED', 'NOT_STAGED', 'OLDER_SNAPSHOT'] })
   @HttpCode(200)
   @Roles('civil-affairs', 'rural-revitalization', 'mib')
   @ApiOperation({
@@ -154,7 +166,7 @@ export class RostersController {
 
   @Post(':id/reject')
   @ApiOkResponse({ type: RosterUploadView })
-  @ApiErrors({ 403: DECIDER_REFUSALS, 404: [], 409: ['ALREADY_DECIDED'] })
+  @ApiErrors({ 403: DECIDER_REFUSALS, 404: [], 409: ['ALREADY_DECIDED', 'NOT_STAGED'] })
   @HttpCode(200)
   @Roles('civil-affairs', 'rural-revitalization', 'mib')
   @ApiOperation({ summary: 'The checker refuses the upload; nothing changes' })

@@ -50,14 +50,17 @@ export class FileJobRepository {
   }
 
   /**
-   * Finished jobs (any final status) older than `cutoff` whose raw file is still kept, unless an
-   * unfinished job of the same table uses the same file (the same bytes uploaded again).
+   * Finished jobs (any final status) older than `cutoff` whose raw file is still kept, unless another
+   * job of the same table keeps the same file and is unfinished or within its retention (the same
+   * bytes uploaded again; rosters of two dates with the same bytes share one file). A job that
+   * recorded no file (rows from before the table ran file jobs) has none to delete.
    */
   async rawFilesPast(cutoff: Date, limit: number): Promise<{ id: string; storagePath: string }[]> {
     const rows: { id: string; storage_path: string }[] = await this.dataSource.query(
       `SELECT id, storage_path FROM ${this.table} t
-        WHERE finished_at < $1 AND raw_deleted_at IS NULL AND status NOT IN ${UNFINISHED}
-          AND NOT EXISTS (SELECT 1 FROM ${this.table} o WHERE o.storage_path = t.storage_path AND o.status IN ${UNFINISHED})
+        WHERE finished_at < $1 AND raw_deleted_at IS NULL AND storage_path IS NOT NULL AND status NOT IN ${UNFINISHED}
+          AND NOT EXISTS (SELECT 1 FROM ${this.table} o WHERE o.storage_path = t.storage_path AND o.raw_deleted_at IS NULL
+                             AND (o.status IN ${UNFINISHED} OR o.finished_at >= $1))
         ORDER BY finished_at LIMIT $2`,
       [cutoff, limit],
     );
