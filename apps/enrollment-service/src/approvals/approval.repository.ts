@@ -9,7 +9,7 @@ import {
   recordDecision,
 } from '@urrbmi/platform';
 
-export type ApprovalKind = 'CANCEL_PAID_ENROLMENT' | 'EMPLOYEE_INSURED_LIST';
+export type ApprovalKind = 'CANCEL_PAID_ENROLMENT' | 'EMPLOYEE_INSURED_LIST' | 'DEATH_LIST';
 
 /** An action entered by one key holder, waiting for another of the same role (maker-checker). */
 export interface Approval<P = unknown, O = unknown> extends MakerCheckerRecord<O> {
