@@ -8,6 +8,7 @@ import { Approvals1764300020000 } from './migrations/1764300020000-approvals';
 import { BatchArea1764500001000 } from './migrations/1764500001000-batch-area';
 import { BatchSettings } from './batch/batch-settings';
 import { BatchFileJob1764300000000 } from './migrations/1764300000000-batch-file-job';
+import { DeathLists1764600020000 } from './migrations/1764600020000-death-lists';
 import { RegistrationModule } from './registration/registration.module';
 
 export const enrollmentService: ServiceDefinition = {
@@ -25,6 +26,7 @@ export const enrollmentService: ServiceDefinition = {
     Approvals1764300020000,
     BatchArea1764500001000,
     BatchFileJob1764300000000,
+    DeathLists1764600020000,
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
   settings: [BatchSettings],

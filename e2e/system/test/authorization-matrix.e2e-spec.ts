@@ -65,12 +65,14 @@ async function call(
   apiKey?: string,
   body?: string,
   contentType = 'application/json',
+  headers: Record<string, string> = {},
 ): Promise<Reply> {
   const r = await fetch(`${base}${route}`, {
     method,
     headers: {
       ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
       ...(body !== undefined ? { 'content-type': contentType } : {}),
+      ...headers,
     },
     body,
   });
@@ -414,6 +416,56 @@ describe('authorization matrix: every route x every role, and townships kept apa
       ).toBe(403);
     });
 
+    it("lists no death list of B's to A, and lets only B's own checker decide it", async () => {
+      const enrollment = url('enrollment-service');
+      const list = await call(
+        enrollment,
+        'POST',
+        '/v1/enrollments/batch',
+        KEYS.townshipB.key,
+        `id_number,season,date_of_death\n${pB2},2021,2021-10-01\n`,
+        'text/csv',
+        { 'x-batch-type': 'DEATHS' },
+      );
+      expect(list.status).toBe(202);
+      const id = String(list.body.batchId);
+      expect(
+        await waitFor(
+          `death list ${id} done`,
+          async () => (await call(enrollment, 'GET', `/v1/enrollments/batch/${id}`, KEYS.townshipB.key)).body,
+          (b) => b.status === 'DONE',
+        ),
+      ).toMatchObject({ accepted: 1, deathList: { status: 'PENDING_CONFIRMATION', held: 1 } });
+      const pendingA = await call(enrollment, 'GET', '/v1/enrollments/batch', KEYS.township.key);
+      expect(pendingA.status).toBe(200);
+      expect(pendingA.text).not.toContain(id);
+      expect((await call(enrollment, 'GET', '/v1/enrollments/batch', KEYS.townshipB.key)).text).toContain(id);
+      for (const decision of ['confirm', 'reject']) {
+        const a = await call(
+          enrollment,
+          'POST',
+          `/v1/enrollments/batch/${id}/${decision}`,
+          KEYS.township.key,
+          '{}',
+        );
+        expect({ decision, status: a.status, code: (a.body.details as { code?: string })?.code }).toEqual({
+          decision,
+          status: 404,
+          code: 'BATCH_NOT_FOUND',
+        });
+      }
+      // The county sees the list but is not B's checker.
+      const county = await call(
+        enrollment,
+        'POST',
+        `/v1/enrollments/batch/${id}/confirm`,
+        KEYS.mib.key,
+        '{}',
+      );
+      expect(county.body.details).toEqual({ code: 'OTHER_ROLE' });
+      expect((await enrolmentsOf(pB2)).map((e) => e.status)).toEqual(['REGISTERED']);
+    });
+
     it("lists no refund of B's to A, and shows none by id", async () => {
       const payment = (voucherNo: string) =>
         inject.envelope('payment.recorded', {
@@ -645,6 +697,7 @@ describe('authorization matrix: every route x every role, and townships kept apa
       // A new route open to townships needs a probe in this describe block.
       const probed = [
         'enrollment-service GET /v1/templates/{kind}',
+        'enrollment-service GET /v1/enrollments/batch',
         'enrollment-service GET /v1/enrollments/batch/{id}',
         'enrollment-service GET /v1/enrollments/batch/{id}/rejects',
         'enrollment-service GET /v1/enrollments/cancellations',

@@ -239,6 +239,15 @@ describe('enrollment-service: batch imports', () => {
         (p) => p.status === 'DONE',
       ),
     ).toMatchObject({ accepted: 1, rejected: 1 });
+    // A death list is held for a checker: a second mib holder confirms it before anything is cancelled.
+    const confirmed = await api(
+      svc.url,
+      'POST',
+      `/v1/enrollments/batch/${d.body.batchId}/confirm`,
+      TEST_KEYS.mibChecker.key,
+      {},
+    );
+    expect(confirmed.status).toBe(200);
     expect((await api(svc.url, 'GET', `/v1/persons/${people[0]}/seasons/2023`, mib)).body).toMatchObject({
       status: 'CANCELLED',
       cancelReason: 'DEATH',

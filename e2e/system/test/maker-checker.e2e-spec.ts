@@ -8,7 +8,7 @@ const checker = TEST_KEYS.mibChecker.key;
 
 /**
  * Maker-checker where money or status moves (issue #14 item 4): bank settlements of transfers, the
- * cancellation of a paid enrolment, the employee-insured list. Entered by one key holder, pending and
+ * cancellation of a paid enrolment, death lists, the employee-insured list. Entered by one key holder, pending and
  * visible, applied only when another holder of the same role confirms; the maker's own confirmation
  * is refused with a coded 403 and a second decision with a coded 409.
  */
@@ -189,6 +189,73 @@ describe('maker-checker over HTTP', () => {
       statusCode: 409,
       details: { code: 'ALREADY_DECIDED' },
     });
+  });
+
+  it('cancels from a death list only when a second holder confirms it; a rejected list cancels nothing', async () => {
+    const url = enr.svc.url;
+    const [dead, alsoDead] = [shandanId(31, '19400404'), shandanId(32, '19400404')];
+    for (const idNumber of [dead, alsoDead])
+      expect(
+        (
+          await api(url, 'POST', '/v1/enrollments', mib, {
+            idNumber,
+            name: '参保人',
+            season: 2023,
+            regionCode: '620725',
+            townshipCode: '620725100',
+            kind: 'NEW',
+          })
+        ).status,
+      ).toBe(201);
+    const status = async (idNumber: string) =>
+      (await api(url, 'GET', `/v1/persons/${idNumber}/seasons/2023`, mib)).body.status;
+    const deathList = async (idNumber: string) => {
+      const r = await fetch(`${url}/v1/enrollments/batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${mib}`, 'content-type': 'text/csv', 'x-batch-type': 'DEATHS' },
+        body: `id_number,season,date_of_death\n${idNumber},2023,2023-10-12\n`,
+      });
+      const id = ((await r.json()) as { batchId: string }).batchId;
+      await waitFor(
+        'death list processed',
+        async () => (await api(url, 'GET', `/v1/enrollments/batch/${id}`, mib)).body,
+        (b) => b.status === 'DONE',
+      );
+      return id;
+    };
+
+    const list = await deathList(dead);
+    expect((await api(url, 'GET', `/v1/enrollments/batch/${list}`, mib)).body).toMatchObject({
+      accepted: 1,
+      deathList: { status: 'PENDING_CONFIRMATION', held: 1, enteredBy: 'e2e-mib-clerk' },
+    });
+    expect((await api(url, 'GET', '/v1/enrollments/batch', checker)).body).toMatchObject({
+      pending: [{ batchId: list }],
+    });
+    expect(await status(dead)).toBe('REGISTERED');
+    expect((await api(url, 'POST', `/v1/enrollments/batch/${list}/confirm`, mib, {})).body).toMatchObject({
+      statusCode: 403,
+      details: { code: 'SAME_HOLDER' },
+    });
+    expect(await status(dead)).toBe('REGISTERED');
+    expect(await api(url, 'POST', `/v1/enrollments/batch/${list}/confirm`, checker, {})).toMatchObject({
+      status: 200,
+      body: { status: 'CONFIRMED', cancelled: 1, decidedBy: 'e2e-mib-checker' },
+    });
+    expect(await status(dead)).toBe('CANCELLED');
+    expect((await api(url, 'POST', `/v1/enrollments/batch/${list}/confirm`, checker, {})).body).toMatchObject(
+      {
+        statusCode: 409,
+        details: { code: 'ALREADY_DECIDED' },
+      },
+    );
+
+    const rejected = await deathList(alsoDead);
+    expect(await api(url, 'POST', `/v1/enrollments/batch/${rejected}/reject`, checker, {})).toMatchObject({
+      status: 200,
+      body: { status: 'REJECTED' },
+    });
+    expect(await status(alsoDead)).toBe('REGISTERED');
   });
 
   it('records the employee-insured list only when a second mib holder confirms it', async () => {

@@ -6,6 +6,8 @@ export * from './auth/area-scope';
 export * from './auth/current-principal.decorator';
 export * from './errors/domain-error';
 export * from './errors/error-codes';
+export * from './approval/maker-checker';
+export * from './approval/maker-checker.repository';
 export * from './errors/api-exception.filter';
 export * from './logging/structured-logger';
 export * from './health/readiness';

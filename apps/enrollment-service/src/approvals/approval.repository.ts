@@ -1,60 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import {
+  ApprovalDecision,
+  MAKER_CHECKER_COLUMNS,
+  MakerCheckerRecord,
+  makerCheckerRecord,
+  MakerCheckerRow,
+  recordDecision,
+} from '@urrbmi/platform';
 
-export type ApprovalKind = 'CANCEL_PAID_ENROLMENT' | 'EMPLOYEE_INSURED_LIST';
-export type ApprovalStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED';
+export type ApprovalKind = 'CANCEL_PAID_ENROLMENT' | 'EMPLOYEE_INSURED_LIST' | 'DEATH_LIST';
 
 /** An action entered by one key holder, waiting for another of the same role (maker-checker). */
-export interface Approval<P = unknown, O = unknown> {
+export interface Approval<P = unknown, O = unknown> extends MakerCheckerRecord<O> {
   id: string;
   kind: ApprovalKind;
-  status: ApprovalStatus;
   enrollmentId: string | null;
   townshipCode: string | null;
   payload: P;
-  enteredBy: string;
-  enteredRole: string;
-  enteredAt: Date;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-  note: string | null;
-  outcome: O | null;
 }
 
-interface ApprovalRow {
+interface ApprovalRow extends MakerCheckerRow {
   id: string;
   kind: ApprovalKind;
-  status: ApprovalStatus;
   enrollment_id: string | null;
   township_code: string | null;
   payload: unknown;
-  entered_by: string;
-  entered_role: string;
-  entered_at: Date;
-  decided_by: string | null;
-  decided_at: Date | null;
-  note: string | null;
-  outcome: unknown;
 }
 
-const COLUMNS = `id, kind, status, enrollment_id, township_code, payload, entered_by, entered_role, entered_at,
-  decided_by, decided_at, note, outcome`;
+const TABLE = 'enrollment.approvals';
+const COLUMNS = `id, kind, enrollment_id, township_code, payload, ${MAKER_CHECKER_COLUMNS}`;
 
 function toApproval<P, O>(r: ApprovalRow): Approval<P, O> {
   return {
     id: r.id,
     kind: r.kind,
-    status: r.status,
     enrollmentId: r.enrollment_id,
     townshipCode: r.township_code,
     payload: r.payload as P,
-    enteredBy: r.entered_by,
-    enteredRole: r.entered_role,
-    enteredAt: r.entered_at,
-    decidedBy: r.decided_by,
-    decidedAt: r.decided_at,
-    note: r.note,
-    outcome: (r.outcome as O) ?? null,
+    ...makerCheckerRecord<O>(r),
   };
 }
 
@@ -113,16 +97,9 @@ export class ApprovalRepository {
     return r ? toApproval(r) : undefined;
   }
 
-  async decide(
-    m: EntityManager,
-    id: string,
-    d: { status: 'CONFIRMED' | 'REJECTED'; by: string; at: Date; note: string | null; outcome: unknown },
-  ): Promise<void> {
-    await m.query(
-      `UPDATE enrollment.approvals SET status = $2, decided_by = $3, decided_at = $4, note = $5, outcome = $6::jsonb
-        WHERE id = $1 AND status = 'PENDING'`,
-      [id, d.status, d.by, d.at, d.note, d.outcome === null ? null : JSON.stringify(d.outcome)],
-    );
+  /** Records the checker's decision (see `decide` in libs/platform) and what confirming did. */
+  decide(m: EntityManager, id: string, d: ApprovalDecision, outcome: unknown = null): Promise<void> {
+    return recordDecision(m, TABLE, id, d, outcome);
   }
 
   /** Actions of a kind waiting for a checker, oldest first; a township sees its own area's only. */

@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { isBusinessDate, isValidResidentId, maskResidentId, maskResidentIdsInText } from '@urrbmi/domain';
 import { AreaScope, Clock, DomainError, parseRole, Principal, StructuredLogger } from '@urrbmi/platform';
-import { EnrolmentCancellation } from '../cancellation/enrolment-cancellation';
+import { DeathListRepository } from '../death-list/death-list.repository';
+import { EnterDeathList } from '../death-list/death-list.handlers';
 import { EmployeeInsuredRepository } from '../employee-insured/employee-insured.repository';
 import { EnrollmentRepository } from '../standing/enrollment.repository';
 import { CheckedRegistration, RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
@@ -76,7 +77,8 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     private readonly registration: RegisterEnrollmentHandler,
     private readonly clock: Clock,
     logger: StructuredLogger,
-    private readonly cancellation: EnrolmentCancellation,
+    private readonly deathLists: DeathListRepository,
+    private readonly enterDeathList: EnterDeathList,
     settings: BatchSettings,
     private readonly employeeInsured: EmployeeInsuredRepository,
   ) {
@@ -86,7 +88,7 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
         find: (id) => this.batches.find(id),
         unfinished: () => this.batches.unfinished(),
         applyChunk: (m, batch, rows) => this.apply(m, batch, rows),
-        complete: (m, batch) => this.batches.complete(m, batch.id),
+        complete: (m, batch) => this.complete(m, batch),
         fail: (id, reason) => this.batches.setStatus(id, 'FAILED', reason),
       },
       {
@@ -115,6 +117,12 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
   /** Queues a batch (once); resolves when it is done, failed, set aside or stopped. */
   enqueue(batch: BatchRecord): Promise<void> {
     return this.runner.process(batch);
+  }
+
+  /** DONE, and a death list then waits for its checker, in the last chunk's transaction. */
+  private async complete(m: EntityManager, batch: BatchRecord): Promise<void> {
+    if (batch.batchType === 'DEATHS') await this.enterDeathList.execute(m, batch);
+    await this.batches.complete(m, batch.id);
   }
 
   /** Applies one chunk and moves the checkpoint to its last line, in the chunk's transaction. */
@@ -222,7 +230,11 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     return { accepted: fresh.length, rejects: rejects.sort((a, b) => a.line - b.line) };
   }
 
-  /** Health commission death lists: `id_number,season,date_of_death` cancels the live enrolment. */
+  /**
+   * Health commission death lists, `id_number,season,date_of_death`: each good row naming a live
+   * enrolment in the submitter's area is held for the list's checker (maker-checker); nothing is
+   * cancelled here. `accepted` counts the rows held.
+   */
   private async applyDeaths(
     m: EntityManager,
     batch: BatchRecord,
@@ -264,36 +276,38 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
     const live = new Map(
       (await this.enrollments.lockLive(m, wanted)).map((e) => [`${e.idNumber}:${e.season}`, e]),
     );
-    const cancelled: typeof wanted = [];
+    const candidates: typeof wanted = [];
     const seen = new Set<string>();
+    const notEnrolled = (w: (typeof wanted)[number]) =>
+      rejects.push({
+        line: w.row.line,
+        idNumber: maskResidentId(w.idNumber),
+        code: 'NOT_ENROLLED',
+        message: `no live enrolment in season ${w.season}`,
+      });
     for (const w of wanted) {
       const key = `${w.idNumber}:${w.season}`;
       const e = live.get(key);
       // Another area's enrolment is, to a township, no enrolment at all: nothing tells it apart.
       if (!e || seen.has(key) || !scope.covers(e.townshipCode)) {
-        rejects.push({
-          line: w.row.line,
-          idNumber: maskResidentId(w.idNumber),
-          code: 'NOT_ENROLLED',
-          message: `no live enrolment in season ${w.season}`,
-        });
+        notEnrolled(w);
         continue;
       }
       seen.add(key);
-      cancelled.push(w);
+      candidates.push(w);
     }
-    // The one cancellation every path takes (CancelEnrollment), correlated with the batch.
-    await this.cancellation.apply(
+    // Held once per enrolment: a later line for one an earlier chunk holds is refused like a repeat
+    // within the chunk (NOT_ENROLLED, as when the first line cancelled the enrolment at once).
+    const held = await this.deathLists.hold(
       m,
-      cancelled.map((w) => ({
-        enrolment: live.get(`${w.idNumber}:${w.season}`)!,
-        reason: 'DEATH' as const,
-        effectiveDate: w.date,
-        details: { batchId: batch.id },
-      })),
-      by.holder,
       batch.id,
+      candidates.map((w) => ({
+        line: w.row.line,
+        enrollmentId: live.get(`${w.idNumber}:${w.season}`)!.id,
+        dateOfDeath: w.date,
+      })),
     );
-    return { accepted: cancelled.length, rejects };
+    for (const w of candidates) if (!held.has(w.row.line)) notEnrolled(w);
+    return { accepted: held.size, rejects: rejects.sort((a, b) => a.line - b.line) };
   }
 }

@@ -33,6 +33,7 @@ import {
   Roles,
 } from '@urrbmi/platform';
 import { csvLine, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
+import { DeathListQueries } from '../death-list/death-list.handlers';
 import { BatchRecord, BatchRepository } from './batch.repository';
 import { ImportEnrollmentBatchCommand } from './import-enrollment-batch.command';
 import { ImportEnrollmentBatchHandler } from './import-enrollment-batch.handler';
@@ -67,6 +68,7 @@ export class BatchController {
   constructor(
     private readonly batches: BatchRepository,
     private readonly importBatch: ImportEnrollmentBatchHandler,
+    private readonly deathLists: DeathListQueries,
   ) {}
 
   @Post()
@@ -77,7 +79,7 @@ export class BatchController {
       'Upload a CSV or XLSX of registrations (a school, a renewal run, newborns) or deaths; processed in the background',
     description:
       'Registrations: id_number,name,season,region_code,township_code,village_code,kind[,school,late_group,extended_group,residence_proof,not_insured_at_home,previous_region_code]. ' +
-      'Deaths (X-Batch-Type: DEATHS): id_number,season,date_of_death. CSV in UTF-8 (BOM allowed) or `text/csv; charset=gbk`. ' +
+      'Deaths (X-Batch-Type: DEATHS): id_number,season,date_of_death; nothing is cancelled until another holder of the same role confirms the list at POST /v1/enrollments/batch/{id}/confirm (accepted = enrolments held for it). CSV in UTF-8 (BOM allowed) or `text/csv; charset=gbk`. ' +
       'The same file again returns the first batch (200) and enrols nobody twice; a batch that FAILED or stopped half-way resumes from its checkpoint (one set aside for crashing the service is not). ' +
       'Rows that would break the database or the event contract (an impossible date, a season outside 2000-2100, a name over 100 characters) are rejected with a reason; they never fail the batch.',
   })
@@ -115,12 +117,13 @@ export class BatchController {
   @Roles('mib', 'township', 'ops')
   @ApiOperation({ summary: 'Progress and result of a batch (a township key: the batches it sent)' })
   @ApiOkResponse({
-    description: 'status RECEIVED, PROCESSING, DONE or FAILED; lines processed; accepted; rejected',
+    description:
+      'status RECEIVED, PROCESSING, DONE or FAILED; lines processed; accepted; rejected. A DEATHS batch also has deathList: null until DONE, then its confirmation (status PENDING_CONFIRMATION, CONFIRMED with cancelled and noLongerLive, or REJECTED; held)',
   })
   async progress(@Param('id', ParseUUIDPipe) id: string, @CurrentScope() scope: AreaScope) {
     const b = await this.batches.find(id, scope);
     if (!b) throw new NotFoundException(`no batch ${id}`);
-    return view(b);
+    return { ...view(b), ...(await this.deathLists.ofBatch(b)) };
   }
 
   @Get(':id/rejects')

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { CancelReason } from '@urrbmi/contracts';
 import { inTransaction } from '@urrbmi/persistence';
-import { assertAreaVisible, assertCheckerMayDecide, Clock, Principal } from '@urrbmi/platform';
+import { assertAreaVisible, Clock, Principal } from '@urrbmi/platform';
 import { Approval, ApprovalRepository } from '../approvals/approval.repository';
 import { EnrollmentRecord, EnrollmentRepository } from '../standing/enrollment.repository';
 import { DecideApprovalCommand } from '../approvals/decide-approval.command';
+import { lockForChecker, makerCheckerView, rejectApproval } from '../approvals/checker-turn';
 import { CancelEnrollmentCommand } from './cancel-enrollment.command';
 import { CancellationErrors } from './cancellation.errors';
 import { EnrolmentCancellation } from './enrolment-cancellation';
@@ -27,11 +28,7 @@ export function cancellationView(a: Approval<CancellationRequest>) {
     reason: a.payload.reason,
     effectiveDate: a.payload.effectiveDate,
     paidFen: a.payload.paidFen,
-    enteredBy: a.enteredBy,
-    enteredAt: a.enteredAt,
-    decidedBy: a.decidedBy,
-    decidedAt: a.decidedAt,
-    note: a.note,
+    ...makerCheckerView(a),
   };
 }
 
@@ -119,25 +116,11 @@ export class CancelEnrollmentHandler {
   }
 }
 
-async function pendingCancellation(
-  approvals: ApprovalRepository,
-  m: EntityManager,
-  cmd: DecideApprovalCommand,
-): Promise<Approval<CancellationRequest>> {
-  const a = await approvals.find<CancellationRequest, never>(
-    'CANCEL_PAID_ENROLMENT',
-    cmd.approvalId,
-    m,
-    true,
-  );
-  if (!a) throw CancellationErrors.CANCELLATION_NOT_FOUND(`no cancellation ${cmd.approvalId}`);
-  assertAreaVisible(cmd.by, a.townshipCode);
-  assertCheckerMayDecide(
-    { id: `cancellation ${a.id}`, status: a.status, enteredBy: a.enteredBy, enteredRole: a.enteredRole },
-    cmd.by,
-  );
-  return a;
-}
+const CANCELLATION = {
+  kind: 'CANCEL_PAID_ENROLMENT',
+  label: 'cancellation',
+  notFound: (id: string) => CancellationErrors.CANCELLATION_NOT_FOUND(`no cancellation ${id}`),
+} as const;
 
 /** `ConfirmCancellation`: another holder of the maker's role confirms; the paid enrolment is cancelled. */
 @Injectable()
@@ -152,7 +135,14 @@ export class ConfirmCancellationHandler {
 
   execute(cmd: DecideApprovalCommand) {
     return inTransaction(this.dataSource, async (m) => {
-      const a = await pendingCancellation(this.approvals, m, cmd);
+      const { approval: a, decision } = await lockForChecker<CancellationRequest, never>(
+        this.approvals,
+        m,
+        CANCELLATION,
+        cmd,
+        'CONFIRMED',
+        this.clock.now(),
+      );
       const e = await liveEnrolment(this.enrollments, m, a.enrollmentId!, cmd.by);
       const { reason, effectiveDate } = a.payload;
       await this.cancellation.apply(
@@ -160,13 +150,7 @@ export class ConfirmCancellationHandler {
         [{ enrolment: e, reason, effectiveDate, details: { enteredBy: a.enteredBy } }],
         cmd.by.holder,
       );
-      await this.approvals.decide(m, a.id, {
-        status: 'CONFIRMED',
-        by: cmd.by.holder,
-        at: this.clock.now(),
-        note: cmd.note ?? null,
-        outcome: null,
-      });
+      await this.approvals.decide(m, a.id, decision);
       return {
         cancellationId: a.id,
         enrollmentId: e.id,
@@ -191,19 +175,17 @@ export class RejectCancellationHandler {
   ) {}
 
   execute(cmd: DecideApprovalCommand) {
-    return inTransaction(this.dataSource, async (m) => {
-      const a = await pendingCancellation(this.approvals, m, cmd);
-      await this.approvals.decide(m, a.id, {
-        status: 'REJECTED',
-        by: cmd.by.holder,
-        at: this.clock.now(),
-        note: cmd.note ?? null,
-        outcome: null,
-      });
-      return cancellationView(
-        (await this.approvals.find<CancellationRequest, never>('CANCEL_PAID_ENROLMENT', a.id, m))!,
-      );
-    });
+    return inTransaction(this.dataSource, async (m) =>
+      cancellationView(
+        await rejectApproval<CancellationRequest, never>(
+          this.approvals,
+          m,
+          CANCELLATION,
+          cmd,
+          this.clock.now(),
+        ),
+      ),
+    );
   }
 }
 

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
-import { assertCheckerMayDecide, Clock, errorCodes } from '@urrbmi/platform';
+import { Clock, errorCodes } from '@urrbmi/platform';
 import { Approval, ApprovalRepository } from '../approvals/approval.repository';
 import { DecideApprovalCommand } from '../approvals/decide-approval.command';
+import { lockForChecker, makerCheckerView, rejectApproval } from '../approvals/checker-turn';
 import { EnrollmentRepository } from '../standing/enrollment.repository';
 import { EmployeeInsuredRepository } from './employee-insured.repository';
 import { EnterEmployeeInsuredListCommand } from './employee-insured.commands';
@@ -32,11 +33,7 @@ export function listView(a: EmployeeInsuredApproval) {
     listId: a.id,
     status: a.status,
     people: a.payload.people.length,
-    enteredBy: a.enteredBy,
-    enteredAt: a.enteredAt,
-    decidedBy: a.decidedBy,
-    decidedAt: a.decidedAt,
-    note: a.note,
+    ...makerCheckerView(a),
     ...(a.outcome ?? {}),
   };
 }
@@ -44,20 +41,11 @@ export function listView(a: EmployeeInsuredApproval) {
 const find = (approvals: ApprovalRepository, id: string, m?: EntityManager, lock = false) =>
   approvals.find<{ people: ListedPerson[] }, ListOutcome>('EMPLOYEE_INSURED_LIST', id, m, lock);
 
-async function pendingList(approvals: ApprovalRepository, m: EntityManager, cmd: DecideApprovalCommand) {
-  const a = await find(approvals, cmd.approvalId, m, true);
-  if (!a) throw EmployeeInsuredErrors.LIST_NOT_FOUND(`no employee-insured list ${cmd.approvalId}`);
-  assertCheckerMayDecide(
-    {
-      id: `employee-insured list ${a.id}`,
-      status: a.status,
-      enteredBy: a.enteredBy,
-      enteredRole: a.enteredRole,
-    },
-    cmd.by,
-  );
-  return a;
-}
+const LIST = {
+  kind: 'EMPLOYEE_INSURED_LIST',
+  label: 'employee-insured list',
+  notFound: (id: string) => EmployeeInsuredErrors.LIST_NOT_FOUND(`no employee-insured list ${id}`),
+} as const;
 
 /** `EnterEmployeeInsuredList` (maker): the list waits, PENDING, for another mib holder. */
 @Injectable()
@@ -108,7 +96,14 @@ export class ConfirmEmployeeInsuredListHandler {
 
   execute(cmd: DecideApprovalCommand): Promise<ListOutcome> {
     return inTransaction(this.dataSource, async (m) => {
-      const a = await pendingList(this.approvals, m, cmd);
+      const { approval: a, decision } = await lockForChecker<{ people: ListedPerson[] }, ListOutcome>(
+        this.approvals,
+        m,
+        LIST,
+        cmd,
+        'CONFIRMED',
+        this.clock.now(),
+      );
       const people = a.payload.people;
       // Listed by the maker: the person who vouched for the list's content.
       await this.employeeInsured.upsertEmployeeInsured(m, people, a.enteredBy);
@@ -127,13 +122,7 @@ export class ConfirmEmployeeInsuredListHandler {
         })),
       );
       const outcome: ListOutcome = { listed: people.length, enrolmentsFlaggedDoubleCover: flagged.length };
-      await this.approvals.decide(m, a.id, {
-        status: 'CONFIRMED',
-        by: cmd.by.holder,
-        at: this.clock.now(),
-        note: cmd.note ?? null,
-        outcome,
-      });
+      await this.approvals.decide(m, a.id, decision, outcome);
       return outcome;
     });
   }
@@ -149,17 +138,17 @@ export class RejectEmployeeInsuredListHandler {
   ) {}
 
   execute(cmd: DecideApprovalCommand) {
-    return inTransaction(this.dataSource, async (m) => {
-      const a = await pendingList(this.approvals, m, cmd);
-      await this.approvals.decide(m, a.id, {
-        status: 'REJECTED',
-        by: cmd.by.holder,
-        at: this.clock.now(),
-        note: cmd.note ?? null,
-        outcome: null,
-      });
-      return listView((await find(this.approvals, a.id, m))!);
-    });
+    return inTransaction(this.dataSource, async (m) =>
+      listView(
+        await rejectApproval<{ people: ListedPerson[] }, ListOutcome>(
+          this.approvals,
+          m,
+          LIST,
+          cmd,
+          this.clock.now(),
+        ),
+      ),
+    );
   }
 }
 

@@ -19,6 +19,14 @@ import {
   EnterEmployeeInsuredListHandler,
   RejectEmployeeInsuredListHandler,
 } from '../employee-insured/employee-insured.handlers';
+import { DeathListController } from '../death-list/death-list.controller';
+import {
+  ConfirmDeathListHandler,
+  DeathListQueries,
+  EnterDeathList,
+  RejectDeathListHandler,
+} from '../death-list/death-list.handlers';
+import { DeathListRepository } from '../death-list/death-list.repository';
 import { EmployeeInsuredRepository } from '../employee-insured/employee-insured.repository';
 import { ApplyRefundsPaidHandler } from '../lifecycle/apply-refunds-paid.handler';
 import { ApplySubsidyAssessmentsHandler } from '../lifecycle/apply-subsidy-assessments.handler';
@@ -39,6 +47,7 @@ import { RelayWakeup } from './relay-wakeup';
 @Module({
   controllers: [
     BatchController,
+    DeathListController,
     RegistrationController,
     CancelEnrollmentController,
     PersonSeasonController,
@@ -73,6 +82,11 @@ import { RelayWakeup } from './relay-wakeup';
     RejectEmployeeInsuredListHandler,
     EmployeeInsuredQueries,
     ImportEnrollmentBatchHandler,
+    DeathListRepository,
+    EnterDeathList,
+    ConfirmDeathListHandler,
+    RejectDeathListHandler,
+    DeathListQueries,
   ],
 })
 export class RegistrationModule {}

@@ -5,7 +5,7 @@ import { SubsidyTransferSettled } from '@urrbmi/contracts';
 import { toShanghaiIso } from '@urrbmi/domain';
 import { inTransaction } from '@urrbmi/persistence';
 import { OutboxWriter } from '@urrbmi/messaging';
-import { assertCheckerMayDecide, Clock } from '@urrbmi/platform';
+import { ApprovalDecision, Clock, decideOrRefuse, Verdict } from '@urrbmi/platform';
 import { TransferRepository } from '../match/transfer.repository';
 import { DecideSettlementCommand, EnterSettlementCommand } from './settlement.commands';
 import { SettlementErrors } from './settlement.errors';
@@ -28,19 +28,25 @@ export function settlementView(b: SettlementBatch) {
   };
 }
 
-/** Loads a batch under lock and checks the checker may decide on it. */
-async function pendingForChecker(
+/**
+ * The checker's turn: the batch locked for the transaction (two checkers cannot both decide) and the
+ * maker-checker rule (`decide`, libs/platform) applied; the decision to record, or the coded refusal.
+ */
+async function lockForChecker(
   batches: SettlementRepository,
   m: EntityManager,
   cmd: DecideSettlementCommand,
-): Promise<SettlementBatch> {
-  const b = await batches.find(cmd.settlementId, m, true);
-  if (!b) throw SettlementErrors.SETTLEMENT_NOT_FOUND(`no settlement batch ${cmd.settlementId}`);
-  assertCheckerMayDecide(
-    { id: `settlement batch ${b.id}`, status: b.status, enteredBy: b.enteredBy, enteredRole: b.enteredRole },
+  verdict: Verdict,
+  at: Date,
+): Promise<{ batch: SettlementBatch; decision: ApprovalDecision }> {
+  const batch = await batches.find(cmd.settlementId, m, true);
+  if (!batch) throw SettlementErrors.SETTLEMENT_NOT_FOUND(`no settlement batch ${cmd.settlementId}`);
+  const decision = decideOrRefuse(
+    { ...batch, label: `settlement batch ${batch.id}` },
     { holder: cmd.checker, role: cmd.checkerRole },
+    { verdict, at, note: cmd.note },
   );
-  return b;
+  return { batch, decision };
 }
 
 /** `EnterSettlement` (maker): the bank's results wait, PENDING, for a second holder. */
@@ -85,8 +91,8 @@ export class SettleTransfersHandler {
 
   execute(cmd: DecideSettlementCommand) {
     return inTransaction(this.dataSource, async (m) => {
-      const b = await pendingForChecker(this.batches, m, cmd);
       const now = this.clock.now();
+      const { batch: b, decision } = await lockForChecker(this.batches, m, cmd, 'CONFIRMED', now);
       const updated = await this.transfers.settle(m, b.results, cmd.checker, now);
       const settledAt = toShanghaiIso(now);
       await this.outbox.publish(
@@ -112,13 +118,7 @@ export class SettleTransfersHandler {
         failed: updated.filter((u) => u.status === 'FAILED').length,
         ignored: b.results.filter((r) => !done.has(r.transferId)).map((r) => r.transferId),
       };
-      await this.batches.decide(m, b.id, {
-        status: 'CONFIRMED',
-        by: cmd.checker,
-        at: now,
-        note: cmd.note ?? null,
-        outcome,
-      });
+      await this.batches.decide(m, b.id, decision, outcome);
       return settlementView((await this.batches.find(b.id, m))!);
     });
   }
@@ -135,14 +135,8 @@ export class RejectSettlementHandler {
 
   execute(cmd: DecideSettlementCommand) {
     return inTransaction(this.dataSource, async (m) => {
-      const b = await pendingForChecker(this.batches, m, cmd);
-      await this.batches.decide(m, b.id, {
-        status: 'REJECTED',
-        by: cmd.checker,
-        at: this.clock.now(),
-        note: cmd.note ?? null,
-        outcome: null,
-      });
+      const { batch: b, decision } = await lockForChecker(this.batches, m, cmd, 'REJECTED', this.clock.now());
+      await this.batches.decide(m, b.id, decision);
       return settlementView((await this.batches.find(b.id, m))!);
     });
   }

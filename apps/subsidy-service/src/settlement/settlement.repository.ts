@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import {
+  ApprovalDecision,
+  MAKER_CHECKER_COLUMNS,
+  MakerCheckerRecord,
+  makerCheckerRecord,
+  MakerCheckerRow,
+  recordDecision,
+} from '@urrbmi/platform';
 import { BankResult } from '../match/transfer.repository';
-
-export type SettlementStatus = 'PENDING' | 'CONFIRMED' | 'REJECTED';
 
 /** What confirming a settlement batch did to the transfers. */
 export interface SettlementOutcome {
@@ -12,43 +18,23 @@ export interface SettlementOutcome {
   ignored: string[];
 }
 
-export interface SettlementBatch {
+export interface SettlementBatch extends MakerCheckerRecord<SettlementOutcome> {
   id: string;
-  status: SettlementStatus;
   results: BankResult[];
-  enteredBy: string;
-  enteredRole: string;
-  enteredAt: Date;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-  note: string | null;
-  outcome: SettlementOutcome | null;
 }
 
-interface SettlementRow {
+interface SettlementRow extends MakerCheckerRow {
   id: string;
-  status: SettlementStatus;
   results: BankResult[];
-  entered_by: string;
-  entered_role: string;
-  entered_at: Date;
-  decided_by: string | null;
-  decided_at: Date | null;
-  note: string | null;
-  outcome: SettlementOutcome | null;
 }
+
+const TABLE = 'subsidy.settlement_batches';
+const COLUMNS = `id, results, ${MAKER_CHECKER_COLUMNS}`;
 
 const toBatch = (r: SettlementRow): SettlementBatch => ({
   id: r.id,
-  status: r.status,
   results: r.results,
-  enteredBy: r.entered_by,
-  enteredRole: r.entered_role,
-  enteredAt: r.entered_at,
-  decidedBy: r.decided_by,
-  decidedAt: r.decided_at,
-  note: r.note,
-  outcome: r.outcome,
+  ...makerCheckerRecord<SettlementOutcome>(r),
 });
 
 /** Settlement batches of bank results, pending until a second holder confirms them. */
@@ -70,36 +56,21 @@ export class SettlementRepository {
   /** A batch; with `lock`, held for the transaction so two checkers cannot both decide. */
   async find(id: string, m?: EntityManager, lock = false): Promise<SettlementBatch | undefined> {
     const [r]: SettlementRow[] = await (m ?? this.dataSource.manager).query(
-      `SELECT id, status, results, entered_by, entered_role, entered_at, decided_by, decided_at, note, outcome
-         FROM subsidy.settlement_batches WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      `SELECT ${COLUMNS} FROM subsidy.settlement_batches WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [id],
     );
     return r ? toBatch(r) : undefined;
   }
 
-  async decide(
-    m: EntityManager,
-    id: string,
-    d: {
-      status: 'CONFIRMED' | 'REJECTED';
-      by: string;
-      at: Date;
-      note: string | null;
-      outcome: SettlementOutcome | null;
-    },
-  ): Promise<void> {
-    await m.query(
-      `UPDATE subsidy.settlement_batches SET status = $2, decided_by = $3, decided_at = $4, note = $5, outcome = $6::jsonb
-        WHERE id = $1 AND status = 'PENDING'`,
-      [id, d.status, d.by, d.at, d.note, d.outcome === null ? null : JSON.stringify(d.outcome)],
-    );
+  /** Records the checker's decision (see `decide` in libs/platform) and, confirmed, what it did. */
+  decide(m: EntityManager, id: string, d: ApprovalDecision, outcome: SettlementOutcome | null = null) {
+    return recordDecision(m, TABLE, id, d, outcome);
   }
 
   /** Batches waiting for a checker, oldest first. */
   async pending(limit = 100): Promise<SettlementBatch[]> {
     const rows: SettlementRow[] = await this.dataSource.query(
-      `SELECT id, status, results, entered_by, entered_role, entered_at, decided_by, decided_at, note, outcome
-         FROM subsidy.settlement_batches WHERE status = 'PENDING' ORDER BY entered_at LIMIT $1`,
+      `SELECT ${COLUMNS} FROM subsidy.settlement_batches WHERE status = 'PENDING' ORDER BY entered_at LIMIT $1`,
       [limit],
     );
     return rows.map(toBatch);
