@@ -9,7 +9,7 @@ import { BatchArea1764500001000 } from './migrations/1764500001000-batch-area';
 import { BatchSettings } from './batch/batch-settings';
 import { BatchFileJob1764300000000 } from './migrations/1764300000000-batch-file-job';
 import { DeathLists1764600020000 } from './migrations/1764600020000-death-lists';
-import { RegistrationModule } from './registration/registration.module';
+import { EnrollmentModule } from './enrollment.module';
 
 export const enrollmentService: ServiceDefinition = {
   name: 'enrollment-service',
@@ -30,5 +30,5 @@ export const enrollmentService: ServiceDefinition = {
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
   settings: [BatchSettings],
-  imports: [RegistrationModule],
+  imports: [EnrollmentModule],
 };
