@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
-import { CommandHandler, DomainError } from '@urrbmi/platform';
+import { CommandHandler, decide, DomainError, MakerCheckerErrors } from '@urrbmi/platform';
 import { AssessSubsidyCommand, AssessSubsidyHandler } from '../assessment/assess-subsidy.handler';
 import { DecideRosterCommand, StageRosterCommand } from './roster.commands';
 import { RosterErrors } from './roster.errors';
@@ -51,12 +51,26 @@ async function stagedForDecider(rosters: RosterRepository, m: EntityManager, cmd
       `roster upload ${cmd.uploadId} is ${u.status}: only a STAGED upload is approved or rejected`,
       { status: u.status },
     );
-  if (u.status !== 'STAGED')
-    throw RosterErrors.ALREADY_DECIDED(`roster upload ${cmd.uploadId} is already ${u.status}`);
-  if (u.uploadedBy === cmd.decidedBy)
-    throw RosterErrors.SAME_PERSON('the uploader cannot approve or reject their own upload');
-  if (u.uploadedRole !== cmd.decidedRole)
-    throw RosterErrors.OTHER_DEPARTMENT(`only ${u.uploadedRole} may decide on this upload`);
+  // The one maker-checker rule; rosters answer its refusals in their own published codes.
+  const verdict = decide(
+    {
+      label: `roster upload ${cmd.uploadId}`,
+      status: u.status === 'STAGED' ? 'PENDING' : u.status,
+      enteredBy: u.uploadedBy,
+      enteredRole: u.uploadedRole,
+    },
+    { holder: cmd.decidedBy, role: cmd.decidedRole },
+    { verdict: 'CONFIRMED', at: new Date() },
+  );
+  if ('refusal' in verdict) {
+    const code = verdict.refusal.code as keyof typeof MakerCheckerErrors.status;
+    throw {
+      ALREADY_DECIDED: () =>
+        RosterErrors.ALREADY_DECIDED(`roster upload ${cmd.uploadId} is already ${u.status}`),
+      SAME_HOLDER: () => RosterErrors.SAME_PERSON('the uploader cannot approve or reject their own upload'),
+      OTHER_ROLE: () => RosterErrors.OTHER_DEPARTMENT(`only ${u.uploadedRole} may decide on this upload`),
+    }[code]();
+  }
   return u;
 }
 
