@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
-import { EventBackbone, BatchHandler, physicalTopic } from '@urrbmi/messaging';
+import { BatchHandler, ConsumerTuning, EventBackbone, physicalTopic } from '@urrbmi/messaging';
 import { CommandHandler } from '@urrbmi/platform';
 import { ProjectEventsCommand } from '../projections/project-events.command';
 import { ProjectEventsHandler } from '../projections/project-events.handler';
@@ -16,6 +16,22 @@ export interface RebuildResult {
   facts: FactCounts;
   durationMs: number;
 }
+
+/**
+ * The replay reads big fetches, applies big batches of several partitions at once (one partition's
+ * batch is parsed while another's is written) and skips the inbox: every projection statement is
+ * idempotent by itself (facts keyed by the event's own identity, ON CONFLICT DO NOTHING or an update
+ * only towards the latest by the event's own time), so an event applied twice counts once, and the
+ * replay's group is thrown away at the end. A short fetch wait lets the consumer stop at once.
+ */
+const REPLAY_TUNING: ConsumerTuning = {
+  inbox: false,
+  maxBatchSize: 5000,
+  partitionsConsumedConcurrently: 4,
+  maxBytesPerPartition: 8 * 2 ** 20,
+  maxBytes: 64 * 2 ** 20,
+  maxWaitTimeInMs: 100,
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,7 +81,7 @@ export class RebuildProjectionsHandler implements CommandHandler<RebuildProjecti
           (events, manager) => this.project.execute(ProjectEventsCommand.of(topic, events, manager)),
         ]),
       );
-      const consumer = this.backbone.createConsumer(cmd.groupId, handlers);
+      const consumer = this.backbone.createConsumer(cmd.groupId, handlers, REPLAY_TUNING);
       await consumer.start();
       try {
         for (;;) {
