@@ -3,6 +3,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { CollectionsModule } from './collections/collections.module';
 import { RegistrationProgress1763800005000 } from './migrations/1763800005000-registration-progress';
 import { ReportingProjections1763800006000 } from './migrations/1763800006000-reporting-projections';
+import { RebuildRuns1763800007000 } from './migrations/1763800007000-rebuild-runs';
 import { OpsModule } from './ops/ops.module';
 import { PagesModule } from './pages/pages.module';
 import { ProgressModule } from './progress/progress.module';
@@ -20,7 +21,11 @@ export const reportingService: ServiceDefinition = {
     'Quotas, progress by township and village, weekly rankings, alerts, daily collection, unpaid lists, ops view of queues.',
   defaultPort: 3105,
   schema: 'reporting',
-  migrations: [RegistrationProgress1763800005000, ReportingProjections1763800006000],
+  migrations: [
+    RegistrationProgress1763800005000,
+    ReportingProjections1763800006000,
+    RebuildRuns1763800007000,
+  ],
   fileKinds: ['quotas'],
   settings: [ReportingSettings],
   imports: [

@@ -2,7 +2,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ALL_TOPICS, EventCatalog } from '@urrbmi/contracts';
 import { BackboneLogger, silentLogger } from './backbone-logger';
-import { BatchHandler, IdempotentBatchConsumer } from './idempotent-batch-consumer';
+import { BatchHandler, ConsumerTuning, IdempotentBatchConsumer } from './idempotent-batch-consumer';
 import { InboxRetention } from './inbox-retention';
 import { createKafka, KafkaSettings } from './kafka-settings';
 import { MessagingMetrics } from './messaging-metrics';
@@ -76,8 +76,13 @@ export class EventBackbone {
     if (created.length > 0) this.logger.info('topics created', { topics: created });
   }
 
-  createConsumer(groupId: string, handlers: Map<string, BatchHandler>): IdempotentBatchConsumer {
+  createConsumer(
+    groupId: string,
+    handlers: Map<string, BatchHandler>,
+    tuning: ConsumerTuning = {},
+  ): IdempotentBatchConsumer {
     const consumer = new IdempotentBatchConsumer({
+      ...tuning,
       kafka: this.kafka,
       settings: this.options.settings,
       dataSource: this.options.dataSource,

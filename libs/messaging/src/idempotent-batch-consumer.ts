@@ -17,11 +17,31 @@ export interface ConsumedEvent<P extends object = object> {
 
 /**
  * Applies a batch of new events (never seen before by this group) inside `manager`'s transaction.
- * It must be set-based: one statement for the batch, not one per event.
+ * It must be set-based: one statement for the batch, not one per event. Without the inbox
+ * (`ConsumerTuning.inbox: false`) the events may have been applied before, and the handler must
+ * make a second application change nothing.
  */
 export type BatchHandler = (events: ConsumedEvent[], manager: EntityManager) => Promise<void>;
 
-export interface IdempotentBatchConsumerOptions {
+/** How a consumer reads and applies; the defaults suit a live consumer. */
+export interface ConsumerTuning {
+  /** Events per transaction (1000). */
+  maxBatchSize?: number;
+  /**
+   * Record each event's id in the inbox and apply only the new ones (true). Only a consumer whose
+   * handlers are idempotent by themselves (a second application of an event changes nothing) may
+   * turn it off: it then saves a row written per event, and a redelivery is applied again.
+   */
+  inbox?: boolean;
+  /** Partitions whose batches are applied at the same time (1): order is kept within a partition. */
+  partitionsConsumedConcurrently?: number;
+  /** kafkajs fetch sizes and wait (1 MiB per partition, 10 MiB per fetch, 5 s). */
+  maxBytesPerPartition?: number;
+  maxBytes?: number;
+  maxWaitTimeInMs?: number;
+}
+
+export interface IdempotentBatchConsumerOptions extends ConsumerTuning {
   kafka: Kafka;
   settings: KafkaSettings;
   dataSource: DataSource;
@@ -32,14 +52,23 @@ export interface IdempotentBatchConsumerOptions {
   handlers: Map<string, BatchHandler>;
   metrics?: MessagingMetrics;
   logger?: BackboneLogger;
-  /** Events per transaction. */
-  maxBatchSize?: number;
   /** Attempts before a failing batch is split and a failing single event is dead-lettered. */
   maxAttempts?: number;
   retryBaseMs?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   fromBeginning?: boolean;
+}
+
+/** A redelivery inside one batch (same id twice) is applied at its first position only. */
+function firstOfEach(events: ConsumedEvent[], admit: (id: string) => boolean = () => true): ConsumedEvent[] {
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    const id = e.envelope.eventId;
+    if (!admit(id) || seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 class StoppedError extends Error {
@@ -127,6 +156,9 @@ export class IdempotentBatchConsumer {
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+      maxBytesPerPartition: this.options.maxBytesPerPartition,
+      maxBytes: this.options.maxBytes,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs,
     });
     consumer.on(consumer.events.CRASH, (e) => {
       const err = e.payload.error;
@@ -152,7 +184,7 @@ export class IdempotentBatchConsumer {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
@@ -297,6 +329,12 @@ export class IdempotentBatchConsumer {
   /** One transaction: record the ids in the inbox, apply only the new ones. */
   private async applyOnce(topic: string, events: ConsumedEvent[], handler: BatchHandler): Promise<void> {
     const group = this.options.groupId;
+    if (this.options.inbox === false) {
+      const toApply = firstOfEach(events);
+      await this.options.dataSource.transaction((manager) => handler(toApply, manager));
+      this.options.metrics?.consumed.inc({ topic, group }, toApply.length);
+      return;
+    }
     await this.options.dataSource.transaction(async (manager) => {
       const inserted: { event_id: string }[] = await manager.query(
         `INSERT INTO "${this.schema}".inbox (consumer_group, event_id, topic, kafka_partition, kafka_offset)
@@ -312,14 +350,7 @@ export class IdempotentBatchConsumer {
         ],
       );
       const fresh = new Set(inserted.map((r) => r.event_id));
-      // A redelivery inside one batch (same id twice) is applied at its first position only.
-      const firstSeen = new Set<string>();
-      const toApply = events.filter((e) => {
-        const id = e.envelope.eventId;
-        if (!fresh.has(id) || firstSeen.has(id)) return false;
-        firstSeen.add(id);
-        return true;
-      });
+      const toApply = firstOfEach(events, (id) => fresh.has(id));
       if (toApply.length > 0) await handler(toApply, manager);
       const dupes = events.length - toApply.length;
       if (dupes > 0) this.options.metrics?.duplicates.inc({ topic, group }, dupes);

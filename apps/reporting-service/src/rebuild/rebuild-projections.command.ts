@@ -2,7 +2,10 @@ import { IsInt, Matches, Max, Min } from 'class-validator';
 
 /** Drop the projections and replay every projected topic from its beginning. */
 export class RebuildProjectionsCommand {
-  /** The replaying consumer group (fresh: it has never committed an offset). */
+  /**
+   * The replaying consumer group of a new rebuild (fresh: it has never committed an offset). An
+   * unfinished rebuild is carried on with its own group instead.
+   */
   @Matches(/^[a-z0-9._-]{1,200}$/, { message: 'groupId may hold only a-z 0-9 . _ -' })
   groupId!: string;
 

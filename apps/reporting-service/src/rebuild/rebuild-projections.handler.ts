@@ -1,21 +1,43 @@
 import { DataSource } from 'typeorm';
 import { inTransaction } from '@urrbmi/persistence';
-import { EventBackbone, BatchHandler, physicalTopic } from '@urrbmi/messaging';
+import { BatchHandler, ConsumerTuning, EventBackbone, physicalTopic } from '@urrbmi/messaging';
 import { CommandHandler } from '@urrbmi/platform';
 import { ProjectEventsCommand } from '../projections/project-events.command';
 import { ProjectEventsHandler } from '../projections/project-events.handler';
 import { ProjectionRepository } from '../projections/projection.repository';
 import { PROJECTED_TOPICS } from '../projections/projectors';
 import { RebuildProjectionsCommand } from './rebuild-projections.command';
-import { FactCounts, RebuildRepository } from './rebuild.repository';
+import { FactCounts, RebuildRepository, RebuildRun, ReplayTargets } from './rebuild.repository';
 
 export interface RebuildResult {
   groupId: string;
+  /** True when an interrupted rebuild was carried on rather than a new one begun. */
+  resumed: boolean;
   /** Per topic, the offsets replayed up to (the end of each partition when the rebuild began). */
-  replayedTo: Record<string, Record<number, number>>;
+  replayedTo: ReplayTargets;
   facts: FactCounts;
   durationMs: number;
 }
+
+/**
+ * The replay applies big batches of several partitions at once (one partition's
+ * batch is parsed while another's is written) and skips the inbox: every projection statement is
+ * idempotent by itself (facts keyed by the event's own identity, ON CONFLICT DO NOTHING or an update
+ * only towards the latest by the event's own time), so an event applied twice counts once, and the
+ * replay's group is thrown away at the end. A short fetch wait lets the consumer stop at once.
+ * Fetches of 8 MiB per partition used the same CPU as 2 MiB (the replay is CPU-bound on parsing and
+ * validating) with 630 MiB of RSS instead of 465.
+ */
+const REPLAY_TUNING: ConsumerTuning = {
+  inbox: false,
+  maxBatchSize: 5000,
+  partitionsConsumedConcurrently: 4,
+  maxBytesPerPartition: 2 * 2 ** 20,
+  maxBytes: 16 * 2 ** 20,
+  maxWaitTimeInMs: 100,
+};
+
+type Admin = ReturnType<EventBackbone['kafka']['admin']>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,7 +58,10 @@ async function retrying<T>(work: () => Promise<T>, attempts = 10): Promise<T> {
  * fresh consumer group through the same projection use case the live consumer uses, until every
  * partition reached the end it had when the rebuild began. Safe while the service runs: facts are
  * keyed by event identity, so an event applied by both the live group and the replay counts once.
- * Quotas, alerts raised and the hardship ledger are not projections and stay.
+ * Resumable: a rebuild interrupted is carried on by the next one, with its group (whose committed
+ * offsets say where it was) and its targets, without emptying the facts again; what it had applied
+ * past its last commit is applied again and changes nothing. Quotas, alerts raised and the hardship
+ * ledger are not projections and stay.
  */
 export class RebuildProjectionsHandler implements CommandHandler<RebuildProjectionsCommand, RebuildResult> {
   constructor(
@@ -49,40 +74,39 @@ export class RebuildProjectionsHandler implements CommandHandler<RebuildProjecti
 
   async execute(cmd: RebuildProjectionsCommand): Promise<RebuildResult> {
     const started = Date.now();
-    const settings = this.backbone.options.settings;
     const admin = this.backbone.kafka.admin();
     await admin.connect();
     try {
-      const replayedTo: RebuildResult['replayedTo'] = {};
-      for (const topic of PROJECTED_TOPICS) {
-        const parts = await retrying(() => admin.fetchTopicOffsets(physicalTopic(settings, topic)));
-        replayedTo[topic] = Object.fromEntries(parts.map((p) => [p.partition, Number(p.high)]));
-      }
-      await inTransaction(this.dataSource, (m) => this.projections.dropAll(m));
+      const unfinished = await this.rebuild.unfinishedRun();
+      const run = unfinished ?? (await this.begin(admin, cmd.groupId));
       const handlers = new Map<string, BatchHandler>(
         PROJECTED_TOPICS.map((topic) => [
           topic,
           (events, manager) => this.project.execute(ProjectEventsCommand.of(topic, events, manager)),
         ]),
       );
-      const consumer = this.backbone.createConsumer(cmd.groupId, handlers);
+      const consumer = this.backbone.createConsumer(run.groupId, handlers, REPLAY_TUNING);
       await consumer.start();
       try {
         for (;;) {
           if (consumer.failure) throw consumer.failure;
-          if (await this.caughtUp(admin, cmd.groupId, replayedTo)) break;
+          if (await this.caughtUp(admin, run.groupId, run.replayTo)) break;
           if (Date.now() - started > cmd.timeoutMs)
-            throw new Error(`rebuild did not catch up within ${cmd.timeoutMs} ms; run it again`);
+            throw new Error(
+              `rebuild did not catch up within ${cmd.timeoutMs} ms; run it again to carry it on`,
+            );
           await sleep(500);
         }
       } finally {
         await consumer.stop();
       }
-      await admin.deleteGroups([cmd.groupId]).catch(() => undefined);
-      await this.rebuild.forgetGroup(cmd.groupId);
+      await this.rebuild.finishRun(run.groupId);
+      await admin.deleteGroups([run.groupId]).catch(() => undefined);
+      await this.rebuild.forgetGroup(run.groupId);
       return {
-        groupId: cmd.groupId,
-        replayedTo,
+        groupId: run.groupId,
+        resumed: unfinished !== null,
+        replayedTo: run.replayTo,
         facts: await this.rebuild.factCounts(),
         durationMs: Date.now() - started,
       };
@@ -91,11 +115,27 @@ export class RebuildProjectionsHandler implements CommandHandler<RebuildProjecti
     }
   }
 
-  private async caughtUp(
-    admin: ReturnType<EventBackbone['kafka']['admin']>,
-    groupId: string,
-    target: RebuildResult['replayedTo'],
-  ): Promise<boolean> {
+  /**
+   * Empties the facts and notes the end of every partition in one transaction, the ends after the
+   * emptying (its lock holds the live consumer meanwhile): an event the live group applied before
+   * is below its end and replayed, one past it is applied by the live group after.
+   */
+  private begin(admin: Admin, groupId: string): Promise<RebuildRun> {
+    const settings = this.backbone.options.settings;
+    return inTransaction(this.dataSource, async (m) => {
+      await this.projections.dropAll(m);
+      const replayTo: ReplayTargets = {};
+      for (const topic of PROJECTED_TOPICS) {
+        const parts = await retrying(() => admin.fetchTopicOffsets(physicalTopic(settings, topic)));
+        replayTo[topic] = Object.fromEntries(parts.map((p) => [p.partition, Number(p.high)]));
+      }
+      const run = { groupId, replayTo };
+      await this.rebuild.beginRun(m, run);
+      return run;
+    });
+  }
+
+  private async caughtUp(admin: Admin, groupId: string, target: ReplayTargets): Promise<boolean> {
     const settings = this.backbone.options.settings;
     const committed = await admin.fetchOffsets({
       groupId,
