@@ -41,8 +41,32 @@ export function installHttpObserver(): void {
   g.__urrbmiObservedFetch = true;
   const original = g.fetch;
   g.fetch = async (input: string | URL | Request, init?: RequestInit) => {
-    const response = await original(input, init);
+    let response: Response;
+    try {
+      response = await original(input, init);
+    } catch (e) {
+      if (!closedWhileIdle(e, init)) throw e;
+      // A test that blocked the event loop for longer than the services' keep-alive (5 s:
+      // generating a 200,000-row file, stopping a broker with execFileSync) hands undici a pooled
+      // connection the service has closed meanwhile; undici learns so only when its timers run.
+      // The request never reached the service: sent again, once, on a new connection.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      response = await original(input, init);
+    }
     record(input, init, response.status);
     return response;
   };
+}
+
+/** A request that failed on a kept-alive connection the server had closed; its body can be sent again. */
+function closedWhileIdle(e: unknown, init?: RequestInit): boolean {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const stale =
+    cause?.code === 'EPIPE' ||
+    cause?.code === 'ECONNRESET' ||
+    (cause?.code === 'UND_ERR_SOCKET' && cause.message === 'other side closed');
+  const body = init?.body;
+  return (
+    stale && (body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array)
+  );
 }
