@@ -104,8 +104,8 @@ export function expectData<D>(answer: { data?: D; error?: unknown; response: Res
 }
 
 /**
- * A request to a route by method and path, without the typed client (the season simulator drives
- * routes the CLI does not cover, and /metrics): retried like `callService`.
+ * A request to a route outside the JSON contract (the Prometheus text of `/metrics`), without the
+ * typed client: retried like `callService`.
  */
 export async function callRoute(
   options: ClientOptions,
@@ -124,13 +124,4 @@ export async function callRoute(
     return { response };
   });
   return answer.response;
-}
-
-/** The JSON of a 2xx answer from `callRoute`; anything else 4xx is a refusal, with the service's message. */
-export async function expectJson<T>(r: Response, what: string): Promise<T> {
-  const text = await r.text();
-  const body = text ? (JSON.parse(text) as unknown) : {};
-  if (r.ok) return body as T;
-  const message = (body as { message?: string }).message ?? text;
-  throw new CliError(`${what} refused (${r.status}): ${message}`, ExitCode.Refused, body);
 }

@@ -27,57 +27,53 @@ export async function readTotals(
   system: SeasonSystem,
   o: { regionCode: string; season: number; feedDates: string[]; transferMonths: string[] },
 ): Promise<SystemTotals> {
-  const q = `season=${o.season}&region=${o.regionCode}`;
+  const query = { season: o.season, region: o.regionCode };
+  const reporting = system.as('reporting-service', 'ops');
   let taxPaymentsFen = 0;
   let taxReversalsFen = 0;
   for (const date of o.feedDates) {
-    const r = await system.json<{ byChannel: ChannelFigures[] }>(
-      'tax-collection-feed-service',
-      'ops',
-      'GET',
-      `/v1/reconciliation?date=${date}&region=${o.regionCode}`,
-    );
+    const r = await system
+      .as('tax-collection-feed-service', 'ops')
+      .call<{ byChannel: ChannelFigures[] }>('GET /v1/reconciliation', (c) =>
+        c.GET('/v1/reconciliation', { params: { query: { date, region: o.regionCode } } }),
+      );
     for (const c of r.byChannel) {
       taxPaymentsFen += c.accepted.amountFen;
       taxReversalsFen += Math.abs(c.reversed.amountFen);
     }
   }
-  const progress = await system.json<{ collectedFen: number; active: number; refundedFen: number }[]>(
-    'reporting-service',
-    'ops',
-    'GET',
-    `/v1/progress?${q}&level=COUNTY`,
+  const progress = await reporting.call<{ collectedFen: number; active: number; refundedFen: number }[]>(
+    'GET /v1/progress',
+    (c) => c.GET('/v1/progress', { params: { query: { ...query, level: 'COUNTY' } } }),
   );
   const county = progress[0] ?? { collectedFen: 0, active: 0, refundedFen: 0 };
-  const daily = await system.json<{ netFen: number }[]>(
-    'reporting-service',
-    'ops',
-    'GET',
-    `/v1/collections/daily?${q}`,
+  const daily = await reporting.call<{ netFen: number }[]>('GET /v1/collections/daily', (c) =>
+    c.GET('/v1/collections/daily', { params: { query } }),
   );
-  const subsidies = await system.json<{
+  const subsidies = await reporting.call<{
     assessed: { subsidyFen: number }[];
     transfers: { settledFen: number }[];
-  }>('reporting-service', 'ops', 'GET', `/v1/subsidies?${q}`);
+  }>('GET /v1/subsidies', (c) => c.GET('/v1/subsidies', { params: { query } }));
   let subsidyTransfersPaidFen = 0;
   for (const month of o.transferMonths) {
-    const t = await system.json<{ routes: { instructions: { amountFen: number; status: string }[] }[] }>(
-      'subsidy-service',
-      'mib',
-      'GET',
-      `/v1/transfers?month=${month}`,
-    );
+    const t = await system
+      .as('subsidy-service', 'mib')
+      .call<{ routes: { instructions: { amountFen: number; status: string }[] }[] }>(
+        'GET /v1/transfers',
+        (c) => c.GET('/v1/transfers', { params: { query: { month } } }),
+      );
     for (const r of t.routes)
       for (const i of r.instructions) if (i.status === 'PAID') subsidyTransfersPaidFen += i.amountFen;
   }
   let refundsPaidFen = 0;
   for (let offset = 0; ; offset += 500) {
-    const page = await system.json<{ items?: { amountFen: number }[] } | { amountFen: number }[]>(
-      'refund-service',
-      'mib',
-      'GET',
-      `/v1/refunds?state=PAID&regionCode=${o.regionCode}&limit=500&offset=${offset}`,
-    );
+    const page = await system
+      .as('refund-service', 'mib')
+      .call<{ items?: { amountFen: number }[] } | { amountFen: number }[]>('GET /v1/refunds', (c) =>
+        c.GET('/v1/refunds', {
+          params: { query: { state: 'PAID', regionCode: o.regionCode, limit: 500, offset } },
+        }),
+      );
     const items = Array.isArray(page) ? page : (page.items ?? []);
     refundsPaidFen += items.reduce((s, r) => s + r.amountFen, 0);
     if (items.length < 500) break;

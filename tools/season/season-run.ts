@@ -107,14 +107,7 @@ export async function runSeason(ctx: RunContext): Promise<string> {
       await refundRound(ctx, d, vouchers, refunded);
     }
     if (new Date(`${date}T12:00:00+08:00`).getUTCDay() === 1 || d === N) {
-      ranking = await system
-        .json<WeeklyRanking>(
-          'reporting-service',
-          'ops',
-          'GET',
-          `/v1/rankings/weekly?season=${plan.season}&region=${plan.regionCode}`,
-        )
-        .catch(() => ranking);
+      ranking = await weeklyRanking(ctx).catch(() => ranking);
       if (ranking) ledger.rankingsRead++;
     }
     if (heldLate) await lateFeed(ctx, d - 1, date, feeds[d - 1]);
@@ -123,12 +116,7 @@ export async function runSeason(ctx: RunContext): Promise<string> {
     });
   }
   await system.quiet();
-  ranking = await system.json<WeeklyRanking>(
-    'reporting-service',
-    'ops',
-    'GET',
-    `/v1/rankings/weekly?season=${plan.season}&region=${plan.regionCode}`,
-  );
+  ranking = await weeklyRanking(ctx);
   ledger.events = (await system.topicEnds()) - eventsBefore;
   return bulletinText(plan, ranking, ctx.seed);
 }
@@ -146,6 +134,15 @@ interface WeeklyRanking {
     movement: number | null;
     behind: boolean;
   }[];
+}
+
+/** This week's ranking of the region's townships, as reporting publishes it. */
+function weeklyRanking({ system, plan }: RunContext): Promise<WeeklyRanking> {
+  return system
+    .as('reporting-service', 'ops')
+    .call<WeeklyRanking>('GET /v1/rankings/weekly', (c) =>
+      c.GET('/v1/rankings/weekly', { params: { query: { season: plan.season, region: plan.regionCode } } }),
+    );
 }
 
 function bulletinText(plan: SeasonPlan, r: WeeklyRanking, seed: number): string {
@@ -269,12 +266,11 @@ async function lateFeed(ctx: RunContext, d: number, today: string, rows: FeedRow
   await system.moveClock(`${today}T16:00:05+08:00`);
   const until = Date.now() + ctx.lateWaitSeconds * 1000;
   while (Date.now() < until) {
-    const r = await system.json<{ differences: { code: string; regionCode: string }[] }>(
-      'tax-collection-feed-service',
-      'ops',
-      'GET',
-      `/v1/reconciliation?date=${date}&region=${plan.regionCode}`,
-    );
+    const r = await system
+      .as('tax-collection-feed-service', 'ops')
+      .call<{ differences: { code: string; regionCode: string }[] }>('GET /v1/reconciliation', (c) =>
+        c.GET('/v1/reconciliation', { params: { query: { date, region: plan.regionCode } } }),
+      );
     if (r.differences.some((x) => x.code === 'FEED_MISSING')) {
       ledger.lateAlarmSeen = true;
       break;
@@ -320,15 +316,19 @@ async function registerSingles(ctx: RunContext, people: Person[]) {
   for (let i = 0; i < people.length; i += 8)
     await Promise.all(
       people.slice(i, i + 8).map((p) =>
-        system.json('enrollment-service', 'mib', 'POST', '/v1/enrollments', {
-          idNumber: p.idNumber,
-          name: p.name,
-          season: plan.season,
-          regionCode: plan.regionCode,
-          townshipCode: p.townshipCode,
-          ...(p.villageCode ? { villageCode: p.villageCode } : {}),
-          kind: 'NEW',
-        }),
+        system.as('enrollment-service', 'mib').call('POST /v1/enrollments', (c) =>
+          c.POST('/v1/enrollments', {
+            body: {
+              idNumber: p.idNumber,
+              name: p.name,
+              season: plan.season,
+              regionCode: plan.regionCode,
+              townshipCode: p.townshipCode,
+              ...(p.villageCode ? { villageCode: p.villageCode } : {}),
+              kind: 'NEW',
+            },
+          }),
+        ),
       ),
     );
   ctx.ledger.registrations += people.length;
@@ -366,42 +366,39 @@ async function monthEnd(ctx: RunContext, date: string) {
   const month = date.slice(0, 7);
   const previous = addDays(date, -1).slice(0, 7);
   await system.quiet(); // every payment of the month has reached the subsidy service
-  await system.json('subsidy-service', 'mib', 'POST', '/v1/match-runs', { month: previous });
+  const mib = system.as('subsidy-service', 'mib');
+  await mib.call('POST /v1/match-runs', (c) => c.POST('/v1/match-runs', { body: { month: previous } }));
   ledger.matchRuns++;
-  const t = await system.json<{
+  const t = await system.as('subsidy-service', 'finance').call<{
     routes: { instructions: { transferId: string; amountFen: number; status: string }[] }[];
-  }>('subsidy-service', 'finance', 'GET', `/v1/transfers?month=${month}`);
+  }>('GET /v1/transfers', (c) => c.GET('/v1/transfers', { params: { query: { month } } }));
   const open = t.routes.flatMap((r) => r.instructions).filter((i) => i.status === 'REQUESTED');
   if (open.length === 0) return;
   // 银行回盘 entered by one bureau clerk and confirmed by another (maker-checker), then applied.
-  const entered = await system.json<{ settlementId: string }>(
-    'subsidy-service',
-    'mib',
-    'POST',
-    '/v1/transfers/settlements',
-    {
-      results: open.map((i) => ({ transferId: i.transferId, status: 'PAID' })),
-    },
+  const entered = await mib.call<{ settlementId: string }>('POST /v1/transfers/settlements', (c) =>
+    c.POST('/v1/transfers/settlements', {
+      body: { results: open.map((i) => ({ transferId: i.transferId, status: 'PAID' as const })) },
+    }),
   );
-  const settled = await system.json<{ paid: number; ignored: string[] }>(
-    'subsidy-service',
-    'mibChecker',
-    'POST',
-    `/v1/transfers/settlements/${entered.settlementId}/confirm`,
-    {},
-  );
+  const settled = await system
+    .as('subsidy-service', 'mibChecker')
+    .call<{ paid: number; ignored: string[] }>('POST /v1/transfers/settlements/:id/confirm', (c) =>
+      c.POST('/v1/transfers/settlements/{id}/confirm', {
+        params: { path: { id: entered.settlementId } },
+        body: {},
+      }),
+    );
   if (settled.ignored.length > 0) throw new Error(`settlements ignored: ${settled.ignored.length}`);
   ledger.transfersSettledFen += open.reduce((s, i) => s + i.amountFen, 0);
 }
 
 async function proxyList(ctx: RunContext) {
   const { plan, system } = ctx;
-  const r = await system.json<Record<string, unknown>>(
-    'subsidy-service',
-    'mib',
-    'GET',
-    `/v1/proxy-payments?region=${plan.regionCode}&season=${plan.season}`,
-  );
+  const r = await system
+    .as('subsidy-service', 'mib')
+    .call<Record<string, unknown>>('GET /v1/proxy-payments', (c) =>
+      c.GET('/v1/proxy-payments', { params: { query: { region: plan.regionCode, season: plan.season } } }),
+    );
   ctx.log(`proxy-payment list (代缴名单) before the proxy payments: ${JSON.stringify(r).slice(0, 200)}`);
 }
 
@@ -420,51 +417,48 @@ async function refundRound(ctx: RunContext, d: number, vouchers: Map<string, str
       voucherNo,
       idNumber: p.idNumber,
       amountFen: p.dueFen,
-      reason: p.duplicate ? 'DUPLICATE_PAYMENT' : 'DEATH',
+      reason: p.duplicate ? ('DUPLICATE_PAYMENT' as const) : ('DEATH' as const),
       payeeName: p.name,
       payeeBank: '中国农业银行',
       payeeAccount: `622848${p.idNumber.slice(6, 17)}0`,
       note: p.duplicate ? '同一人重复缴费' : '参保人死亡',
     };
-    const r = await system.json<{ refundId: string }>('refund-service', 'tax', 'POST', '/v1/refunds', app);
+    const r = await system
+      .as('refund-service', 'tax')
+      .call<{ refundId: string }>('POST /v1/refunds', (c) => c.POST('/v1/refunds', { body: app }));
     ids.push(r.refundId);
     ledger.refundsAppliedFen += p.dueFen;
     done.add(p.idNumber);
   }
   for (const id of ids)
-    await system.json('refund-service', 'mibChecker', 'POST', `/v1/refunds/${id}/review`, {
-      decision: 'APPROVE',
-      reason: '核实无误',
-    });
-  const plan2 = await system.json<{ planId: string; totalFen: number }>(
-    'refund-service',
-    'mib',
-    'POST',
-    '/v1/refund-plans',
-    {
-      refundIds: ids,
-      note: `season simulator ${plan.days[Math.min(d, plan.days.length - 1)]}`,
-    },
+    await system.as('refund-service', 'mibChecker').call('POST /v1/refunds/:id/review', (c) =>
+      c.POST('/v1/refunds/{id}/review', {
+        params: { path: { id } },
+        body: { decision: 'APPROVE', reason: '核实无误' },
+      }),
+    );
+  const refundMib = system.as('refund-service', 'mib');
+  const plan2 = await refundMib.call<{ planId: string; totalFen: number }>('POST /v1/refund-plans', (c) =>
+    c.POST('/v1/refund-plans', {
+      body: { refundIds: ids, note: `season simulator ${plan.days[Math.min(d, plan.days.length - 1)]}` },
+    }),
   );
   ledger.refundsPlannedFen += plan2.totalFen;
-  const funded = await system.json<{ funding: { amountFen: number } | null }>(
-    'refund-service',
-    'finance',
-    'POST',
-    `/v1/refund-plans/${plan2.planId}/funding`,
-    { amountFen: plan2.totalFen, reference: `FIN-${plan2.planId.slice(0, 8)}` },
-  );
+  const funded = await system
+    .as('refund-service', 'finance')
+    .call<{ funding: { amountFen: number } | null }>('POST /v1/refund-plans/:id/funding', (c) =>
+      c.POST('/v1/refund-plans/{id}/funding', {
+        params: { path: { id: plan2.planId } },
+        body: { amountFen: plan2.totalFen, reference: `FIN-${plan2.planId.slice(0, 8)}` },
+      }),
+    );
   ledger.refundsFundedFen += funded.funding?.amountFen ?? 0;
   for (const id of ids) {
-    const r = await system.json<{ amountFen: number; state: string }>(
-      'refund-service',
-      'mib',
-      'POST',
-      `/v1/refunds/${id}/payout`,
-      {
-        outcome: 'PAID',
-        bankReference: `BANK-${id.slice(0, 8)}`,
-      },
+    const r = await refundMib.call<{ amountFen: number; state: string }>('POST /v1/refunds/:id/payout', (c) =>
+      c.POST('/v1/refunds/{id}/payout', {
+        params: { path: { id } },
+        body: { outcome: 'PAID', bankReference: `BANK-${id.slice(0, 8)}` },
+      }),
     );
     if (r.state === 'PAID') ledger.refundsPaidFen += r.amountFen;
   }

@@ -65,12 +65,11 @@ export async function simulateSeason(
   await system.checkClocks();
 
   // Quotas: the seed table reporting loaded at boot (or imported since).
-  const quotas = await system.json<{ units: (QuotaUnit & { parentCode: string | null })[] }>(
-    'reporting-service',
-    'ops',
-    'GET',
-    `/v1/quotas?season=${o.season}&region=${o.region}`,
-  );
+  const quotas = await system
+    .as('reporting-service', 'ops')
+    .call<{ units: (QuotaUnit & { parentCode: string | null })[] }>('GET /v1/quotas', (c) =>
+      c.GET('/v1/quotas', { params: { query: { season: o.season, region: o.region } } }),
+    );
   const units = quotas.units.filter(
     (u) => u.unitCode !== o.region && !quotas.units.some((c) => c.parentCode === u.unitCode),
   );

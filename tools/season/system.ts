@@ -1,9 +1,17 @@
 // The running system as the simulator sees it: five base URLs, the departments' API keys, and the
 // public routes it drives. Every call goes through tools/cli's client (retried on 5xx/429 only).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callRoute, CliError, ClientOptions, ExitCode, expectJson } from '../cli/service-client';
+import { fileBody, ServiceClient } from '@urrbmi/contracts/openapi';
+import {
+  callRoute,
+  callService,
+  CliError,
+  ClientOptions,
+  ExitCode,
+  expectData,
+  typedClient,
+} from '../cli/service-client';
 import { decideRoster, stageRoster } from '../cli/roster-stage';
 import { pushFeed } from '../cli/feed-push';
 
@@ -88,29 +96,41 @@ export class SeasonSystem {
     };
   }
 
-  json<T>(service: Service, holder: Holder, method: string, route: string, body?: unknown): Promise<T> {
-    return this.timed(
-      `${method} ${route.replace(/\?.*$/, '').replace(/[0-9a-f-]{36}/g, ':id')}`,
-      async () => {
-        const r = await callRoute(this.client(service, holder), method, route, {
-          headers: body === undefined ? {} : { 'content-type': 'application/json' },
-          body: body === undefined ? undefined : () => JSON.stringify(body),
-        });
-        return expectJson<T>(r, `${method} ${route}`);
-      },
-    );
+  /**
+   * Requests to `service` with `holder`'s key through its typed client (generated from
+   * docs/openapi, so a route, parameter or body the contract does not describe fails to
+   * type-check): each retried like the CLI's calls (a `429` waited out as its `Retry-After` says),
+   * the data of a 2xx answer returned, any other answer a refusal. `T` is what the route answers
+   * (most answers are described in words only, not as a schema).
+   */
+  as<S extends Service>(service: S, holder: Holder) {
+    const options = this.client(service, holder);
+    const client = typedClient(service, options);
+    return {
+      call: <T>(
+        what: string,
+        request: (c: ServiceClient<S>) => Promise<{ data?: unknown; error?: unknown; response: Response }>,
+      ): Promise<T> =>
+        this.timed(what, async () => {
+          const answer = await callService(options, what, () => request(client));
+          return expectData(answer, what) as T;
+        }),
+    };
   }
 
   /** Every service must run a simulation clock (CLOCK_MODE=simulation), or the season cannot be driven. */
   async checkClocks(): Promise<void> {
     for (const s of SERVICES) {
-      const r = await callRoute(this.client(s, 'ops'), 'GET', '/v1/clock');
-      if (r.status === 404)
+      const options = this.client(s, 'ops');
+      // Every service has the clock route (on a simulation clock); one service's type stands for all.
+      const client = typedClient(s as 'enrollment-service', options);
+      const answer = await callService(options, `GET ${s} /v1/clock`, () => client.GET('/v1/clock'));
+      if (answer.response.status === 404)
         throw new CliError(
           `${s} at ${this.urls[s]} has no simulation clock: start the services with CLOCK_MODE=simulation (README, "Run a season")`,
           ExitCode.Refused,
         );
-      await expectJson(r, `${s} clock`);
+      expectData(answer, `${s} clock`);
     }
   }
 
@@ -120,13 +140,20 @@ export class SeasonSystem {
   }
 
   private async moveAll(instant: string): Promise<void> {
-    await Promise.all(SERVICES.map((s) => this.json(s, 'ops', 'PUT', '/v1/clock', { now: instant })));
+    await Promise.all(
+      SERVICES.map((s) =>
+        this.as(s as 'enrollment-service', 'ops').call('PUT /v1/clock', (c) =>
+          c.PUT('/v1/clock', { body: { now: instant } }),
+        ),
+      ),
+    );
   }
 
   /** Outbox rows not yet published, summed over the five services' own /metrics. */
   async outboxBacklog(): Promise<number> {
     let total = 0;
     for (const s of SERVICES) {
+      // Prometheus text, outside the JSON contract: fetched as it is.
       const text = await (await callRoute(this.client(s, 'ops'), 'GET', '/metrics')).text();
       for (const m of text.matchAll(/^messaging_outbox_backlog(?:\{[^}]*\})?\s+([0-9.eE+-]+)\s*$/gm))
         total += Number(m[1]);
@@ -136,22 +163,20 @@ export class SeasonSystem {
 
   /** Consumer lag over every group of the deployment, as reporting's ops view reads it from Kafka. */
   async consumerLag(): Promise<number> {
-    const q = await this.json<{ consumerGroups: { lag: number }[] }>(
-      'reporting-service',
-      'ops',
-      'GET',
-      '/v1/ops/queues',
+    const q = await this.as('reporting-service', 'ops').call<{ consumerGroups: { lag: number }[] }>(
+      'GET /v1/ops/queues',
+      (c) => c.GET('/v1/ops/queues'),
     );
     return q.consumerGroups.reduce((s, g) => s + Math.max(0, g.lag), 0);
   }
 
   /** Sum of the end offsets of every topic the deployment's groups read: events published so far. */
   async topicEnds(): Promise<number> {
-    const q = await this.json<{
+    const q = await this.as('reporting-service', 'ops').call<{
       consumerGroups: {
         topics: { topic: string; partitions: { partition: number; highWatermark: number }[] }[];
       }[];
-    }>('reporting-service', 'ops', 'GET', '/v1/ops/queues');
+    }>('GET /v1/ops/queues', (c) => c.GET('/v1/ops/queues'));
     const ends = new Map<string, number>();
     for (const g of q.consumerGroups)
       for (const t of g.topics)
@@ -185,18 +210,21 @@ export class SeasonSystem {
   }
 
   private async uploadBatch(file: string, name: string): Promise<{ accepted: number; rejected: number }> {
-    const r = await callRoute(this.client('enrollment-service', 'mib'), 'POST', '/v1/enrollments/batch', {
-      headers: { 'content-type': 'text/csv', 'x-file-name': name },
-      body: () => readFileSync(file, 'utf8'),
-    });
-    let b = await expectJson<{ batchId: string; status: string; accepted: number; rejected: number }>(
-      r,
-      'the batch',
+    type Progress = { batchId: string; status: string; accepted: number; rejected: number };
+    const enrollment = this.as('enrollment-service', 'mib');
+    let b = await enrollment.call<Progress>('POST /v1/enrollments/batch', (c) =>
+      c.POST('/v1/enrollments/batch', {
+        params: { header: { 'X-File-Name': name } },
+        ...fileBody(readFileSync(file, 'utf8')),
+      }),
     );
     while (b.status !== 'DONE') {
       if (b.status === 'FAILED') throw new CliError(`batch ${name} FAILED`, ExitCode.Failed, b);
       await sleep(200);
-      b = await this.json('enrollment-service', 'mib', 'GET', `/v1/enrollments/batch/${b.batchId}`);
+      const id = b.batchId;
+      b = await enrollment.call<Progress>('GET /v1/enrollments/batch/:id', (c) =>
+        c.GET('/v1/enrollments/batch/{id}', { params: { path: { id } } }),
+      );
     }
     return { accepted: b.accepted, rejected: b.rejected };
   }
@@ -248,31 +276,15 @@ export class SeasonSystem {
     );
     return summary as typeof summary & { late?: boolean };
   }
-
-  /** Posts a CSV body (quota table). */
-  async postCsv<T>(
-    service: Service,
-    holder: Holder,
-    route: string,
-    csv: string,
-    headers: Record<string, string> = {},
-  ) {
-    const r = await callRoute(this.client(service, holder), 'POST', route, {
-      headers: { 'content-type': 'text/csv', ...headers },
-      body: () => Readable.toWeb(Readable.from([Buffer.from(csv)])) as ReadableStream,
-    });
-    return expectJson<T>(r, `POST ${route}`);
-  }
 }
 
 /** The roster checker: a second civil-affairs or rural-revitalization person approves. */
 export const approveRoster: CheckerStep = async (system, rosterId) => {
-  const roster = await system.json<{ source: string }>(
-    'subsidy-service',
-    'mib',
-    'GET',
-    `/v1/rosters/${rosterId}`,
-  );
+  const roster = await system
+    .as('subsidy-service', 'mib')
+    .call<{ source: string }>('GET /v1/rosters/:id', (c) =>
+      c.GET('/v1/rosters/{id}', { params: { path: { id: rosterId } } }),
+    );
   const checker: Holder = roster.source === 'CIVIL_AFFAIRS' ? 'civilAffairsChecker' : 'ruralChecker';
   await decideRoster(system.client('subsidy-service', checker), rosterId, 'approve');
 };
