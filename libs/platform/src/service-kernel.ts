@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DynamicModule, Global, INestApplication, Module, Type, ValidationPipe } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, NestFactory, Reflector } from '@nestjs/core';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ThrottlerModule } from '@nestjs/throttler';
 import pino from 'pino';
@@ -19,7 +19,6 @@ import { createServiceDataSource, databaseUrlFromEnv, migrateServiceSchema } fro
 import { loadPolicies, PolicyError, PolicyRegistry } from '@urrbmi/policy';
 import { personReadsMigration } from './audit/person-reads.migration';
 import { PersonReadsController } from './audit/person-reads.controller';
-import { PersonReadsInterceptor } from './audit/person-reads.interceptor';
 import { PersonReadsRepository } from './audit/person-reads.repository';
 import { ListPersonReadsHandler, RecordPersonReadsHandler } from './audit/person-reads.use-cases';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -107,13 +106,6 @@ class ServiceCoreModule {
       { provide: PersonReadsRepository, useValue: personReads },
       { provide: RecordPersonReadsHandler, useValue: recordReads },
       { provide: ListPersonReadsHandler, useValue: new ListPersonReadsHandler(personReads) },
-      // Reads of named persons (routes marked @AuditPersonReads) are recorded for the auditor.
-      {
-        provide: APP_INTERCEPTOR,
-        useFactory: (reflector: Reflector) =>
-          new PersonReadsInterceptor(reflector, recordReads, values.clock),
-        inject: [Reflector],
-      },
       ...values.settings.map((s) => ({ provide: s.constructor, useValue: s })),
       // Guards run in this order: the key first, so the upload limit is counted per holder.
       { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -134,9 +126,7 @@ class ServiceCoreModule {
         ...(values.clock.mode === 'simulation' ? [SimulationClockController] : []),
       ],
       providers: [...providers, ...(values.clock.mode === 'simulation' ? [MoveClockHandler] : [])],
-      exports: providers
-        .filter((p) => p.provide !== APP_GUARD && p.provide !== APP_INTERCEPTOR)
-        .map((p) => p.provide),
+      exports: providers.filter((p) => p.provide !== APP_GUARD).map((p) => p.provide),
     };
   }
 }
