@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { compiledValidInstance } from './compiled-validation';
 import { EventDefinition, EventEnvelope } from './envelope';
 
 export class EventValidationError extends Error {
@@ -25,6 +26,8 @@ export function validateAs<T extends object>(cls: new () => T, plain: unknown, w
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new EventValidationError(`${what} is not a JSON object`, [typeof plain]);
   }
+  const fast = compiledValidInstance(cls, plain);
+  if (fast) return fast;
   const instance = plainToInstance(cls, plain);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) throw new EventValidationError(`invalid ${what}`, flatten(errors));

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DynamicModule, Global, INestApplication, Module, Type, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Global, INestApplication, Module, Type } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -29,6 +29,7 @@ import { ConfigError, consumerGroupId, loadServiceEnv, ServiceEnv } from './conf
 import { loadAllSettings, SettingsClass } from './config/service-settings';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { HealthController } from './health/health.controller';
+import { CompiledValidationPipe } from './http/compiled-validation.pipe';
 import { applyHttpHygiene } from './http/http-hygiene';
 import { HttpMetrics } from './http/http-metrics';
 import { templatesController } from './http/templates.controller';
@@ -304,7 +305,7 @@ export async function startService(
   const app = await NestFactory.create(AppModule, { logger, bufferLogs: false });
   applyHttpHygiene(app, { jsonBodyMaxBytes: config.JSON_BODY_MAX_BYTES, logger, metrics: httpMetrics });
   app.useGlobalFilters(new ApiExceptionFilter(logger));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new CompiledValidationPipe());
   SwaggerModule.setup('docs', app, () => serviceOpenApiDocument(app, def));
 
   app.connectMicroservice(
