@@ -3,7 +3,10 @@
 // into the same Postgres (tools/bench/bare-insert-server.ts), both driven by autocannon in the same
 // run with unique valid ID numbers. Prints req/s, p50 and p99 of both and the ratio, and appends
 // them to tools/bench/RESULTS.md.
-//   npm run bench:registration -- [--duration 20] [--connections 50] [--cpu-prof] [--label text]
+//   npm run bench:registration -- [--duration 20] [--connections 50] [--rounds 1] [--cpu-prof] [--label text]
+// --rounds N loads the two servers in turns, N times each (bare first, then the service first, ...),
+// and reports medians and the median of the per-round ratios: on a shared machine the load moves
+// between a bare run and a service run, and one pair alone has swung from 8% to 56%.
 // --cpu-prof writes the service's V8 CPU profile to .local/bench/profiles (open it in Chrome
 // DevTools or summarise it with tools/bench/cpu-profile-top.ts).
 import { createHash, randomUUID } from 'node:crypto';
@@ -27,6 +30,7 @@ import {
 const DURATION = argNumber('--duration', 20);
 const CONNECTIONS = argNumber('--connections', 50);
 const WARMUP_SECONDS = 3;
+const ROUNDS = argNumber('--rounds', 1);
 const CPU_PROF = process.argv.includes('--cpu-prof');
 const LABEL = process.argv.includes('--label') ? process.argv[process.argv.indexOf('--label') + 1] : '';
 const BASE_PORT = argNumber('--port', 3350);
@@ -96,6 +100,25 @@ async function load(
   };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Each figure's median over the rounds; the unanswered requests are summed. */
+function medianRun(runs: Measured[]): Measured {
+  const m = (f: (r: Measured) => number) => median(runs.map(f));
+  return {
+    reqPerSec: m((r) => r.reqPerSec),
+    p50: m((r) => r.p50),
+    p99: m((r) => r.p99),
+    ok: runs.reduce((a, r) => a + r.ok, 0),
+    unanswered: runs.reduce((a, r) => a + r.unanswered, 0),
+    cpuMsPerRequest: m((r) => r.cpuMsPerRequest),
+  };
+}
+
 async function main(): Promise<void> {
   mkdirSync(PROFILE_DIR, { recursive: true });
   const dbUrl = registrationDatabaseUrl();
@@ -137,14 +160,28 @@ async function main(): Promise<void> {
     );
     started.push(service);
 
-    // Each server: a short warm-up (JIT, pools), then the measured run; different people throughout.
+    // Each server: a short warm-up (JIT, pools), then the measured runs; different people throughout.
     const bareBody = registrations(0);
-    await load(bare, bare.url, undefined, bareBody, WARMUP_SECONDS);
-    const bareRun = await load(bare, bare.url, undefined, bareBody, DURATION);
     const serviceBody = registrations(0);
     const registered = `${service.url}/v1/enrollments`;
-    await load(service, registered, key, serviceBody, WARMUP_SECONDS);
-    const serviceRun = await load(service, registered, key, serviceBody, DURATION);
+    const loadBare = (seconds: number) => load(bare, bare.url, undefined, bareBody, seconds);
+    const loadService = (seconds: number) => load(service, registered, key, serviceBody, seconds);
+    await loadBare(WARMUP_SECONDS);
+    await loadService(WARMUP_SECONDS);
+    const bareRuns: Measured[] = [];
+    const serviceRuns: Measured[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        bareRuns.push(await loadBare(DURATION));
+        serviceRuns.push(await loadService(DURATION));
+      } else {
+        serviceRuns.push(await loadService(DURATION));
+        bareRuns.push(await loadBare(DURATION));
+      }
+    }
+    const ratios = serviceRuns.map((s, i) => s.reqPerSec / bareRuns[i].reqPerSec);
+    const bareRun = medianRun(bareRuns);
+    const serviceRun = medianRun(serviceRuns);
 
     // The relay publishes what was registered: time until the outbox is empty after the run.
     const t0 = Date.now();
@@ -162,9 +199,13 @@ async function main(): Promise<void> {
     );
 
     const ms = (v: number) => `${v.toFixed(0)} ms`;
-    const ratio = serviceRun.reqPerSec / bareRun.reqPerSec;
+    const ratio = median(ratios);
     const rows: [string, string][] = [
-      ['load', `${CONNECTIONS} connections, ${DURATION} s each (after ${WARMUP_SECONDS} s warm-up)`],
+      [
+        'load',
+        `${CONNECTIONS} connections, ${DURATION} s each (after ${WARMUP_SECONDS} s warm-up)` +
+          (ROUNDS > 1 ? `, ${ROUNDS} rounds in turns: medians` : ''),
+      ],
       ['bare http + pg, one INSERT: req/s', bareRun.reqPerSec.toFixed(0)],
       ['bare: p50 / p99', `${ms(bareRun.p50)} / ${ms(bareRun.p99)}`],
       ['enrollment-service POST /v1/enrollments: req/s', serviceRun.reqPerSec.toFixed(0)],
@@ -175,6 +216,9 @@ async function main(): Promise<void> {
         `${bareRun.cpuMsPerRequest.toFixed(2)} ms / ${serviceRun.cpuMsPerRequest.toFixed(2)} ms`,
       ],
       ['service / bare req/s', `${(ratio * 100).toFixed(0)}% (bar: >= 60%, p99 < 50 ms)`],
+      ...(ROUNDS > 1
+        ? [['per round', ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')] as [string, string]]
+        : []),
       ['enrolments stored (warm-up included)', stored.toLocaleString('en')],
       ['outbox empty after the run', secs(drainMs)],
       ['peak RSS enrollment-service', `${(service.peakRss() / 2 ** 20).toFixed(0)} MiB`],
