@@ -68,6 +68,8 @@ export interface BenchServiceOptions {
   logFile?: string;
   /** How long to wait for it to be ready (default 60 s). */
   readyTimeoutMs?: number;
+  /** The checkout it runs from (default this one): another commit's, to compare with. */
+  cwd?: string;
 }
 
 /**
@@ -78,12 +80,18 @@ export async function startBenchService(
   name: string,
   port: number,
   env: Record<string, string>,
-  { nodeArgs = [], readyPath = '/health/ready', logFile, readyTimeoutMs = 60_000 }: BenchServiceOptions = {},
+  {
+    nodeArgs = [],
+    readyPath = '/health/ready',
+    logFile,
+    readyTimeoutMs = 60_000,
+    cwd = ROOT,
+  }: BenchServiceOptions = {},
 ): Promise<BenchService> {
   const script = name.endsWith('.ts') ? name : `apps/${name}/src/main.ts`;
   const log = logFile ? openSync(logFile, 'w') : 'inherit';
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', script], {
-    cwd: ROOT,
+    cwd,
     env: {
       ...process.env,
       DATABASE_URL: BENCH_DB,

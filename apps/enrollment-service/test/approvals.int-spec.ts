@@ -152,7 +152,8 @@ describe('enrollment maker-checker use cases (in process)', () => {
       new PolicyRegistry(loadPolicies()),
       clock,
       registrations,
-      new RelayWakeup(registrations),
+      // Not the relay's leader here: the wake-up goes as a NOTIFY through Postgres, as from a replica.
+      new RelayWakeup(registrations, { relay: { isLeader: () => false, wakeUp: () => undefined } } as never),
       employeeInsured,
     );
     const held = new DeathListRepository();

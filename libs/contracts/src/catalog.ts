@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { compiledValidity } from './compiled-validation';
+import { compiledValidInstance } from './compiled-validation';
 import { EventDefinition, EventEnvelope } from './envelope';
 
 export class EventValidationError extends Error {
@@ -26,8 +26,8 @@ export function validateAs<T extends object>(cls: new () => T, plain: unknown, w
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new EventValidationError(`${what} is not a JSON object`, [typeof plain]);
   }
-  // The common case, a valid payload, takes the compiled check; a refusal is explained by class-validator.
-  if (compiledValidity(cls)?.(plain as Record<string, unknown>)) return Object.assign(new cls(), plain);
+  const fast = compiledValidInstance(cls, plain);
+  if (fast) return fast;
   const instance = plainToInstance(cls, plain);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) throw new EventValidationError(`invalid ${what}`, flatten(errors));

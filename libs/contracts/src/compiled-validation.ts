@@ -1,96 +1,197 @@
 import { TransformationType } from 'class-transformer';
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
 
-/** Whether a plain object passes every rule of a class (same answer as `validateSync` with a whitelist). */
-export type ValidityCheck = (plain: Record<string, unknown>) => boolean;
+/**
+ * A fast path in front of class-transformer + class-validator, for the way this code base uses them:
+ * `plainToInstance` without options (or with `exposeDefaultValues`), then validation with
+ * `whitelist` and `forbidNonWhitelisted`, no groups, no skip options.
+ *
+ * Per call, class-validator looks up the class's rules among every class it knows (a walk over
+ * all of them, for inheritance), groups them, and builds an error object per property even when
+ * nothing is wrong; class-transformer looks up its own metadata per key. Under load that was the
+ * largest single cost of a registration after the framework (about 15% of the service's CPU: the
+ * request body, then the event payload). Here the rules are looked up once per class, from
+ * class-validator's own metadata storage, and a call runs the same constraint functions on the
+ * same instance that class-transformer would build.
+ *
+ * The fast path only ever says "valid, here is the instance". Whatever it does not cover (a value
+ * that is an object, an array or a Date, an unknown key, an async rule, a class with
+ * class-transformer decorators on a given key) and every failure return `undefined`: the caller
+ * then runs class-transformer and class-validator as before, which decide and word the refusal.
+ */
 
-interface PropertyRules {
-  name: string;
-  /** `@IsOptional()` and the like: when any says no, the property's other rules are skipped. */
-  conditions: ((object: object, value: unknown) => boolean)[];
-  rules: {
-    validate(value: unknown, args: ValidationArguments): unknown;
-    constraints: unknown[];
-    each: boolean;
-  }[];
+interface ConstraintCheck {
+  validate(value: unknown, args: ValidationArguments): unknown;
+  propertyName: string;
+  constraints: unknown[];
+  each: boolean;
+  validateIf?: (object: object, value: unknown) => boolean;
 }
 
-const compiled = new WeakMap<object, ValidityCheck | null>();
+interface PropertyPlan {
+  name: string;
+  conditions: ((object: object, value: unknown) => boolean)[];
+  defined: ConstraintCheck[];
+  custom: ConstraintCheck[];
+  nested: boolean;
+  /** Has class-transformer @Type metadata: the fast path takes it only when absent. */
+  typed: boolean;
+}
+
+interface ClassPlan {
+  properties: PropertyPlan[];
+  known: Set<string>;
+}
+
+/** The part of class-transformer's metadata storage read here (not in its public typings). */
+interface TransformerMetadata {
+  getStrategy(target: object): string;
+  getExposedProperties(target: object, t: TransformationType): string[];
+  getExcludedProperties(target: object, t: TransformationType): string[];
+  findTransformMetadatas(target: object, property: string, t: TransformationType): unknown[];
+  findTypeMetadata(target: object, property: string): unknown;
+}
+// class-transformer exports its metadata storage only by path.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const transformerStorage = require('class-transformer/cjs/storage') as {
+  defaultMetadataStorage: TransformerMetadata;
+};
+const transformerMetadata = transformerStorage.defaultMetadataStorage;
+
+const plans = new WeakMap<object, ClassPlan | null>();
+
+function isPromiseLike(v: unknown): boolean {
+  return (
+    v instanceof Promise ||
+    (v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function')
+  );
+}
+
+/** The class's rules as class-validator would apply them, or null when the fast path does not cover it. */
+function compile(cls: new () => object): ClassPlan | null {
+  const storage = getMetadataStorage();
+  // The same arguments ValidationExecutor passes without groups, `always` or `strictGroups`.
+  const metadatas = storage.getTargetValidationMetadatas(cls, '', false, false, undefined);
+  if (metadatas.length === 0) return null;
+  const p2c = TransformationType.PLAIN_TO_CLASS;
+  if (
+    transformerMetadata.getStrategy(cls) !== 'none' ||
+    transformerMetadata.getExposedProperties(cls, p2c).length > 0 ||
+    transformerMetadata.getExcludedProperties(cls, p2c).length > 0
+  )
+    return null;
+  const grouped = storage.groupByPropertyName(metadatas);
+  const properties: PropertyPlan[] = [];
+  for (const [name, list] of Object.entries(grouped)) {
+    // class-transformer skips keys the prototype defines (accessors, methods): leave those to it.
+    if (name in cls.prototype || name === '__proto__' || name === 'constructor') return null;
+    if (transformerMetadata.findTransformMetadatas(cls, name, p2c).length > 0) return null;
+    const plan: PropertyPlan = {
+      name,
+      conditions: [],
+      defined: [],
+      custom: [],
+      nested: false,
+      typed: transformerMetadata.findTypeMetadata(cls, name) !== undefined,
+    };
+    for (const m of list) {
+      switch (m.type) {
+        case ValidationTypes.WHITELIST:
+          break;
+        case ValidationTypes.CONDITIONAL_VALIDATION:
+          plan.conditions.push(m.constraints[0] as PropertyPlan['conditions'][number]);
+          break;
+        case ValidationTypes.NESTED_VALIDATION:
+          plan.nested = true;
+          break;
+        case ValidationTypes.IS_DEFINED:
+        case ValidationTypes.CUSTOM_VALIDATION:
+          for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
+            if (c.async) return null;
+            const instance = c.instance;
+            (m.type === ValidationTypes.IS_DEFINED ? plan.defined : plan.custom).push({
+              validate: (value, args) => instance.validate(value, args),
+              propertyName: m.propertyName,
+              constraints: m.constraints,
+              each: m.each,
+              validateIf: m.validateIf,
+            });
+          }
+          break;
+        default:
+          return null; // PROMISE_VALIDATION and anything newer
+      }
+    }
+    properties.push(plan);
+  }
+  return { properties, known: new Set(properties.map((p) => p.name)) };
+}
+
+function planOf(cls: new () => object): ClassPlan | null {
+  let plan = plans.get(cls);
+  if (plan === undefined) {
+    plan = compile(cls);
+    plans.set(cls, plan);
+  }
+  return plan;
+}
+
+function passes(object: object, value: unknown, checks: ConstraintCheck[]): boolean {
+  for (const c of checks) {
+    if (c.validateIf && !c.validateIf(object, value)) continue;
+    if (c.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)) return false;
+    const ok = c.validate(value, {
+      targetName: object.constructor?.name,
+      property: c.propertyName,
+      object,
+      value,
+      constraints: c.constraints,
+    });
+    if (!ok || isPromiseLike(ok)) return false;
+  }
+  return true;
+}
 
 /**
- * The rules class-validator keeps for a class, read once into a plain function. `validateSync`
- * looks the class's metadata up, groups it, builds an error object per property and copies the
- * object with class-transformer on every call; an event is validated when it is published and
- * again by every consumer, and that bookkeeping was 14.5% of the enrollment consumer's CPU profile.
- * The function calls the very same constraint instances, so the rules have one home (the
- * decorators). Classes it cannot mirror exactly (nested validation, conditional `validateIf`, async rules, class-transformer metadata) get `null`: validate those the slow way.
- * It answers only yes or no; the messages of a refusal still come from class-validator.
+ * The instance `plainToInstance(cls, plain, { exposeDefaultValues })` would build, when class-validator
+ * with `whitelist` and `forbidNonWhitelisted` would find nothing wrong with it and the fast path
+ * covers the case; `undefined` otherwise (then run the full path, which also words the errors).
  */
-export function compiledValidity(cls: new () => object): ValidityCheck | null {
-  let check = compiled.get(cls);
-  if (check === undefined) {
-    check = compile(cls);
-    compiled.set(cls, check);
+export function compiledValidInstance<T extends object>(
+  cls: new () => T,
+  plain: object,
+  options: { exposeDefaultValues?: boolean } = {},
+): T | undefined {
+  const plan = planOf(cls);
+  if (!plan) return undefined;
+  const keys = Object.keys(plain);
+  for (const key of keys) {
+    if (!plan.known.has(key)) return undefined;
+    const v = (plain as Record<string, unknown>)[key];
+    // Arrays, dates and class instances are copied or converted by class-transformer: left to it.
+    // A plain object under a key without @Type or nested rules (an envelope's payload) is copied as
+    // a plain object with the same values, so it is validated as it stands.
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) !== Object.prototype)
+      return undefined;
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') return undefined;
   }
-  return check;
-}
-
-function compile(cls: new () => object): ValidityCheck | null {
-  const storage = getMetadataStorage();
-  // The arguments `validateSync` without options uses: no schema, no groups, `always` off.
-  const metadatas = storage.getTargetValidationMetadatas(cls, undefined as unknown as string, false, false);
-  if (metadatas.length === 0) return null;
-  const grouped = storage.groupByPropertyName(metadatas);
-  const properties: PropertyRules[] = [];
-  for (const [name, metas] of Object.entries(grouped)) {
-    if (hasTransformMetadata(cls, name)) return null;
-    const property: PropertyRules = { name, conditions: [], rules: [] };
-    for (const m of metas) {
-      if (m.validateIf || m.always || m.groups?.length) return null;
-      if (m.type === ValidationTypes.WHITELIST) continue;
-      if (m.type === ValidationTypes.CONDITIONAL_VALIDATION) {
-        property.conditions.push(m.constraints[0] as (object: object, value: unknown) => boolean);
-        continue;
-      }
-      if (m.type !== ValidationTypes.CUSTOM_VALIDATION) return null;
-      for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
-        if (c.async) return null;
-        property.rules.push({
-          validate: (value, args) => c.instance.validate(value, args),
-          constraints: m.constraints,
-          each: Boolean(m.each),
-        });
-      }
-    }
-    properties.push(property);
+  const instance = new cls() as Record<string, unknown>;
+  for (const key of keys) {
+    const v = (plain as Record<string, unknown>)[key];
+    if (v === undefined && options.exposeDefaultValues) continue; // keeps the class's default
+    if (instance[key] instanceof Function) return undefined; // class-transformer would skip the key
+    instance[key] = v;
   }
-  const allowed = new Set(Object.keys(grouped));
-  const targetName = cls.name;
-  return (plain) => {
-    for (const key of Object.keys(plain)) if (!allowed.has(key)) return false;
-    for (const p of properties) {
-      const value = plain[p.name];
-      if (!p.conditions.every((c) => c(plain, value))) continue;
-      for (const r of p.rules) {
-        const args = { targetName, property: p.name, object: plain, value, constraints: r.constraints };
-        // `each` applies the rule to every element of an array, Set or Map, and to the value otherwise.
-        const ok =
-          r.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)
-            ? [...(value instanceof Map ? value.values() : value)].every((v) => r.validate(v, args))
-            : r.validate(value, args);
-        if (!ok) return false;
-      }
-    }
-    return true;
-  };
-}
-
-function hasTransformMetadata(cls: new () => object, property: string): boolean {
-  return Boolean(
-    defaultMetadataStorage.findTypeMetadata(cls, property) ||
-    defaultMetadataStorage.findExposeMetadata(cls, property) ||
-    defaultMetadataStorage.findExcludeMetadata(cls, property) ||
-    defaultMetadataStorage.findTransformMetadatas(cls, property, TransformationType.PLAIN_TO_CLASS).length,
-  );
+  // class-validator's whitelist looks at the instance (a class default without rules counts too).
+  for (const key of Object.keys(instance)) if (!plan.known.has(key)) return undefined;
+  for (const p of plan.properties) {
+    const value = instance[p.name];
+    if (p.typed && value !== undefined) return undefined;
+    if (value !== null && typeof value === 'object' && (p.typed || p.nested)) return undefined;
+    if (!p.conditions.every((c) => c(instance, value))) continue;
+    if (!passes(instance, value, p.defined)) return undefined;
+    if (!passes(instance, value, p.custom)) return undefined;
+    if (p.nested && value !== undefined) return undefined;
+  }
+  return instance as T;
 }

@@ -1,6 +1,7 @@
 export * from './topics';
 export * from './envelope';
 export * from './catalog';
+export { compiledValidInstance } from './compiled-validation';
 export * from './validators';
 export * from './events/enrollment-registered/enrollment-registered.event';
 export * from './events/enrollment-activated/enrollment-activated.event';

@@ -116,6 +116,15 @@ export class OutboxRelay {
     return this.leader;
   }
 
+  /**
+   * What a NOTIFY on the schema's channel does, for a writer in this process that knows this relay
+   * is the active one: publish now rather than at the next poll. Rows must be committed first.
+   */
+  wakeUp(): void {
+    if (this.wake) this.wake();
+    else this.notified = true;
+  }
+
   private async run(): Promise<void> {
     let backoff = 200;
     while (this.running) {
@@ -152,7 +161,7 @@ export class OutboxRelay {
         application_name: `${this.schema}-outbox-relay`,
       });
       client.on('error', (e) => this.logger.warn('outbox relay connection error', { error: e.message }));
-      client.on('notification', () => (this.wake ? this.wake() : (this.notified = true)));
+      client.on('notification', () => this.wakeUp());
       await client.connect();
       this.client = client;
       await client.query(`LISTEN "${outboxChannel(this.schema)}"`);

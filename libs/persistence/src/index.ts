@@ -3,3 +3,4 @@ export * from './service-data-source';
 export * from './transaction';
 export * from './ensure-database';
 export * from './transient-failure';
+export * from './prepared-statement';

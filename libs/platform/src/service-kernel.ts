@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { DynamicModule, Global, INestApplication, Module, Type, ValidationPipe } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, NestFactory, Reflector } from '@nestjs/core';
+import { DynamicModule, Global, INestApplication, Module, Type } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ThrottlerModule } from '@nestjs/throttler';
 import pino from 'pino';
@@ -19,7 +19,6 @@ import { createServiceDataSource, databaseUrlFromEnv, migrateServiceSchema } fro
 import { loadPolicies, PolicyError, PolicyRegistry } from '@urrbmi/policy';
 import { personReadsMigration } from './audit/person-reads.migration';
 import { PersonReadsController } from './audit/person-reads.controller';
-import { PersonReadsInterceptor } from './audit/person-reads.interceptor';
 import { PersonReadsRepository } from './audit/person-reads.repository';
 import { ListPersonReadsHandler, RecordPersonReadsHandler } from './audit/person-reads.use-cases';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -30,6 +29,7 @@ import { ConfigError, consumerGroupId, loadServiceEnv, ServiceEnv } from './conf
 import { loadAllSettings, SettingsClass } from './config/service-settings';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { HealthController } from './health/health.controller';
+import { CompiledValidationPipe } from './http/compiled-validation.pipe';
 import { applyHttpHygiene } from './http/http-hygiene';
 import { HttpMetrics } from './http/http-metrics';
 import { templatesController } from './http/templates.controller';
@@ -107,13 +107,6 @@ class ServiceCoreModule {
       { provide: PersonReadsRepository, useValue: personReads },
       { provide: RecordPersonReadsHandler, useValue: recordReads },
       { provide: ListPersonReadsHandler, useValue: new ListPersonReadsHandler(personReads) },
-      // Reads of named persons (routes marked @AuditPersonReads) are recorded for the auditor.
-      {
-        provide: APP_INTERCEPTOR,
-        useFactory: (reflector: Reflector) =>
-          new PersonReadsInterceptor(reflector, recordReads, values.clock),
-        inject: [Reflector],
-      },
       ...values.settings.map((s) => ({ provide: s.constructor, useValue: s })),
       // Guards run in this order: the key first, so the upload limit is counted per holder.
       { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -136,9 +129,7 @@ class ServiceCoreModule {
         ...(values.clock.mode === 'simulation' ? [SimulationClockController] : []),
       ],
       providers: [...providers, ...(values.clock.mode === 'simulation' ? [MoveClockHandler] : [])],
-      exports: providers
-        .filter((p) => p.provide !== APP_GUARD && p.provide !== APP_INTERCEPTOR)
-        .map((p) => p.provide),
+      exports: providers.filter((p) => p.provide !== APP_GUARD).map((p) => p.provide),
     };
   }
 }
@@ -316,7 +307,7 @@ export async function startService(
   const app = await NestFactory.create(AppModule, { logger, bufferLogs: false });
   applyHttpHygiene(app, { jsonBodyMaxBytes: config.JSON_BODY_MAX_BYTES, logger, metrics: httpMetrics });
   app.useGlobalFilters(new ApiExceptionFilter(logger));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new CompiledValidationPipe());
   SwaggerModule.setup('docs', app, () => serviceOpenApiDocument(app, def));
 
   app.connectMicroservice(

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { maskResidentIdsInText } from '@urrbmi/domain';
 import { StructuredLogger } from './structured-logger';
 
 describe('structured logger', () => {
@@ -24,6 +25,36 @@ describe('structured logger', () => {
       list: ['620725********1234'],
     });
     expect(b.error.message).toBe('duplicate 620725********1234');
+    expect(lines.join('')).not.toMatch(/19900101|19491231/);
+  });
+
+  it('masks flat fields (the fast path) exactly as the JSON text would be masked', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = new StructuredLogger('test-service', 'info', sink);
+    const cases: object[] = [
+      { method: 'POST', route: '/v1/enrollments', status: 201, ms: 12, holder: null },
+      { glued: '第3行11010519491231002X1', encoded: '%36%32%30%37%32%35199001011234', x: 'abc' },
+      { wide: '６２０７２５１９９００１０１１２３４', math: '𝟔𝟐𝟎𝟕𝟐𝟓199001011234', ok: true },
+      { quote: 'a"620725199001011234', ctl: 'x\n620725199001011234' },
+      { '620725199001011234': 'key', n: -0.5, nan: NaN, gone: undefined },
+    ];
+    for (const fields of cases) logger.info('m', fields);
+    lines.forEach((line, i) => {
+      const { level, time, service, message, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      expect({ level, service, message, time: typeof time }).toEqual({
+        level: 30,
+        service: 'test-service',
+        message: 'm',
+        time: 'string',
+      });
+      expect(rest).toEqual(JSON.parse(maskResidentIdsInText(JSON.stringify(cases[i]))));
+    });
     expect(lines.join('')).not.toMatch(/19900101|19491231/);
   });
 });

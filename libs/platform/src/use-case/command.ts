@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError, ValidatorOptions } from 'class-validator';
+import { compiledValidInstance } from '@urrbmi/contracts';
 import { DomainError } from '../errors/domain-error';
 
 function describe(errors: ValidationError[], parent = ''): { field: string; problem: string }[] {
@@ -15,10 +16,13 @@ function describe(errors: ValidationError[], parent = ''): { field: string; prob
  * `INVALID_COMMAND` naming every field.
  */
 export function createCommand<T extends object>(type: new () => T, input: object): T {
-  return validated(plainToInstance(type, input, { exposeDefaultValues: true }), {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-  });
+  return (
+    compiledValidInstance(type, input, { exposeDefaultValues: true }) ??
+    validated(plainToInstance(type, input, { exposeDefaultValues: true }), {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+    })
+  );
 }
 
 /** Validates a command built in code (one holding live objects, such as a transaction). */
