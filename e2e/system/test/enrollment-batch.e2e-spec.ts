@@ -184,7 +184,9 @@ describe('enrollment-service: batch imports', () => {
       `SELECT count(*)::int AS n FROM enrollment.enrollments WHERE season = 2023 AND id_number LIKE '620725%' AND details->>'batchId' IS NOT NULL`,
     );
     expect(after[0].n).toBe(ROWS - bad.length);
-  });
+    // 200,000 rows through two instances take 140-190 s on the 2-core machine with another test
+    // file running beside it: the test's own limit matches the 600 s it gives the batch to finish.
+  }, 600_000);
 
   it('reads XLSX and GBK CSV, and cancels from a death list', async () => {
     const people = [1, 2, 3].map((n) => {
