@@ -1,3 +1,4 @@
+import { varcharCodesMigration } from '@urrbmi/persistence';
 import { ServiceDefinition } from '@urrbmi/platform';
 import { Enrollments1763800001000 } from './migrations/1763800001000-enrollments';
 import { EnrolmentLifecycle1763800002000 } from './migrations/1763800002000-enrolment-lifecycle';
@@ -27,6 +28,13 @@ export const enrollmentService: ServiceDefinition = {
     BatchArea1764500001000,
     BatchFileJob1764300000000,
     DeathLists1764600020000,
+    varcharCodesMigration('enrollment', {
+      assessments: { id_number: 18 },
+      batches: { sha256: 64 },
+      employee_insured: { id_number: 18 },
+      enrollments: { id_number: 18, region_code: 6, township_code: 9, village_code: 12 },
+      payments: { id_number: 18 },
+    }),
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
   settings: [BatchSettings],

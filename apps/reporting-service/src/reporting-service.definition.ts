@@ -1,3 +1,4 @@
+import { varcharCodesMigration } from '@urrbmi/persistence';
 import { ServiceDefinition } from '@urrbmi/platform';
 import { AlertsModule } from './alerts/alerts.module';
 import { CollectionsModule } from './collections/collections.module';
@@ -25,6 +26,22 @@ export const reportingService: ServiceDefinition = {
     RegistrationProgress1763800005000,
     ReportingProjections1763800006000,
     RebuildRuns1763800007000,
+    varcharCodesMigration('reporting', {
+      fact_activation: { id_number: 18, region_code: 6 },
+      fact_assessment: { id_number: 18, region_code: 6 },
+      fact_cancellation: { id_number: 18, region_code: 6 },
+      fact_feed: { region_code: 6 },
+      fact_feed_late: { region_code: 6 },
+      fact_payment: { id_number: 18, region_code: 6 },
+      fact_refund: { id_number: 18, region_code: 6 },
+      fact_registration: { id_number: 18, region_code: 6 },
+      fact_reversal: { id_number: 18, region_code: 6 },
+      fact_transfer: { id_number: 18, region_code: 6 },
+      hardship_reason: { id_number: 18 },
+      quota_import: { region_code: 6 },
+      quota_unit: { region_code: 6 },
+      ranking_alert: { region_code: 6 },
+    }),
   ],
   fileKinds: ['quotas'],
   settings: [ReportingSettings],

@@ -1,3 +1,4 @@
+import { varcharCodesMigration } from '@urrbmi/persistence';
 import { ServiceDefinition } from '@urrbmi/platform';
 import { RosterSettings } from './rosters/roster-settings';
 import { Subsidy1763800020000 } from './migrations/1763800020000-subsidy';
@@ -24,6 +25,15 @@ export const subsidyService: ServiceDefinition = {
     EnrolmentStanding1764230020000,
     SettlementBatches1764300010000,
     RosterFileJob1764400010000,
+    varcharCodesMigration('subsidy', {
+      assessments: { id_number: 18 },
+      enrolments: { id_number: 18, region_code: 6 },
+      identities: { certified_region_code: 6, id_number: 18 },
+      match_runs: { month: 7 },
+      roster_rows: { certified_region_code: 6, id_number: 18 },
+      roster_uploads: { sha256: 64, snapshot_region: 6 },
+      transfers: { id_number: 18, match_month: 7, region_code: 6, transfer_month: 7 },
+    }),
   ],
   fileKinds: ['roster'],
   settings: [RosterSettings],

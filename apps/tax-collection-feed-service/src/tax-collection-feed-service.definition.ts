@@ -1,3 +1,4 @@
+import { varcharCodesMigration } from '@urrbmi/persistence';
 import { ServiceDefinition } from '@urrbmi/platform';
 import { DeadlineModule } from './deadline/deadline.module';
 import { FeedSettings } from './feeds/feed-settings';
@@ -23,6 +24,12 @@ export const taxCollectionFeedService: ServiceDefinition = {
     RosterFactOrder1764230010000,
     MaskQuarantinedRawLines1764300050000,
     FeedFileJob1764300010000,
+    varcharCodesMigration('tax_feed', {
+      feeds: { region_code: 6, sha256: 64 },
+      late_feeds: { region_code: 6 },
+      payments: { id_number: 18, region_code: 6 },
+      roster: { id_number: 18, region_code: 6 },
+    }),
   ],
   fileKinds: ['daily-feed'],
   settings: [FeedSettings],

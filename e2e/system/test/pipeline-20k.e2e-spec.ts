@@ -97,4 +97,13 @@ describe('pipeline: a 20,000-row daily feed through every consumer', () => {
       reporting_feeds: 1,
     });
   }, 1_800_000);
+
+  it('keeps no char(n) column: compared with a text array it cannot use its index', async () => {
+    const { rows } = await db.query(
+      `SELECT table_schema || '.' || table_name || '.' || column_name AS col FROM information_schema.columns
+        WHERE data_type = 'character' AND table_schema = ANY($1)`,
+      [['enrollment', 'subsidy', 'tax_feed', 'refund', 'reporting']],
+    );
+    expect(rows).toEqual([]);
+  });
 });

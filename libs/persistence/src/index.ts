@@ -4,3 +4,4 @@ export * from './transaction';
 export * from './ensure-database';
 export * from './transient-failure';
 export * from './prepared-statement';
+export * from './varchar-codes.migration';

@@ -15,7 +15,12 @@ import {
   MessagingMetrics,
   OutboxWriter,
 } from '@urrbmi/messaging';
-import { createServiceDataSource, databaseUrlFromEnv, migrateServiceSchema } from '@urrbmi/persistence';
+import {
+  createServiceDataSource,
+  databaseUrlFromEnv,
+  migrateServiceSchema,
+  varcharCodesMigration,
+} from '@urrbmi/persistence';
 import { loadPolicies, PolicyError, PolicyRegistry } from '@urrbmi/policy';
 import { personReadsMigration } from './audit/person-reads.migration';
 import { PersonReadsController } from './audit/person-reads.controller';
@@ -193,7 +198,16 @@ function serviceDataSource(
   return createServiceDataSource({
     url: databaseUrl,
     schema: def.schema,
-    migrations: [...messagingMigrations(def.schema), ...def.migrations, personReadsMigration(def.schema)],
+    migrations: [
+      ...messagingMigrations(def.schema),
+      ...def.migrations,
+      personReadsMigration(def.schema),
+      varcharCodesMigration(
+        def.schema,
+        { person_reads: { id_number: 18 } },
+        'PersonReadsVarchar1764700001000',
+      ),
+    ],
     poolSize,
     applicationName,
   });
