@@ -57,4 +57,21 @@ describe('structured logger', () => {
     });
     expect(lines.join('')).not.toMatch(/19900101|19491231/);
   });
+
+  it('masks an ID number sent as a JSON number instead of throwing, nested or flat', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = new StructuredLogger('test-service', 'info', sink);
+    logger.info('m', { idNumber: 620725199001011234, small: 12 });
+    logger.info('m', { body: { idNumber: 110105194912310020, list: [620725199001011234] } });
+    const [flat, nested] = lines.map((l) => JSON.parse(l));
+    expect(flat).toMatchObject({ idNumber: '620725********1200', small: 12 });
+    expect(nested.body).toEqual({ idNumber: '110105********0020', list: ['620725********1200'] });
+    expect(lines.join('')).not.toMatch(/19900101|19491231/);
+  });
 });

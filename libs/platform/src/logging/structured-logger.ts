@@ -43,7 +43,11 @@ function masked(value: unknown): unknown {
   const flat = maskedFlat(value);
   if (flat) return flat.copy;
   // Errors have no enumerable fields: spell them out wherever they sit, then mask the whole text.
-  const text = JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? errorFields(v) : v));
+  // A number of 16 digits or more is written as a string first: masked inside a JSON number it
+  // would leave text that is no longer JSON (an ID number sent as a number made the logger throw).
+  const text = JSON.stringify(value, (_k, v: unknown) =>
+    v instanceof Error ? errorFields(v) : typeof v === 'number' && Math.abs(v) >= 1e15 ? String(v) : v,
+  );
   return JSON.parse(maskResidentIdsInText(text));
 }
 
