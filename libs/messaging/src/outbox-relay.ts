@@ -48,6 +48,9 @@ export function messageRefusal(error: unknown): string | undefined {
   return undefined;
 }
 
+/** The backlog metric is an exact count up to this many pending rows (see `updateBacklog`). */
+const BACKLOG_EXACT_UP_TO = 10_000;
+
 interface OutboxRow {
   id: string;
   topic: string;
@@ -80,6 +83,7 @@ export class OutboxRelay {
   private wake?: () => void;
   private lastBacklogAt = 0;
   private lastCleanupAt = 0;
+  private lastSetAsideCountAt = 0;
   private healthy = true;
   /** A NOTIFY that arrived while publishing: the next sleep returns at once. */
   private notified = false;
@@ -164,6 +168,12 @@ export class OutboxRelay {
       client.on('notification', () => this.wakeUp());
       await client.connect();
       this.client = client;
+      // Published rows leave dead entries in the pending index until a vacuum. A bitmap scan (what
+      // the planner picks, expecting few pending rows) visits every one of them on every poll and
+      // never marks them: 99 ms and 15,700 heap blocks to find nothing after a 50,000-row feed. A
+      // plain index scan marks each dead entry the first time it passes it, and the next poll
+      // skips them (0.45 ms).
+      await client.query('SET enable_bitmapscan = off');
       await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
     }
     if (!this.leader) {
@@ -261,6 +271,7 @@ export class OutboxRelay {
       [r.id, reason],
     );
     this.options.metrics?.outboxSetAsideTotal.inc({ topic: physicalTopic(this.options.settings, r.topic) });
+    this.lastSetAsideCountAt = 0; // counted again with the next backlog
     this.logger.error('outbox row set aside: the broker will not take it', {
       schema: this.schema,
       outboxId: r.id,
@@ -269,17 +280,43 @@ export class OutboxRelay {
     });
   }
 
+  /**
+   * The backlog metric, from the pending rows' partial index only. The former `count(*) … WHERE
+   * published_at IS NULL` was planned as a sequential scan once the table held many published rows:
+   * 1 GB read per count in a 1,000,000-row feed, the relay's connection busy counting more than
+   * publishing. Exact up to BACKLOG_EXACT_UP_TO pending rows (an ordered, limited read of the index);
+   * above that, the span of the pending ids (an upper bound by the ids of rolled-back transactions,
+   * which is all an alert on a growing backlog needs).
+   */
   private async updateBacklog(force: boolean): Promise<void> {
     if (!this.options.metrics || !this.client) return;
     const now = Date.now();
-    if (!force && now - this.lastBacklogAt < 1000) return;
+    if (!force && now - this.lastBacklogAt < 5_000) return;
     this.lastBacklogAt = now;
-    const r = await this.client.query<{ n: string; aside: string }>(
-      `SELECT count(*) FILTER (WHERE set_aside_at IS NULL)::text AS n,
-              count(*) FILTER (WHERE set_aside_at IS NOT NULL)::text AS aside
-         FROM "${this.schema}".outbox WHERE published_at IS NULL`,
+    const r = await this.client.query<{ n: string; span: string | null }>(
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM "${this.schema}".outbox
+                 WHERE published_at IS NULL AND set_aside_at IS NULL ORDER BY id LIMIT $1) p)::text AS n,
+              (SELECT (max(id) - min(id) + 1)::text FROM "${this.schema}".outbox
+                 WHERE published_at IS NULL AND set_aside_at IS NULL) AS span`,
+      [BACKLOG_EXACT_UP_TO + 1],
     );
-    this.options.metrics.outboxBacklog.set(Number(r.rows[0].n));
+    const exact = Number(r.rows[0].n);
+    this.options.metrics.outboxBacklog.set(exact <= BACKLOG_EXACT_UP_TO ? exact : Number(r.rows[0].span));
+    if (now - this.lastSetAsideCountAt >= 10 * 60_000) await this.countSetAside();
+  }
+
+  /**
+   * Rows set aside are rare and change only here (`setAside`) or by an operator's UPDATE: counted
+   * at start, after each setting aside, and every 10 minutes (the planner scanned the whole table
+   * for this count when it ran with the backlog's).
+   */
+  private async countSetAside(): Promise<void> {
+    if (!this.options.metrics || !this.client) return;
+    this.lastSetAsideCountAt = Date.now();
+    const r = await this.client.query<{ aside: string }>(
+      `SELECT count(*)::text AS aside FROM "${this.schema}".outbox
+        WHERE set_aside_at IS NOT NULL AND published_at IS NULL`,
+    );
     this.options.metrics.outboxSetAside.set(Number(r.rows[0].aside));
   }
 
