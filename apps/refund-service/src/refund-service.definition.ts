@@ -15,6 +15,11 @@ export const refundService: ServiceDefinition = {
     'Refund applications from the tax bureau, review by the medical insurance bureau, refund funding plans, finance funding and payouts.',
   defaultPort: 3104,
   schema: 'refund',
+  // The refund desk's consumer only keeps copies of payments and enrolments, each an upsert to the
+  // event's own content or towards the earliest reversal and cancellation, the latest activation:
+  // an event applied twice, or events of different topics at once, leave the same rows. So no
+  // inbox row per event, and four partitions applied at once.
+  consumerTuning: { inbox: false, partitionsConsumedConcurrently: 4 },
   migrations: [Refunds1764100001000],
   fileKinds: ['refund-batch'],
   settings: [RefundUploadSettings],

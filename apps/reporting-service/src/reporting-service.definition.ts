@@ -22,6 +22,10 @@ export const reportingService: ServiceDefinition = {
     'Quotas, progress by township and village, weekly rankings, alerts, daily collection, unpaid lists, ops view of queues.',
   defaultPort: 3105,
   schema: 'reporting',
+  // Every projection statement is idempotent by itself and no fact depends on the order across
+  // partitions (the argument the rebuild rests on, README "Rebuild"): no inbox row per event, and
+  // four partitions applied at once.
+  consumerTuning: { inbox: false, partitionsConsumedConcurrently: 4 },
   migrations: [
     RegistrationProgress1763800005000,
     ReportingProjections1763800006000,

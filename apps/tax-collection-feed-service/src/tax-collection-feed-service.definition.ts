@@ -18,6 +18,11 @@ export const taxCollectionFeedService: ServiceDefinition = {
     'Daily feed batches, payments ledger unique by tax voucher, quarantine, deadline monitor, reconciliation.',
   defaultPort: 3103,
   schema: 'tax_feed',
+  // The collection roster is the only consumer here, and it keeps the latest fact by the facts' own
+  // order (standing versions, registration and assessment times), locking each person first: a
+  // fact applied twice, or facts of different topics at once, leave the same row. So no inbox row
+  // per event, and four partitions applied at once.
+  consumerTuning: { inbox: false, partitionsConsumedConcurrently: 4 },
   migrations: [
     FeedLedger1763800010000,
     CollectionRoster1763800011000,

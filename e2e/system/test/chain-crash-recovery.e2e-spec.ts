@@ -218,7 +218,7 @@ async function settle(chain: Chain, dbUrl: string, total: number): Promise<Outco
         `SELECT (SELECT count(*) FROM enrollment.enrollments WHERE status = 'ACTIVE')::int AS active,
                 (SELECT count(*) FROM enrollment.payments)::int AS vouchers,
                 (SELECT count(*) FROM subsidy.enrolments WHERE paid_in_full_on IS NOT NULL)::int AS subsidy,
-                (SELECT count(*) FROM tax_feed.inbox WHERE topic = 'enrollment.activated')::int AS roster`,
+                (SELECT count(*) FROM tax_feed.roster WHERE status = 'ACTIVE')::int AS roster`,
       ),
     (r) =>
       r !== undefined &&
@@ -243,7 +243,7 @@ async function settle(chain: Chain, dbUrl: string, total: number): Promise<Outco
        (SELECT count(*) FROM enrollment.enrollments)::int                           AS enrolments,
        (SELECT count(*) FROM subsidy.enrolments WHERE paid_in_full_on IS NOT NULL)::int AS subsidy_paid_in_full,
        (SELECT count(*) FROM subsidy.inbox WHERE topic = 'enrollment.registered')::int AS subsidy_registrations,
-       (SELECT count(*) FROM tax_feed.inbox WHERE topic = 'enrollment.activated')::int AS roster_activations`,
+       (SELECT count(*) FROM tax_feed.roster WHERE status = 'ACTIVE')::int         AS roster_active`,
   );
   expect(figures).toEqual({
     ledger_rows: PEOPLE,
@@ -257,7 +257,7 @@ async function settle(chain: Chain, dbUrl: string, total: number): Promise<Outco
     enrolments: PEOPLE,
     subsidy_paid_in_full: PEOPLE,
     subsidy_registrations: PEOPLE,
-    roster_activations: PEOPLE,
+    roster_active: PEOPLE,
   });
   const enrolments = await query<Outcome['enrolments'][number]>(
     c,
@@ -332,7 +332,7 @@ describe('the payment chain of real services, crashed and recovered', () => {
           (
             await chain.db.query(
               `SELECT (SELECT count(*) FROM subsidy.inbox WHERE topic = 'enrollment.registered')::int AS s,
-                    (SELECT count(*) FROM tax_feed.inbox WHERE topic = 'enrollment.registered')::int AS t`,
+                    (SELECT count(*) FROM tax_feed.roster WHERE enrollment_id IS NOT NULL)::int AS t`,
             )
           ).rows[0] as { s: number; t: number },
         (r) => r.s === PEOPLE && r.t === PEOPLE,

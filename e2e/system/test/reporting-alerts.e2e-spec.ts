@@ -1,4 +1,5 @@
 import { EventInjector } from './support/events';
+import { metricValue } from './support/metrics';
 import { minquanId } from './support/feeds';
 import { PersonEvents, postQuotas, publish, readTopic } from './support/reporting';
 import { api, ServiceUnderTest, startServiceUnderTest, TEST_KEYS, waitFor } from './support/services';
@@ -34,7 +35,7 @@ describe('reporting-service: weekly ranking alerts', () => {
     published += envelopes.length;
     await waitFor(
       `${published} events applied`,
-      async () => Number((await sut.db.query(`SELECT count(*) AS n FROM reporting.inbox`)).rows[0].n),
+      () => metricValue(sut.svc.url, 'messaging_events_consumed_total'),
       (n) => n >= published,
       90_000,
     );

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { EventInjector } from './support/events';
+import { metricValue } from './support/metrics';
 import { PersonEvents, postQuotas, publish } from './support/reporting';
 import { shandanId } from './support/resident-ids';
 import {
@@ -57,7 +58,7 @@ describe('reporting-service: figures from a scripted season, and rebuild', () =>
   async function applied(): Promise<void> {
     await waitFor(
       `the reporting consumer to apply ${published} events`,
-      async () => Number((await sut.db.query(`SELECT count(*) AS n FROM reporting.inbox`)).rows[0].n),
+      () => metricValue(base(), 'messaging_events_consumed_total'),
       (n) => n >= published,
       90_000,
     );

@@ -2,7 +2,12 @@ import { BaseRpcContext, CustomTransportStrategy, Server } from '@nestjs/microse
 import { lastValueFrom } from 'rxjs';
 import { EntityManager } from 'typeorm';
 import { EventBackbone } from './event-backbone';
-import { BatchHandler, ConsumedEvent, IdempotentBatchConsumer } from './idempotent-batch-consumer';
+import {
+  BatchHandler,
+  ConsumedEvent,
+  ConsumerTuning,
+  IdempotentBatchConsumer,
+} from './idempotent-batch-consumer';
 
 /** What an `@EventPattern` handler receives as `@Ctx()`: the transaction its effects must use. */
 export class BatchContext extends BaseRpcContext<[EntityManager, string]> {
@@ -27,6 +32,7 @@ export class BatchKafkaTransport extends Server implements CustomTransportStrate
   constructor(
     private readonly backbone: EventBackbone,
     private readonly groupId: string,
+    private readonly tuning: ConsumerTuning = {},
   ) {
     super();
   }
@@ -41,7 +47,7 @@ export class BatchKafkaTransport extends Server implements CustomTransportStrate
     }
     try {
       if (handlers.size > 0) {
-        this.consumer = this.backbone.createConsumer(this.groupId, handlers);
+        this.consumer = this.backbone.createConsumer(this.groupId, handlers, this.tuning);
         await this.consumer.start();
       }
       callback();

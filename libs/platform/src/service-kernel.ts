@@ -10,6 +10,7 @@ import { contractCatalog, EventCatalog, FileKind, ServiceName } from '@urrbmi/co
 import { maskResidentIdsInText } from '@urrbmi/domain';
 import {
   BatchKafkaTransport,
+  ConsumerTuning,
   EventBackbone,
   messagingMigrations,
   MessagingMetrics,
@@ -66,6 +67,13 @@ export interface ServiceDefinition {
    * ones, before anything connects, and injectable by their class.
    */
   settings?: readonly SettingsClass[];
+  /**
+   * How the service's consumer group reads and applies (the defaults: inbox on, batches of 1,000,
+   * one partition at a time). Only a service whose every handler is idempotent by itself may turn
+   * the inbox off, and only one whose handlers do not depend on order across partitions may apply
+   * several partitions at once.
+   */
+  consumerTuning?: ConsumerTuning;
 }
 
 export interface RunningService {
@@ -325,7 +333,7 @@ export async function startService(
   SwaggerModule.setup('docs', app, () => serviceOpenApiDocument(app, def));
 
   app.connectMicroservice(
-    { strategy: new BatchKafkaTransport(backbone, consumerGroupId(config, def.name)) },
+    { strategy: new BatchKafkaTransport(backbone, consumerGroupId(config, def.name), def.consumerTuning) },
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();
