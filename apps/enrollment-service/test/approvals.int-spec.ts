@@ -88,22 +88,26 @@ describe('enrollment maker-checker use cases (in process)', () => {
   async function enrolment(n: number, paidFen: number): Promise<string> {
     const id = randomUUID();
     await ds.transaction((m) =>
-      enrollments.insertMany(m, [
-        {
-          id,
-          idNumber: personId(n),
-          name: '参保人',
-          season: 2023,
-          regionCode: '620725',
-          townshipCode: '620725100',
-          villageCode: null,
-          kind: 'NEW',
-          policyId: '620725-2023',
-          facts: {},
-          standardFen: 38000,
-          registeredBy: 'test',
-        },
-      ]),
+      enrollments.insertMany(
+        m,
+        [
+          {
+            id,
+            idNumber: personId(n),
+            name: '参保人',
+            season: 2023,
+            regionCode: '620725',
+            townshipCode: '620725100',
+            villageCode: null,
+            kind: 'NEW',
+            policyId: '620725-2023',
+            facts: {},
+            standardFen: 38000,
+            registeredBy: 'test',
+          },
+        ],
+        new Date(),
+      ),
     );
     if (paidFen > 0)
       await ds.query(`UPDATE enrollment.enrollments SET paid_fen = $2 WHERE id = $1`, [id, paidFen]);

@@ -199,9 +199,11 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
       x.c.facts = { ...x.c.facts, batchId: batch.id, batchLine: x.row.line } as typeof x.c.facts;
       toInsert.push({ ...x, id: randomUUID() });
     }
+    const insertedAt = this.clock.now();
     const inserted = await this.enrollments.insertMany(
       m,
       toInsert.map((x) => this.registration.toRow(x.id, x.c, by.holder)),
+      insertedAt,
     );
     const losers = toInsert.filter((x) => !inserted.has(x.id));
     if (losers.length > 0) {
@@ -225,6 +227,7 @@ export class BatchProcessor implements OnApplicationBootstrap, OnApplicationShut
       m,
       fresh.map((x) => ({ id: x.id, checked: x.c })),
       by.holder,
+      insertedAt,
       batch.id,
     );
     return { accepted: fresh.length, rejects: rejects.sort((a, b) => a.line - b.line) };

@@ -3,7 +3,7 @@ import { IsArray, IsDefined, IsIn, IsString } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { PaymentRecordedV1 } from '@urrbmi/contracts';
-import { CommandHandler, validated } from '@urrbmi/platform';
+import { Clock, CommandHandler, validated } from '@urrbmi/platform';
 import { benefitStart, PolicyRegistry } from '@urrbmi/policy';
 import { RegisterEnrollmentHandler } from '../registration/register-enrollment.handler';
 import { EnrolmentStateService } from '../standing/enrolment-state.service';
@@ -56,6 +56,7 @@ export class RecordLedgerEntriesHandler implements CommandHandler<RecordLedgerEn
     private readonly policies: PolicyRegistry,
     private readonly registration: RegisterEnrollmentHandler,
     private readonly ledger: LedgerRepository,
+    private readonly clock: Clock,
   ) {}
 
   async execute(cmd: RecordLedgerEntriesCommand): Promise<void> {
@@ -115,11 +116,13 @@ export class RecordLedgerEntriesHandler implements CommandHandler<RecordLedgerEn
         });
       }
       const toInsert: NewEnrollment[] = rows.map((r) => this.registration.toRow(r.id, r.checked, actor));
-      const inserted = await this.repository.insertMany(m, toInsert);
+      const insertedAt = this.clock.now();
+      const inserted = await this.repository.insertMany(m, toInsert, insertedAt);
       await this.registration.publishRegistered(
         m,
         rows.filter((r) => inserted.has(r.id)),
         actor,
+        insertedAt,
       );
     }
   }

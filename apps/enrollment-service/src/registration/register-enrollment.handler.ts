@@ -209,18 +209,15 @@ export class RegisterEnrollmentHandler {
   }
 
   /** History rows and `enrollment.registered` events for freshly inserted enrolments. */
+  /** The registrations of enrolments just inserted at `insertedAt` (`EnrollmentRepository.insertMany`). */
   async publishRegistered(
     m: EntityManager,
     rows: { id: string; checked: CheckedRegistration }[],
     holder: string,
+    insertedAt: Date,
     correlationId?: string,
   ): Promise<EnrollmentRegisteredV1[]> {
-    const registeredAt = toShanghaiIso(this.clock.now());
-    await this.repository.stampRegisteredAt(
-      m,
-      rows.map((r) => r.id),
-      registeredAt,
-    );
+    const registeredAt = toShanghaiIso(insertedAt);
     const payloads = this.registeredPayloads(rows, registeredAt);
     await this.repository.addHistory(
       m,

@@ -169,7 +169,8 @@ export class EnrollmentRepository {
    * Inserts the enrolments that have no live enrolment for their person and season (the partial
    * unique index decides, so concurrent requests cannot both win); returns the ids inserted.
    */
-  async insertMany(m: EntityManager, rows: NewEnrollment[]): Promise<Set<string>> {
+  /** Inserts the enrolments not live yet, registered at `at` (the instant their events carry); returns the ids inserted. */
+  async insertMany(m: EntityManager, rows: NewEnrollment[], at: Date): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
     const inserted: { id: string }[] = await m.query(
       `INSERT INTO enrollment.enrollments
@@ -192,7 +193,7 @@ export class EnrollmentRepository {
         rows.map((r) => JSON.stringify(r.facts)),
         rows.map((r) => r.standardFen),
         rows.map((r) => r.registeredBy),
-        this.clock.now(),
+        at,
       ],
     );
     return new Set(inserted.map((r) => r.id));
@@ -368,13 +369,6 @@ export class EnrollmentRepository {
    * Sets the registration instant to the one `enrollment.registered` carries, so that
    * `enrollment.standing` can carry the same instant (consumers order enrolments by it).
    */
-  async stampRegisteredAt(m: EntityManager, ids: string[], at: string): Promise<void> {
-    if (ids.length === 0) return;
-    await m.query(
-      `UPDATE enrollment.enrollments SET registered_at = $2::timestamptz WHERE id = ANY($1::uuid[])`,
-      [ids, at],
-    );
-  }
 
   async findByIds(m: EntityManager, ids: string[]): Promise<EnrollmentRecord[]> {
     if (ids.length === 0) return [];
