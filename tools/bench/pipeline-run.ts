@@ -125,8 +125,11 @@ export async function waitUntilApplied(
   let last: Record<string, number> = {};
   while (steady < 3) {
     await new Promise((res) => setTimeout(res, 500));
-    last = { lag: await totalLag(admin, prefix), ...(await projectionFigures(db)) };
-    const done = last.lag === 0 && last.enrollment_active === rows && last.tax_roster_active === rows;
+    // The figures count whole tables: read them only once nothing lags, so the watching does not
+    // compete with the consumers for the database.
+    const lag = await totalLag(admin, prefix);
+    last = lag === 0 ? { lag, ...(await projectionFigures(db)) } : { lag };
+    const done = lag === 0 && last.enrollment_active === rows && last.tax_roster_active === rows;
     steady = done ? steady + 1 : 0;
     if (Date.now() - started > timeoutMs)
       throw new Error(`not applied after ${timeoutMs} ms: ${JSON.stringify(last)}`);
