@@ -61,19 +61,24 @@ export async function postFeed(
 }
 
 /**
- * Sum over every consumer group of the deployment (`<prefix><service>`) of (end offset − committed
- * offset), over the topics each group subscribes to (read from its members' metadata): a topic a
- * group does not read has no committed offset and is not lag.
+ * Sum over every consumer group of the deployment (`<prefix><service>`, for `services`) of (end
+ * offset − committed offset), over the topics each group subscribes to (read from its members'
+ * metadata): a topic a group does not read has no committed offset and is not lag. A group with no
+ * member yet (its service has not joined) is infinitely behind.
  */
-export async function totalLag(admin: Admin, prefix: string): Promise<number> {
-  const groupIds = SERVICE_NAMES.map((s) => `${prefix}${s}`);
+export async function totalLag(
+  admin: Admin,
+  prefix: string,
+  services: readonly string[] = SERVICE_NAMES,
+): Promise<number> {
+  const groupIds = services.map((s) => `${prefix}${s}`);
   const { groups } = await admin.describeGroups(groupIds);
   let lag = 0;
   for (const group of groups) {
     const topics = new Set<string>();
     for (const m of group.members)
       for (const t of AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.topics ?? []) topics.add(t);
-    if (topics.size === 0) continue;
+    if (topics.size === 0) return Number.POSITIVE_INFINITY;
     const committed = await admin.fetchOffsets({ groupId: group.groupId, topics: [...topics] });
     for (const t of committed) {
       const ends = await admin.fetchTopicOffsets(t.topic);

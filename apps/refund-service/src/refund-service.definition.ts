@@ -18,8 +18,9 @@ export const refundService: ServiceDefinition = {
   // The refund desk's consumer only keeps copies of payments and enrolments, each an upsert to the
   // event's own content or towards the earliest reversal and cancellation, the latest activation:
   // an event applied twice, or events of different topics at once, leave the same rows. So no
-  // inbox row per event, and four partitions applied at once.
-  consumerTuning: { inbox: false, partitionsConsumedConcurrently: 4 },
+  // inbox row per event, and two partitions applied at once (a province runs DB_POOL_SIZE 5: the
+  // rest stays free for HTTP).
+  consumerTuning: { inbox: false, partitionsConsumedConcurrently: 2 },
   migrations: [Refunds1764100001000],
   fileKinds: ['refund-batch'],
   settings: [RefundUploadSettings],

@@ -24,8 +24,9 @@ export const reportingService: ServiceDefinition = {
   schema: 'reporting',
   // Every projection statement is idempotent by itself and no fact depends on the order across
   // partitions (the argument the rebuild rests on, README "Rebuild"): no inbox row per event, and
-  // four partitions applied at once.
-  consumerTuning: { inbox: false, partitionsConsumedConcurrently: 4 },
+  // two partitions applied at once (a province runs DB_POOL_SIZE 5: the
+  // rest stays free for HTTP).
+  consumerTuning: { inbox: false, partitionsConsumedConcurrently: 2 },
   migrations: [
     RegistrationProgress1763800005000,
     ReportingProjections1763800006000,

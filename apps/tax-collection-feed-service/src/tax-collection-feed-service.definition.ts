@@ -19,10 +19,11 @@ export const taxCollectionFeedService: ServiceDefinition = {
   defaultPort: 3103,
   schema: 'tax_feed',
   // The collection roster is the only consumer here, and it keeps the latest fact by the facts' own
-  // order (standing versions, registration and assessment times), locking each person first: a
-  // fact applied twice, or facts of different topics at once, leave the same row. So no inbox row
-  // per event, and four partitions applied at once.
-  consumerTuning: { inbox: false, partitionsConsumedConcurrently: 4 },
+  // order (standing versions, registration and assessment times): a fact applied twice leaves the
+  // same row, so no inbox row per event. One partition at a time still: the tax bureau's pull
+  // pages by change_seq, drawn inside the consumer's transaction, and two transactions committing
+  // out of sequence order would let a pull's cursor pass a change not yet visible.
+  consumerTuning: { inbox: false },
   migrations: [
     FeedLedger1763800010000,
     CollectionRoster1763800011000,

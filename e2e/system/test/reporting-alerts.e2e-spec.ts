@@ -1,4 +1,5 @@
 import { EventInjector } from './support/events';
+import { waitForNoLag } from './support/lag';
 import { metricValue } from './support/metrics';
 import { minquanId } from './support/feeds';
 import { PersonEvents, postQuotas, publish, readTopic } from './support/reporting';
@@ -39,6 +40,8 @@ describe('reporting-service: weekly ranking alerts', () => {
       (n) => n >= published,
       90_000,
     );
+    // Without an inbox a redelivery is counted again: the committed offsets say all is applied.
+    await waitForNoLag(sut.prefix, ['reporting-service']);
   }
 
   const check = async () => {

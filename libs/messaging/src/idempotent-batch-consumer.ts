@@ -88,7 +88,9 @@ class StoppedError extends Error {
  *   out of memory or a full disk (see `isTransientFailure`) is retried with backoff until it passes;
  * - messages that fail validation (not JSON, bad envelope, unknown type/version, invalid payload)
  *   are poison at once;
- * - partitions are handled one at a time, in order, with heartbeats during long work.
+ * - partitions are handled one at a time, in order, with heartbeats during long work (a consumer
+ *   whose handlers do not depend on order across partitions may apply several at once:
+ *   `partitionsConsumedConcurrently`; order within a partition is always kept).
  */
 export class IdempotentBatchConsumer {
   private consumer?: Consumer;

@@ -208,8 +208,11 @@ export class RegisterEnrollmentHandler {
     };
   }
 
-  /** History rows and `enrollment.registered` events for freshly inserted enrolments. */
-  /** The registrations of enrolments just inserted at `insertedAt` (`EnrollmentRepository.insertMany`). */
+  /**
+   * History rows and `enrollment.registered` events for enrolments just inserted at `insertedAt`
+   * (`EnrollmentRepository.insertMany`): the event carries the instant the row holds, so that
+   * `enrollment.standing` can carry the same one (consumers order enrolments by it).
+   */
   async publishRegistered(
     m: EntityManager,
     rows: { id: string; checked: CheckedRegistration }[],

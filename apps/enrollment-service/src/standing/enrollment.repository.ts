@@ -169,7 +169,7 @@ export class EnrollmentRepository {
    * Inserts the enrolments that have no live enrolment for their person and season (the partial
    * unique index decides, so concurrent requests cannot both win); returns the ids inserted.
    */
-  /** Inserts the enrolments not live yet, registered at `at` (the instant their events carry); returns the ids inserted. */
+  /** Inserts the enrolments not live yet, registered at `at` (the instant their events will carry); returns the ids inserted. */
   async insertMany(m: EntityManager, rows: NewEnrollment[], at: Date): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
     const inserted: { id: string }[] = await m.query(
@@ -364,11 +364,6 @@ export class EnrollmentRepository {
       ],
     );
   }
-
-  /**
-   * Sets the registration instant to the one `enrollment.registered` carries, so that
-   * `enrollment.standing` can carry the same instant (consumers order enrolments by it).
-   */
 
   async findByIds(m: EntityManager, ids: string[]): Promise<EnrollmentRecord[]> {
     if (ids.length === 0) return [];

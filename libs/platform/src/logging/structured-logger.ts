@@ -46,7 +46,11 @@ function masked(value: unknown): unknown {
   // A number of 16 digits or more is written as a string first: masked inside a JSON number it
   // would leave text that is no longer JSON (an ID number sent as a number made the logger throw).
   const text = JSON.stringify(value, (_k, v: unknown) =>
-    v instanceof Error ? errorFields(v) : typeof v === 'number' && Math.abs(v) >= 1e15 ? String(v) : v,
+    v instanceof Error
+      ? errorFields(v)
+      : typeof v === 'number' && Number.isFinite(v) && Math.abs(v) >= 1e15
+        ? String(v)
+        : v,
   );
   return JSON.parse(maskResidentIdsInText(text));
 }
