@@ -155,7 +155,7 @@ describe('event order: an enrolment stands the same whatever order its facts arr
       expect(reg.status).toBe(201);
     }
 
-    await deliverInRounds(under.prefix, under.db, 'enrollment', schedules);
+    await deliverInRounds(under.prefix, 'enrollment-service', schedules);
 
     const rows = new Map(
       (

@@ -144,7 +144,7 @@ describe('event order: the collection roster is the same whatever order the fact
     }
     // 120 + 5040 + 24 persons: the cancelled scenario is all 7! orders of its facts.
     expect(runs.length).toBe(120 + 5040 + 24);
-    await deliverInRounds(under.prefix, under.db, 'tax_feed', schedules);
+    await deliverInRounds(under.prefix, 'tax-collection-feed-service', schedules);
 
     const r = await fetch(
       `${under.svc.url}/v1/collection-roster?region=${REGION}&season=2023&format=ndjson`,

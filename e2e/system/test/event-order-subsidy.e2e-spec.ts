@@ -152,7 +152,7 @@ describe('event order: the subsidy service sees every payer, and no reversed pay
       ).body,
     ).toMatchObject({ status: 'APPROVED' });
 
-    await deliverInRounds(under.prefix, under.db, 'subsidy', schedules);
+    await deliverInRounds(under.prefix, 'subsidy-service', schedules);
 
     const enrolments = new Map(
       (

@@ -1,8 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
+import { ServiceName } from '@urrbmi/contracts';
 import { residentIdCheckChar } from '@urrbmi/domain';
 import { EventInjector } from './events';
-import { waitFor } from './services';
+import { waitForNoLag } from './lag';
 
 export type Envelope = ReturnType<EventInjector['envelope']>;
 
@@ -25,13 +25,13 @@ export function personId(region: string, n: number): string {
 /**
  * Delivers each person's events in the order of that person's schedule, whatever topic they are on:
  * round r sends the r-th event of every person, then waits until the service has applied all of
- * them (its inbox has a row per event), so the r+1-th event of a person cannot overtake the r-th.
+ * them (its consumer group has committed past the end of every topic), so the r+1-th event of a
+ * person cannot overtake the r-th.
  * Many persons share each round, so one service start covers every permutation.
  */
 export async function deliverInRounds(
   prefix: string,
-  db: Client,
-  schema: string,
+  service: ServiceName,
   schedules: Envelope[][],
   timeoutMs = 180_000,
 ): Promise<void> {
@@ -42,10 +42,6 @@ export async function deliverInRounds(
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const applied = async () =>
-    Number((await db.query(`SELECT count(*)::int AS n FROM "${schema}".inbox`)).rows[0].n);
-  const base = await applied();
-  let sent = 0;
   try {
     const rounds = Math.max(...schedules.map((s) => s.length));
     for (let r = 0; r < rounds; r++) {
@@ -56,13 +52,12 @@ export async function deliverInRounds(
         const list = byTopic.get(e.type) ?? [];
         list.push({ key: e.key, value: JSON.stringify(e) });
         byTopic.set(e.type, list);
-        sent++;
       }
       await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([type, messages]) => ({ topic: `${prefix}${type}`, messages })),
       });
-      await waitFor(`round ${r + 1} of ${rounds} applied`, applied, (n) => n - base >= sent, timeoutMs);
+      await waitForNoLag(prefix, [service], timeoutMs);
     }
   } finally {
     await producer.disconnect();
