@@ -36,9 +36,17 @@ export interface CandidateRow {
   vouchers: { voucherNo: string; amountFen: number; paidAt: string; openRefund: boolean }[];
 }
 
-const first = <T>(rows: T[], key: (r: T) => string): T[] => [
-  ...new Map(rows.map((r) => [key(r), r] as const)).values(),
-];
+/** Rows in the order of their keys: two batches upserting overlapping keys lock them in one order. */
+const byKey = <T>(entries: Iterable<readonly [string, T]>): T[] =>
+  [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+
+/**
+ * One row per key, in key order: two partitions are applied at once, and an enrolment's
+ * registration and activation batches upserting the same rows in different orders deadlocked
+ * (retried, but each a second lost).
+ */
+const first = <T>(rows: T[], key: (r: T) => string): T[] =>
+  byKey(new Map(rows.map((r) => [key(r), r] as const)));
 
 /**
  * The refund service's own copies of other services' facts: payments by voucher and enrolments by id.
@@ -125,7 +133,7 @@ export class ProjectionsRepository {
       const had = latest.get(e.enrollmentId);
       if (!had || Date.parse(e.activatedAt) > Date.parse(had.activatedAt)) latest.set(e.enrollmentId, e);
     }
-    const rows = [...latest.values()];
+    const rows = byKey(latest);
     if (rows.length === 0) return;
     await m.query(
       `INSERT INTO refund.enrolments (enrollment_id, id_number, season, region_code, township_code, village_code, benefit_start, benefit_end, activated_at)
