@@ -1,11 +1,13 @@
 // Benchmark: a whole collection season (`npm run season`) against the five services started here on
 // a database and topic prefix of their own: wall time, events per second through the system, and peak
 // RSS per service. Baseline, measured in the same run: `psql \copy` of every feed file of the season.
-//   npm run bench:season -- [--scale 0.05] [--region 620725] [--season 2023] [--from 2023-09-01]
+//   npm run bench:season -- [--scale 0.05] [--region 620725] [--season 2023] [--from <first collection day>]
 // Needs Postgres and Kafka running (as after `npm start` or `npm test`); starts the services itself.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SERVICE_NAMES } from '@urrbmi/contracts';
+import { loadPolicies } from '@urrbmi/policy';
+import { collectionDays } from '../season/population';
 import { simulateSeason } from '../season/season';
 import {
   appendResults,
@@ -25,7 +27,15 @@ const arg = (name: string, fallback: string) =>
 const SCALE = Number(arg('--scale', '0.05'));
 const REGION = arg('--region', '620725');
 const SEASON = argNumber('--season', 2023);
-const FROM = arg('--from', '2023-09-01');
+// The first collection day: the policy's own (Zhuji 2023 collects from 1 October 2022), or
+// 1 September of the window's last year where the notice leaves it open.
+const FROM = args.includes('--from') ? arg('--from', '') : firstCollectionDay();
+
+function firstCollectionDay(): string {
+  const policy = loadPolicies().get(`${REGION}-${SEASON}`);
+  if (!policy) throw new Error(`no policy ${REGION}-${SEASON} in libs/policy/policies`);
+  return collectionDays(policy)[0];
+}
 const BASE_PORT = argNumber('--base-port', 21760 + Number(process.env.E2E_PORT_OFFSET ?? 0));
 
 async function main(): Promise<void> {
@@ -67,11 +77,12 @@ async function main(): Promise<void> {
   });
   try {
     const work = path.join(dir, 'files');
+    const seed = Date.now() % 100_000;
     const result = await simulateSeason({
       region: REGION,
       season: SEASON,
       scale: SCALE,
-      seed: Date.now() % 100_000,
+      seed,
       from: FROM,
       host: '127.0.0.1',
       basePort: BASE_PORT,
@@ -81,7 +92,8 @@ async function main(): Promise<void> {
       lateWaitSeconds: 60,
     });
     // Baseline: the season's feed rows, all in one file, copied into a plain table.
-    const runDir = path.join(work, readdirSync(work).sort().pop()!);
+    // This run's files only: the folder keeps earlier runs' (other regions, other seeds).
+    const runDir = path.join(work, `${REGION}-${SEASON}-seed${seed}`);
     const feeds = readdirSync(runDir).filter((f) => f.startsWith('feed-'));
     const lines = feeds.flatMap((f) =>
       readFileSync(path.join(runDir, f), 'utf8').trim().split('\n').slice(1),

@@ -2,7 +2,7 @@
 // who registers how and when, who is on which department's roster, who pays on which day and how
 // much, and the few who pay twice, are reversed, die, or are certified after paying.
 import { addDays, daysBetween, residentIdCheckChar } from '@urrbmi/domain';
-import { RegionSeasonPolicy, SUBSIDY_CATEGORIES, SubsidyCategory } from '@urrbmi/policy';
+import { decideEnrolment, RegionSeasonPolicy, SUBSIDY_CATEGORIES, SubsidyCategory } from '@urrbmi/policy';
 import { Random } from './random';
 
 export type RosterSource = 'CIVIL_AFFAIRS' | 'RURAL_REVITALIZATION';
@@ -100,9 +100,31 @@ function adultId(region: string, seed: number, n: number): string {
 }
 
 /** A newborn of a run: born in the 60 days before the window opens. */
-function newbornId(region: string, firstDay: string, seed: number, n: number): string {
+function newborn(
+  region: string,
+  firstDay: string,
+  seed: number,
+  n: number,
+): { idNumber: string; birth: string } {
   const k = (seed % 50) * 1_200 + n;
-  return residentId(region, addDays(firstDay, -1 - (k % 60)), Math.floor(k / 60) % 1000);
+  const birth = addDays(firstDay, -1 - (k % 60));
+  return { idNumber: residentId(region, birth, Math.floor(k / 60) % 1000), birth };
+}
+
+/**
+ * A newborn's parents pay within the policy's newborn window (Zhuji: 90 days from birth), judged by
+ * the policy's own rule: the latest day from `payDay` back to `earliest` the rule allows.
+ */
+function newbornPayDay(
+  policy: RegionSeasonPolicy,
+  days: string[],
+  birth: string,
+  payDay: number,
+  earliest: number,
+) {
+  for (let d = payDay; d > earliest; d--)
+    if (decideEnrolment(policy, { date: days[d], newborn: { birthDate: birth } }).allowed) return d;
+  return earliest;
 }
 
 /** The categories the two roster departments certify that the policy subsidises. */
@@ -199,9 +221,10 @@ export function planSeason(o: {
                 : 'NEWBORN_BATCH';
       const pays = i < payers;
       if (!pays && route === 'JUST_PAY') route = 'NEW';
-      const newborn = route === 'NEWBORN_BATCH' && newborns < 1_200;
-      if (route === 'NEWBORN_BATCH' && !newborn) route = 'NEW';
-      const idNumber = newborn ? newbornId(region, days[0], seed, newborns++) : adultId(region, seed, n++);
+      const baby =
+        route === 'NEWBORN_BATCH' && newborns < 1_200 ? newborn(region, days[0], seed, newborns++) : null;
+      if (route === 'NEWBORN_BATCH' && !baby) route = 'NEW';
+      const idNumber = baby ? baby.idNumber : adultId(region, seed, n++);
       const registerDay =
         route === 'RENEWAL_BATCH'
           ? 0
@@ -212,7 +235,11 @@ export function planSeason(o: {
               : route === 'NEW'
                 ? rnd.int(0, N - 2)
                 : null;
-      const payDay = pays ? payDayOn(rnd, N, registerDay ?? 0) : null;
+      const onCurve = pays ? payDayOn(rnd, N, registerDay ?? 0) : null;
+      const payDay =
+        baby && onCurve !== null
+          ? newbornPayDay(policy, days, baby.birth, onCurve, registerDay ?? 0)
+          : onCurve;
       plan.people.push({
         idNumber,
         name: rnd.pick([...SURNAMES]) + rnd.pick([...GIVEN]) + (rnd.next() < 0.6 ? rnd.pick([...GIVEN]) : ''),
@@ -269,7 +296,9 @@ export function planSeason(o: {
     }
     return out;
   };
-  if (plan.updateDay !== null && kinds.length > 0) {
+  // Certified after paying in full: repaid by the monthly match's transfer where the policy has one
+  // (Zhuji 2023 has none: its subsidies only reduce the contribution).
+  if (plan.updateDay !== null && kinds.length > 0 && policy.monthlyMatch.enabled) {
     const update = plan.updateDay;
     for (const p of take(0.002, 2, (x) => x.payDay! < update)) p.certifiedLater = rnd.pick(kinds);
   }

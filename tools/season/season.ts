@@ -159,7 +159,7 @@ function main(): void {
     .requiredOption('--season <year>', 'season of the policy, e.g. 2023')
     .option('--scale <factor>', 'people = quota × scale', '1')
     .option('--seed <n>', 'seed: the same seed makes the same season; another seed other people', '1')
-    .option('--from <date>', 'first collection day where the policy leaves it open (default: 1 September)')
+    .option('--from <date>', "first collection day (default: the policy's own, else 1 September)")
     .option('--host <host>', 'host of the five services', process.env.SEASON_HOST ?? '127.0.0.1')
     .option(
       '--base-port <port>',
