@@ -41,7 +41,8 @@ export async function deliverInRounds(
     logLevel: logLevel.NOTHING,
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const admin = kafka.admin();
+  await Promise.all([producer.connect(), admin.connect()]);
   try {
     const rounds = Math.max(...schedules.map((s) => s.length));
     for (let r = 0; r < rounds; r++) {
@@ -57,9 +58,9 @@ export async function deliverInRounds(
         acks: -1,
         topicMessages: [...byTopic].map(([type, messages]) => ({ topic: `${prefix}${type}`, messages })),
       });
-      await waitForNoLag(prefix, [service], timeoutMs);
+      await waitForNoLag(prefix, [service], timeoutMs, admin);
     }
   } finally {
-    await producer.disconnect();
+    await Promise.all([producer.disconnect(), admin.disconnect()]);
   }
 }
