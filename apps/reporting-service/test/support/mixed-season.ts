@@ -124,27 +124,14 @@ export function mixedSeason(): { topic: string; payload: object }[] {
       });
     }
     if (n % 3 === 0) {
-      out.push({
+      // An assessment without subsidy, then the roster's: the later one is in force.
+      const assessed = (terms: object) => ({
         topic: 'subsidy.assessed',
-        payload: {
-          idNumber,
-          season: 2023,
-          regionCode: '620725',
-          policyId: '620725-2023',
-          subsidyFen: 0,
-          amountDueFen: 38000,
-          mode: 'NONE',
-          reason: 'none',
-          assessedAt: at(1),
-        },
+        payload: { idNumber, season: 2023, regionCode: '620725', policyId: '620725-2023', ...terms },
       });
-      out.push({
-        topic: 'subsidy.assessed',
-        payload: {
-          idNumber,
-          season: 2023,
-          regionCode: '620725',
-          policyId: '620725-2023',
+      out.push(
+        assessed({ subsidyFen: 0, amountDueFen: 38000, mode: 'NONE', reason: 'none', assessedAt: at(1) }),
+        assessed({
           category: 'ORPHAN',
           subsidyFen: 38000,
           amountDueFen: 0,
@@ -152,8 +139,8 @@ export function mixedSeason(): { topic: string; payload: object }[] {
           route: 'PROXY_PAYMENT',
           reason: 'roster',
           assessedAt: at(2),
-        },
-      });
+        }),
+      );
       const transferId = randomUUID();
       out.push({
         topic: 'subsidy.transfer.requested',

@@ -2,16 +2,21 @@ import { Writable } from 'node:stream';
 import { maskResidentIdsInText } from '@urrbmi/domain';
 import { StructuredLogger } from './structured-logger';
 
+/** A logger writing its JSON lines into `lines`. */
+function capture(): { logger: StructuredLogger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: new StructuredLogger('test-service', 'info', sink), lines };
+}
+
 describe('structured logger', () => {
   it('writes JSON lines with every resident ID number masked, in messages, fields and errors', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = new StructuredLogger('test-service', 'info', sink);
+    const { logger, lines } = capture();
     logger.info('registered 620725199001011234', {
       person: { id: '11010519491231002X' },
       list: ['620725199001011234'],
@@ -29,14 +34,7 @@ describe('structured logger', () => {
   });
 
   it('masks flat fields (the fast path) exactly as the JSON text would be masked', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = new StructuredLogger('test-service', 'info', sink);
+    const { logger, lines } = capture();
     const cases: object[] = [
       { method: 'POST', route: '/v1/enrollments', status: 201, ms: 12, holder: null },
       { glued: '第3行11010519491231002X1', encoded: '%36%32%30%37%32%35199001011234', x: 'abc' },
@@ -59,14 +57,7 @@ describe('structured logger', () => {
   });
 
   it('masks an ID number sent as a JSON number instead of throwing, nested or flat', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = new StructuredLogger('test-service', 'info', sink);
+    const { logger, lines } = capture();
     logger.info('m', { idNumber: 620725199001011234, small: 12 });
     logger.info('m', { body: { idNumber: 110105194912310020, list: [620725199001011234] } });
     const [flat, nested] = lines.map((l) => JSON.parse(l));
