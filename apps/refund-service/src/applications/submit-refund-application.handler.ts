@@ -67,10 +67,24 @@ export class SubmitRefundApplicationHandler {
           state: open.state,
         });
 
+      /**
+       * Another request committed first: when it had this key, its refund is this request's answer
+       * (it may commit between any two of these reads); any other open refund of the voucher refuses it.
+       */
+      const afterConflict = async (): Promise<SubmittedApplication | undefined> => {
+        const raced = await replay();
+        if (raced) return raced;
+        const other = await this.refunds.findOpenByVoucher(m, cmd.voucherNo);
+        if (other) throw openRefundExists(other);
+        return undefined;
+      };
+
       const earlier = await replay();
       if (earlier) return earlier;
-      const open = await this.refunds.findOpenByVoucher(m, cmd.voucherNo);
-      if (open) throw openRefundExists(open);
+      if (await this.refunds.findOpenByVoucher(m, cmd.voucherNo)) {
+        const answer = await afterConflict();
+        if (answer) return answer;
+      }
 
       const now = this.clock.now();
       const today = shanghaiDate(now);
@@ -98,11 +112,8 @@ export class SubmitRefundApplicationHandler {
         planId: null,
       };
       if (!(await this.refunds.insert(m, refund, now))) {
-        // A concurrent request with the same key or voucher committed first.
-        const raced = await replay();
-        if (raced) return raced;
-        const other = await this.refunds.findOpenByVoucher(m, cmd.voucherNo);
-        if (other) throw openRefundExists(other);
+        const answer = await afterConflict();
+        if (answer) return answer;
         throw new Error(`refund ${refund.id} was not inserted and no conflicting row was found`);
       }
       await this.refunds.addTransitions(m, [
