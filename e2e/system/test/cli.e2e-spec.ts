@@ -68,7 +68,7 @@ describe('urrbmi command-line client against the running tax feed service', () =
       'the feed refused (400): X-Region-Code 999999 is not a region with a policy',
     );
     const away = await urrbmi(
-      ['--attempts', '2', 'feed', 'push', file, '--date', '2023-10-20', '--region', '411421'],
+      ['feed', 'push', file, '--date', '2023-10-20', '--region', '411421', '--attempts', '2'],
       'http://127.0.0.1:1',
     );
     expect(away.code).toBe(4);

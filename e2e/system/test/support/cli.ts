@@ -2,15 +2,15 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT, TEST_KEYS } from './services';
 
-/** Runs `npm run urrbmi -- …` as a department's cron job would, and keeps what it printed. */
+/** Runs `npx urrbmi …` (the package's bin) as a department's cron job would, and keeps what it printed. */
 export function urrbmi(
   args: string[],
   url: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      ['-r', '@swc-node/register', 'tools/cli/urrbmi.ts', ...args, '--url', url],
+      'npx',
+      ['--no', 'urrbmi', ...args, '--url', url],
       {
         cwd: REPO_ROOT,
         env: {
