@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { COLLECTION_ROSTER_CURSOR } from '@urrbmi/contracts';
 import { callService, CliError, ClientOptions, ExitCode, typedClient } from './service-client';
 
 export interface RosterPullOptions {
@@ -20,7 +21,7 @@ export async function pullCollectionRoster(
   o: RosterPullOptions,
 ): Promise<{ cursor: string; nextCursor: string }> {
   const cursor = existsSync(o.cursorFile) ? readFileSync(o.cursorFile, 'utf8').trim() || '0' : '0';
-  if (!/^\d{1,18}$/.test(cursor))
+  if (!COLLECTION_ROSTER_CURSOR.test(cursor))
     throw new CliError(
       `${o.cursorFile} does not hold a cursor (got "${cursor.slice(0, 20)}")`,
       ExitCode.Failed,
@@ -39,7 +40,7 @@ export async function pullCollectionRoster(
       error,
     );
   const nextCursor = r.headers.get('x-next-cursor');
-  if (!nextCursor || !/^\d{1,18}$/.test(nextCursor))
+  if (!nextCursor || !COLLECTION_ROSTER_CURSOR.test(nextCursor))
     throw new CliError('the collection roster answered without X-Next-Cursor', ExitCode.Failed);
   const partial = `${o.out}.part`;
   await pipeline(

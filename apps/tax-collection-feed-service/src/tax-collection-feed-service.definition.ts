@@ -10,6 +10,7 @@ import { MaskQuarantinedRawLines1764300050000 } from './migrations/1764300050000
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { CollectionRosterModule } from './roster/collection-roster.module';
 import { FeedFileJob1764300010000 } from './migrations/1764300010000-feed-file-job';
+import { RosterChangeXid1764800010000 } from './migrations/1764800010000-roster-change-xid';
 
 export const taxCollectionFeedService: ServiceDefinition = {
   name: 'tax-collection-feed-service',
@@ -20,10 +21,11 @@ export const taxCollectionFeedService: ServiceDefinition = {
   schema: 'tax_feed',
   // The collection roster is the only consumer here, and it keeps the latest fact by the facts' own
   // order (standing versions, registration and assessment times): a fact applied twice leaves the
-  // same row, so no inbox row per event. One partition at a time still: the tax bureau's pull
-  // pages by change_seq, drawn inside the consumer's transaction, and two transactions committing
-  // out of sequence order would let a pull's cursor pass a change not yet visible.
-  consumerTuning: { inbox: false },
+  // same row, so no inbox row per event. Partitions are applied two at a time (replicas write at
+  // once anyway): the tax bureau's pull orders changes by writing transaction and serves only those
+  // no running transaction can commit behind (RosterRepository.pullBound), so sequence values
+  // committed out of order cannot let a cursor pass a change.
+  consumerTuning: { inbox: false, partitionsConsumedConcurrently: 2 },
   migrations: [
     FeedLedger1763800010000,
     CollectionRoster1763800011000,
@@ -36,6 +38,7 @@ export const taxCollectionFeedService: ServiceDefinition = {
       payments: { id_number: 18, region_code: 6 },
       roster: { id_number: 18, region_code: 6 },
     }),
+    RosterChangeXid1764800010000,
   ],
   fileKinds: ['daily-feed'],
   settings: [FeedSettings],

@@ -1,6 +1,7 @@
 import { Controller, Get, ParseIntPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Writable } from 'node:stream';
+import { COLLECTION_ROSTER_CURSOR } from '@urrbmi/contracts';
 import { XLSX_TYPE } from '@urrbmi/files';
 import { ApiErrors, Roles } from '@urrbmi/platform';
 import {
@@ -35,9 +36,10 @@ export class CollectionRosterController {
   @ApiQuery({
     name: 'cursor',
     required: false,
-    type: String,
     example: '0',
-    description: 'X-Next-Cursor of the previous pull; 0 or absent for everything',
+    description:
+      'X-Next-Cursor of the previous pull (`X.N`; a plain `N` from before is still accepted); 0 or absent for everything',
+    schema: { type: 'string', pattern: COLLECTION_ROSTER_CURSOR.source, example: '0' },
   })
   @ApiQuery({ name: 'format', required: false, enum: COLLECTION_ROSTER_FORMATS })
   @ApiProduces('text/csv', XLSX_TYPE, 'application/x-ndjson')
@@ -45,8 +47,9 @@ export class CollectionRosterController {
     description: 'the enrollees changed since the cursor',
     headers: {
       'X-Next-Cursor': {
-        description: 'send as cursor next time for what changed since',
-        schema: { type: 'string' },
+        description:
+          'send as cursor next time for what changed since: `X.N`, the writing transaction and the change sequence of the last change served',
+        schema: { type: 'string', example: '1873.52' },
       },
     },
   })

@@ -1,12 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { Writable } from 'node:stream';
-import { REGION_CODE } from '@urrbmi/contracts';
+import { COLLECTION_ROSTER_CURSOR, REGION_CODE } from '@urrbmi/contracts';
 import { csvLine, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
 import { Command, CommandHandler } from '@urrbmi/platform';
-import { CollectionRosterEntry, RosterRepository } from './roster.repository';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CollectionRosterEntry, RosterPosition, RosterRepository } from './roster.repository';
 
 const PAGE = 5000;
+/** How long a pull waits for transactions running at its start, so it carries what they commit. */
+const WAIT_FOR_RUNNING_MS = 5000;
+
+/** A plain `N` covered only changes made before they had a transaction, all of which have 0. */
+function positionOf(cursor: string): RosterPosition {
+  const [xid, seq] = cursor.includes('.') ? cursor.split('.') : ['0', cursor];
+  return { xid, seq };
+}
+
+const cursorOf = (p: RosterPosition) => `${p.xid}.${p.seq}`;
+
+const isAfter = (a: RosterPosition, b: RosterPosition) =>
+  BigInt(a.xid) > BigInt(b.xid) || (a.xid === b.xid && BigInt(a.seq) > BigInt(b.seq));
 const HEADER = [
   'id_number',
   'name',
@@ -31,7 +45,7 @@ export class PullCollectionRosterQuery extends Command {
   @IsInt()
   season!: number;
 
-  @Matches(/^\d{1,18}$/, { message: 'cursor must be the X-Next-Cursor of a previous pull' })
+  @Matches(COLLECTION_ROSTER_CURSOR, { message: 'cursor must be the X-Next-Cursor of a previous pull' })
   cursor: string = '0';
 
   @IsIn(COLLECTION_ROSTER_FORMATS, { message: `format is one of ${COLLECTION_ROSTER_FORMATS.join(', ')}` })
@@ -72,7 +86,10 @@ function written(out: Writable, text: string): Promise<void> {
 
 /**
  * Every enrolled person of a region and season with the amount due, streamed page by page. Everything
- * changed up to the pull's start is in it; later changes come with the next cursor.
+ * committed before the pull started is in it (it waits up to 5 s for transactions running then);
+ * later changes, and changes of a transaction that ran longer, come with the next cursor. Changes are
+ * ordered by writing transaction: with several consumers writing at once, sequence values commit out
+ * of order, and a cursor past a value drawn by a transaction still running would skip its change.
  */
 @Injectable()
 export class PullCollectionRosterHandler implements CommandHandler<
@@ -82,26 +99,34 @@ export class PullCollectionRosterHandler implements CommandHandler<
   constructor(private readonly roster: RosterRepository) {}
 
   async execute(q: PullCollectionRosterQuery): Promise<CollectionRosterPull> {
-    const upto = await this.roster.lastChange(q.region, q.season);
-    const next = BigInt(upto) > BigInt(q.cursor) ? upto : q.cursor;
+    const after = positionOf(q.cursor);
+    const start = await this.roster.pullBound(q.region, q.season);
+    let bound = start;
+    for (const until = Date.now() + WAIT_FOR_RUNNING_MS; ;) {
+      const startersRunning = BigInt(bound.below) < BigInt(start.horizon);
+      if (!bound.heldBack || !startersRunning || Date.now() >= until) break;
+      await delay(50);
+      bound = await this.roster.pullBound(q.region, q.season);
+    }
+    const next = isAfter(bound.upto, after) ? bound.upto : after;
     return {
-      nextCursor: next,
+      nextCursor: cursorOf(next),
       contentType: CONTENT_TYPES[q.format],
       fileName: q.format === 'ndjson' ? null : `collection-roster-${q.region}-${q.season}.${q.format}`,
       writeTo: (out) => this.stream(q, next, out),
     };
   }
 
-  private async stream(q: PullCollectionRosterQuery, upto: string, out: Writable): Promise<void> {
+  private async stream(q: PullCollectionRosterQuery, upto: RosterPosition, out: Writable): Promise<void> {
     const xlsx = q.format === 'xlsx' ? new XlsxListWriter(out, `${q.region}-${q.season}`, HEADER) : undefined;
     if (q.format === 'csv') out.write(csvLine(HEADER));
-    for (let after = q.cursor; ;) {
-      const page = await this.roster.changedBetween(q.region, q.season, after, upto, PAGE);
-      if (page.length === 0) break;
+    for (let after = positionOf(q.cursor); ;) {
+      const { entries: page, last } = await this.roster.changedBetween(q.region, q.season, after, upto, PAGE);
+      if (!last) break;
       if (xlsx) xlsx.add(page.map(cells));
       else if (q.format === 'csv') await written(out, page.map((e) => csvLine(cells(e))).join(''));
       else await written(out, page.map((e) => `${JSON.stringify(e)}\n`).join(''));
-      after = page[page.length - 1].changeSeq;
+      after = last;
     }
     if (xlsx) await xlsx.finish();
     else out.end();

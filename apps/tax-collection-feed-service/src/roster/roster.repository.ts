@@ -50,6 +50,12 @@ export interface CollectionRosterEntry {
   changeSeq: string;
 }
 
+/** A place in the roster's change order: the writing transaction, then the change's sequence value. */
+export interface RosterPosition {
+  xid: string;
+  seq: string;
+}
+
 interface CollectionRosterRow {
   id_number: string;
   name: string | null;
@@ -59,6 +65,7 @@ interface CollectionRosterRow {
   season: number;
   status: string;
   amount_due_fen: string;
+  change_xid: string;
   change_seq: string;
 }
 
@@ -72,41 +79,82 @@ interface CollectionRosterRow {
 export class RosterRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The latest change of a region and season: a pull reads up to it, the next pull starts after it. */
-  async lastChange(region: string, season: number): Promise<string> {
-    const [{ upto }]: { upto: string }[] = await this.dataSource.query(
-      `SELECT coalesce(max(change_seq), 0)::text AS upto FROM tax_feed.roster WHERE region_code = $1 AND season = $2`,
+  /**
+   * How far a pull of a region and season may read now. A change is served only once no transaction
+   * that could still commit a change ordered before it is running: `below` is the lowest id of a
+   * transaction of this database still running (ids of other databases' transactions are left out,
+   * they never write here), or the snapshot's horizon when none is; `upto` the last change before it;
+   * `heldBack` says a committed change lies beyond it.
+   */
+  async pullBound(
+    region: string,
+    season: number,
+  ): Promise<{ upto: RosterPosition; below: string; horizon: string; heldBack: boolean }> {
+    const [row]: {
+      upto_xid: string | null;
+      upto_seq: string | null;
+      below: string;
+      horizon: string;
+      held_back: boolean;
+    }[] = await this.dataSource.query(
+      `WITH bound AS (
+         SELECT coalesce(
+                  (SELECT min(x) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+                    WHERE xid(x) NOT IN (SELECT backend_xid FROM pg_stat_activity
+                                          WHERE datname <> current_database() AND backend_xid IS NOT NULL)),
+                  pg_snapshot_xmax(pg_current_snapshot())) AS below,
+                pg_snapshot_xmax(pg_current_snapshot()) AS horizon),
+       last AS (
+         SELECT r.change_xid, r.change_seq FROM tax_feed.roster r, bound
+          WHERE r.region_code = $1 AND r.season = $2 AND r.change_xid < bound.below
+          ORDER BY r.change_xid DESC, r.change_seq DESC LIMIT 1)
+       SELECT (SELECT change_xid::text FROM last) AS upto_xid, (SELECT change_seq::text FROM last) AS upto_seq,
+              below::text, horizon::text,
+              EXISTS (SELECT 1 FROM tax_feed.roster r
+                       WHERE r.region_code = $1 AND r.season = $2 AND r.change_xid >= bound.below) AS held_back
+         FROM bound`,
       [region, season],
     );
-    return upto;
+    return {
+      upto: { xid: row.upto_xid ?? '0', seq: row.upto_seq ?? '0' },
+      below: row.below,
+      horizon: row.horizon,
+      heldBack: row.held_back,
+    };
   }
 
-  /** Enrolled persons changed in (after, upto], in change order, at most `limit`. */
+  /** Enrolled persons changed after `after` up to `upto`, in change order, at most `limit`. */
   async changedBetween(
     region: string,
     season: number,
-    after: string,
-    upto: string,
+    after: RosterPosition,
+    upto: RosterPosition,
     limit: number,
-  ): Promise<CollectionRosterEntry[]> {
+  ): Promise<{ entries: CollectionRosterEntry[]; last: RosterPosition | null }> {
     const rows: CollectionRosterRow[] = await this.dataSource.query(
       `SELECT id_number, name, region_code, township_code, village_code, season, status,
-              coalesce(assessed_due_fen, registered_due_fen)::text AS amount_due_fen, change_seq::text
+              coalesce(assessed_due_fen, registered_due_fen)::text AS amount_due_fen,
+              change_xid::text, change_seq::text
          FROM tax_feed.roster roster WHERE region_code = $1 AND season = $2 AND status <> 'PENDING'
-          AND change_seq > $3::bigint AND change_seq <= $4::bigint ORDER BY roster.change_seq LIMIT $5`,
-      [region, season, after, upto, limit],
+          AND (change_xid, change_seq) > ($3::xid8, $4::bigint) AND (change_xid, change_seq) <= ($5::xid8, $6::bigint)
+        ORDER BY roster.change_xid, roster.change_seq LIMIT $7`,
+      [region, season, after.xid, after.seq, upto.xid, upto.seq, limit],
     );
-    return rows.map((r) => ({
-      idNumber: r.id_number,
-      name: r.name,
-      regionCode: r.region_code,
-      townshipCode: r.township_code,
-      villageCode: r.village_code,
-      season: Number(r.season),
-      status: r.status,
-      amountDueFen: Number(r.amount_due_fen),
-      changeSeq: r.change_seq,
-    }));
+    const last = rows.at(-1);
+    return {
+      entries: rows.map((r) => ({
+        idNumber: r.id_number,
+        name: r.name,
+        regionCode: r.region_code,
+        townshipCode: r.township_code,
+        villageCode: r.village_code,
+        season: Number(r.season),
+        status: r.status,
+        amountDueFen: Number(r.amount_due_fen),
+        changeSeq: r.change_seq,
+      })),
+      last: last ? { xid: last.change_xid, seq: last.change_seq } : null,
+    };
   }
 
   /** Handlers of different topics may write one person at once: they take turns per person. */
@@ -154,7 +202,8 @@ export class RosterRepository {
     await m.query(
       `UPDATE tax_feed.roster r SET enrollment_id = u.e, status = u.st, standing_version = u.ver,
               registered_at = u.ra, name = u.n, region_code = u.rc, township_code = u.t, village_code = u.v,
-              registered_due_fen = u.d, change_seq = nextval('tax_feed.roster_change_seq'), updated_at = now()
+              registered_due_fen = u.d, change_seq = nextval('tax_feed.roster_change_seq'),
+              change_xid = pg_current_xact_id(), updated_at = now()
          FROM (
            SELECT c.i, c.s,
                   CASE WHEN c.later THEN c.e ELSE c.r_e END AS e,
@@ -201,7 +250,8 @@ export class RosterRepository {
       `INSERT INTO tax_feed.roster AS r (id_number, season, region_code, name, status, registered_due_fen, assessed_due_fen, subsidy_category, assessed_at)
        SELECT i, s, rc, '', 'PENDING', d, d, c, at FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::timestamptz[]) AS x(i, s, rc, d, c, at)
        ON CONFLICT (id_number, season) DO UPDATE SET assessed_due_fen = EXCLUDED.assessed_due_fen, subsidy_category = EXCLUDED.subsidy_category,
-         assessed_at = EXCLUDED.assessed_at, change_seq = nextval('tax_feed.roster_change_seq'), updated_at = now()
+         assessed_at = EXCLUDED.assessed_at, change_seq = nextval('tax_feed.roster_change_seq'),
+         change_xid = pg_current_xact_id(), updated_at = now()
        WHERE r.assessed_at IS NULL OR EXCLUDED.assessed_at > r.assessed_at`,
       [
         as.map((a) => a.idNumber),
