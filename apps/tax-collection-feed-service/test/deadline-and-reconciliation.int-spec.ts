@@ -4,9 +4,11 @@ import { DataSource } from 'typeorm';
 import { contractCatalog } from '@urrbmi/contracts';
 import { messagingMigrations, OutboxWriter } from '@urrbmi/messaging';
 import { createServiceDataSource, migrateServiceSchema, recreateDatabase } from '@urrbmi/persistence';
-import { DomainError, StructuredLogger } from '@urrbmi/platform';
+import { Clock, DomainError, StructuredLogger } from '@urrbmi/platform';
 import { loadPolicies, PolicyRegistry } from '@urrbmi/policy';
 import { LateFeedsRepository } from '../src/deadline/late-feeds.repository';
+import { FeedRepository } from '../src/feeds/feed.repository';
+import { ReadFeedRejectsHandler, ReadFeedRejectsQuery } from '../src/feeds/read-feed-rejects.handler';
 import { RaiseLateFeedsCommand, RaiseLateFeedsHandler } from '../src/deadline/raise-late-feeds.handler';
 import {
   ReconcileFeedDateHandler,
@@ -188,5 +190,52 @@ describe('tax feed use cases in process, against Postgres (no HTTP, no broker)',
       expect(caught).toBeInstanceOf(DomainError);
       expect((caught as DomainError).status).toBe(400);
     }
+  });
+
+  it("streams a feed's rejects page by page as one JSON document, every line once and in order", async () => {
+    const feedId = await feed('2023-11-22', '620725', { quarantined: 12_001 });
+    await ds.query(
+      `INSERT INTO tax_feed.exceptions (feed_id, line_no, kind, code, message, voucher_no, amount_fen)
+       SELECT $1, n, 'QUARANTINED', 'BAD_AMOUNT', 'amount_fen ' || n || ' is not a whole number of fen', 'V' || n, NULL
+         FROM generate_series(2, 12002) AS n`,
+      [feedId],
+    );
+    const rejects = new ReadFeedRejectsHandler(new FeedRepository(ds, new Clock()));
+    const download = await rejects.execute(ReadFeedRejectsQuery.create({ feedId }));
+    const chunks: string[] = [];
+    await download.writeTo(
+      new Writable({
+        highWaterMark: 1024,
+        write: (c: Buffer, _e, cb) => {
+          chunks.push(c.toString());
+          setImmediate(cb);
+        },
+      }),
+    );
+    expect(chunks.length).toBeGreaterThan(3);
+    const body = JSON.parse(chunks.join('')) as {
+      feedId: string;
+      rows: { line: number; voucherNo: string }[];
+    };
+    expect(body.feedId).toBe(feedId);
+    expect(body.rows).toHaveLength(12_001);
+    expect(body.rows.every((r, i) => r.line === i + 2 && r.voucherNo === `V${i + 2}`)).toBe(true);
+
+    const none = await rejects.execute(
+      ReadFeedRejectsQuery.create({ feedId: await feed('2023-11-23', '620725') }),
+    );
+    let empty = '';
+    await none.writeTo(
+      new Writable({
+        write: (c: Buffer, _e, cb) => {
+          empty += c.toString();
+          cb();
+        },
+      }),
+    );
+    expect(JSON.parse(empty)).toEqual({ feedId: expect.any(String), rows: [] });
+    await expect(rejects.execute(ReadFeedRejectsQuery.create({ feedId: randomUUID() }))).rejects.toThrow(
+      'no feed',
+    );
   });
 });

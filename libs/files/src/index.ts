@@ -5,3 +5,4 @@ export * from './csv-writer';
 export * from './xlsx-writer';
 export * from './file-template';
 export * from './job';
+export * from './stream-out';

@@ -360,10 +360,11 @@ export class FeedRepository {
     );
   }
 
-  async exceptions(feedId: string, limit: number): Promise<FeedException[]> {
+  async exceptions(feedId: string, limit: number, afterLine = 0): Promise<FeedException[]> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT line_no, kind, code, message, voucher_no, channel, amount_fen, id_number FROM tax_feed.exceptions WHERE feed_id = $1 ORDER BY line_no LIMIT $2`,
-      [feedId, limit],
+      `SELECT line_no, kind, code, message, voucher_no, channel, amount_fen, id_number FROM tax_feed.exceptions
+        WHERE feed_id = $1 AND line_no > $3 ORDER BY line_no LIMIT $2`,
+      [feedId, limit, afterLine],
     );
     return rows.map((r) => ({
       line: r.line_no as number,

@@ -18,13 +18,16 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { ApiErrors, ApiRegionHeader, ApiUpload, CurrentPrincipal, Principal, Roles } from '@urrbmi/platform';
 import { FEED_COLUMNS } from './feed-row';
 import { FeedRejectsView, FeedResultView, FeedSummaryView } from './feed-views';
 import { FeedRecord, FeedRepository } from './feed.repository';
 import { ReceiveFeedCommand } from './receive-feed.command';
 import { ReceiveFeedHandler } from './receive-feed.handler';
+import { ReadFeedRejectsHandler, ReadFeedRejectsQuery } from './read-feed-rejects.handler';
+
+type HttpBody = Writable & { setHeader(k: string, v: string): void };
 
 const RESPONSE_EXCEPTIONS = 1000;
 
@@ -35,6 +38,7 @@ export class FeedsController {
   constructor(
     private readonly feeds: FeedRepository,
     private readonly receive: ReceiveFeedHandler,
+    private readonly readRejects: ReadFeedRejectsHandler,
   ) {}
 
   @Post()
@@ -118,10 +122,10 @@ export class FeedsController {
   })
   @ApiOkResponse({ type: FeedRejectsView })
   @ApiErrors({ 404: [] })
-  async rejects(@Param('id', ParseUUIDPipe) id: string) {
-    const f = await this.feeds.find(id);
-    if (!f) throw new NotFoundException(`no feed ${id}`);
-    return { feedId: id, rows: await this.feeds.exceptions(id, 1_000_000) };
+  async rejects(@Param('id', ParseUUIDPipe) id: string, @Res() res: HttpBody) {
+    const download = await this.readRejects.execute(ReadFeedRejectsQuery.create({ feedId: id }));
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    await download.writeTo(res);
   }
 
   private summary(f: FeedRecord) {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { Writable } from 'node:stream';
 import { COLLECTION_ROSTER_CURSOR, REGION_CODE } from '@urrbmi/contracts';
-import { csvLine, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
+import { csvLine, written, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
 import { Command, CommandHandler } from '@urrbmi/platform';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CollectionRosterEntry, RosterPosition, RosterRepository } from './roster.repository';
@@ -78,10 +78,6 @@ function cells(e: CollectionRosterEntry) {
     e.amountDueFen,
     e.changeSeq,
   ];
-}
-
-function written(out: Writable, text: string): Promise<void> {
-  return out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', r));
 }
 
 /**
