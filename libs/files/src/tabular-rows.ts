@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -76,10 +76,12 @@ export function normaliseHeader(cells: string[]): string[] {
 
 /**
  * Reads a CSV (UTF-8 with or without BOM, or GBK) or XLSX file row by row, never whole, within
- * `limits`. `onHeader` sees the header cells as written (duplicates included) before any row.
+ * `limits`. `onHeader` sees the header cells as written (duplicates included) before any row. A CSV
+ * may also be read from a stream as it arrives (an upload's control totals); a workbook only from
+ * its stored file.
  */
 export async function* readTabularRows(
-  file: string,
+  file: string | Readable,
   contentType: string,
   limits: TabularLimits = DEFAULT_TABULAR_LIMITS,
   onHeader?: (cells: string[]) => void,
@@ -93,11 +95,12 @@ export async function* readTabularRows(
     return row;
   };
   if (contentType.startsWith(XLSX_TYPE)) {
+    if (typeof file !== 'string') throw new TypeError('a workbook is read from its stored file');
     await checkWorkbookSize(file, limits);
     for await (const row of readXlsx(file, onHeader)) yield counted(row);
     return;
   }
-  const bytes = createReadStream(file);
+  const bytes = typeof file === 'string' ? createReadStream(file) : file;
   const text: NodeJS.ReadableStream = isGbk(contentType)
     ? bytes.pipe(iconv.decodeStream('gb18030'))
     : bytes.pipe(strictUtf8());
@@ -115,8 +118,10 @@ export async function* readTabularRows(
     info: true,
     max_record_size: limits.maxRecordChars,
   });
-  // A decoding error ends the parser with it, so the loop below sees the reason rather than a hang.
+  // A decoding or reading error ends the parser with it, so the loop below sees the reason rather
+  // than a hang.
   text.on('error', (e) => parser.destroy(e));
+  bytes.on('error', (e: Error) => parser.destroy(e));
   text.pipe(parser);
   try {
     for await (const { record, info } of parser as AsyncIterable<{

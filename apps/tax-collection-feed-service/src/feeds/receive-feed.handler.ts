@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { PassThrough, Readable } from 'node:stream';
 import { fileColumns } from '@urrbmi/contracts';
 import { isFeedLate } from '@urrbmi/domain';
 import {
+  alsoInto,
   checkHeader,
   normaliseHeader,
   privateUploadStore,
@@ -53,13 +55,23 @@ export class ReceiveFeedHandler implements CommandHandler<ReceiveFeedCommand, Re
         `X-Region-Code ${cmd.regionCode} is not a region with a policy`,
         400,
       );
+    // The control totals are counted from a second branch of the upload while it is being stored,
+    // so a large file is answered as soon as its last byte is on disk, not after reading it again.
+    const toCount = new PassThrough();
+    const counting = this.countRows(cmd.contentType, toCount).then(
+      (totals) => ({ totals }),
+      (error: unknown) => ({ error }),
+    );
     const stored = await receiveTabularUpload(
       this.store,
-      cmd.body,
+      tapped(cmd.body, toCount),
       cmd.contentType,
       this.settings.FEED_MAX_BYTES,
       false,
-    );
+    ).catch((e: unknown) => {
+      toCount.destroy(new Error('the upload was refused before it was stored'));
+      throw e;
+    });
     const earlier = await this.feeds.findBySha(stored.sha256);
     if (earlier) {
       // A feed that failed (database gone, process killed) is never locked out: the same bytes
@@ -70,7 +82,7 @@ export class ReceiveFeedHandler implements CommandHandler<ReceiveFeedCommand, Re
         await rm(stored.path, { force: true });
       return this.answer(resumed ?? earlier, true);
     }
-    await this.checkControlTotals(cmd, stored.path);
+    await this.checkControlTotals(cmd, stored.path, await counting);
     const created = await this.feeds.create({
       id: randomUUID(),
       sha256: stored.sha256,
@@ -89,24 +101,33 @@ export class ReceiveFeedHandler implements CommandHandler<ReceiveFeedCommand, Re
     return this.answer(created, false);
   }
 
-  /** Control totals over every row, before anything is stored; the header checked first. */
-  private async checkControlTotals(cmd: ReceiveFeedCommand, file: string): Promise<void> {
+  /** Rows and amount of a CSV as it arrives; the header is checked first. */
+  private async countRows(contentType: string, body: Readable): Promise<{ count: number; total: number }> {
     let count = 0;
     let total = 0;
-    try {
-      // The header is checked against the contract before any row counts: a file missing a column
-      // is refused whole rather than accepted with every row quarantined.
-      const rows = readTabularRows(file, cmd.contentType, undefined, (cells) =>
-        checkHeader(normaliseHeader(cells), fileColumns('daily-feed')),
-      );
-      for await (const row of rows) {
-        count++;
-        total += controlAmount(row.values);
-      }
-    } catch (e) {
-      await rm(file, { force: true });
-      throw e;
+    // The header is checked against the contract before any row counts: a file missing a column
+    // is refused whole rather than accepted with every row quarantined.
+    const rows = readTabularRows(body, contentType, undefined, (cells) =>
+      checkHeader(normaliseHeader(cells), fileColumns('daily-feed')),
+    );
+    for await (const row of rows) {
+      count++;
+      total += controlAmount(row.values);
     }
+    return { count, total };
+  }
+
+  /** Control totals over every row, before anything is recorded: a refused file is not kept. */
+  private async checkControlTotals(
+    cmd: ReceiveFeedCommand,
+    file: string,
+    counted: { totals: { count: number; total: number } } | { error: unknown },
+  ): Promise<void> {
+    if ('error' in counted) {
+      await rm(file, { force: true });
+      throw counted.error;
+    }
+    const { count, total } = counted.totals;
     if (count !== cmd.declaredCount || total !== cmd.declaredTotalFen) {
       await rm(file, { force: true });
       throw new DomainError(
@@ -134,4 +155,18 @@ export class ReceiveFeedHandler implements CommandHandler<ReceiveFeedCommand, Re
     const now = (await this.feeds.find(feed.id))!;
     return { httpStatus: now.status === 'PROCESSING' ? 202 : done, feed: now, sameFile };
   }
+}
+
+/**
+ * The request body with a copy of every chunk going into `side`. A body that fails fails the copy
+ * too, and the body is destroyed when storing stops early (a file over the limit), as a pipeline
+ * straight from the request would.
+ */
+function tapped(body: Readable, side: PassThrough): Readable {
+  const tap = alsoInto(side);
+  body.once('error', (e) => tap.destroy(e));
+  tap.once('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
+  return body.pipe(tap);
 }
