@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { urrbmi } from './support/cli';
@@ -32,6 +32,7 @@ describe('a large feed is answered 202 with a status URL, the push does not hold
     under = await startServiceUnderTest('tax-collection-feed-service', 21100, 'filejob_async', {
       CLOCK_START: '2023-10-21T09:00:00+08:00',
       FEED_ASYNC_ABOVE_BYTES: '64KiB', // written as a size, as an operator would
+      FEED_MAX_BYTES: '4MiB',
       FEED_STORAGE_DIR: path.join(dir, 'uploads'),
     });
   });
@@ -118,6 +119,23 @@ describe('a large feed is answered 202 with a status URL, the push does not hold
     );
     expect(rows[0].n).toBe(0);
   });
+
+  it('answers a feed over FEED_MAX_BYTES 413 while it arrives (the control totals reader stops with it), keeping nothing', async () => {
+    const feed = lines('TOOBIG', 40_000);
+    expect(Buffer.byteLength(feedCsv(feed))).toBeGreaterThan(4 * 1024 * 1024);
+    const r = await push(feed);
+    expect(r.status).toBe(413);
+    expect(r.body.details?.code).toBe('FILE_TOO_LARGE');
+    const stored = readdirSync(path.join(dir, 'uploads')).filter((f) => f.includes('upload'));
+    const { rows } = await under.db.query(
+      `SELECT count(*)::int AS n FROM tax_feed.feeds WHERE declared_count = 40000`,
+    );
+    expect(rows[0].n).toBe(0);
+    // Nothing of it on disk: only the files of the feeds stored before it.
+    const { rows: kept } = await under.db.query(`SELECT count(*)::int AS n FROM tax_feed.feeds`);
+    expect(stored.filter((f) => f.endsWith('.part'))).toEqual([]);
+    expect(stored.length).toBeLessThanOrEqual(kept[0].n);
+  }, 120_000);
 
   it('urrbmi feed push follows the 202 status URL and reports the final counts', async () => {
     const file = path.join(dir, 'feed-cli.csv');

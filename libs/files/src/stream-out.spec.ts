@@ -1,6 +1,6 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { alsoInto } from './stream-out';
+import { alsoInto, written } from './stream-out';
 
 const chunks = (n: number) => Array.from({ length: n }, (_, i) => Buffer.alloc(4096, i % 251));
 
@@ -58,5 +58,17 @@ describe('alsoInto: a second reader of a stream at the slower one’s pace', () 
     });
     await expect(pipeline(Readable.from(chunks(10)), alsoInto(side), refuse)).rejects.toThrow('limit');
     expect((await sideFailed).message).toMatch(/stopped before its end/);
+  });
+});
+
+describe('written: one piece of a streamed answer', () => {
+  it('waits for a full stream to drain, and rejects when the reader goes away instead', async () => {
+    const slow = new Writable({ highWaterMark: 4, write: (_c, _e, cb) => setTimeout(cb, 5) });
+    await written(slow, 'a long enough piece');
+    const gone = new Writable({ highWaterMark: 4, write: () => undefined });
+    const pending = written(gone, 'a long enough piece');
+    gone.destroy();
+    await expect(pending).rejects.toThrow('closed before the answer ended');
+    await expect(written(gone, 'more')).rejects.toThrow('closed before the answer ended');
   });
 });

@@ -1,8 +1,24 @@
 import { Transform, Writable } from 'node:stream';
 
-/** Writes `text`, and when the stream's buffer is full waits for it to drain: a large answer is sent as it is read, never held whole. */
+/**
+ * Writes `text`, and when the stream's buffer is full waits for it to drain: a large answer is sent
+ * as it is read, never held whole. A stream closed first (the client went away) rejects.
+ */
 export function written(out: Writable, text: string): Promise<void> {
-  return out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', r));
+  if (out.destroyed) return Promise.reject(new Error('the stream was closed before the answer ended'));
+  if (out.write(text)) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const drained = () => {
+      out.off('close', closed);
+      resolve();
+    };
+    const closed = () => {
+      out.off('drain', drained);
+      reject(new Error('the stream was closed before the answer ended'));
+    };
+    out.once('drain', drained);
+    out.once('close', closed);
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, pipeline, Readable } from 'node:stream';
 import { fileColumns } from '@urrbmi/contracts';
 import { isFeedLate } from '@urrbmi/domain';
 import {
@@ -12,7 +12,13 @@ import {
   readTabularRows,
   UploadStore,
 } from '@urrbmi/files';
-import { Clock, CommandHandler, DomainError, receiveTabularUpload } from '@urrbmi/platform';
+import {
+  assertTabularUploadType,
+  Clock,
+  CommandHandler,
+  DomainError,
+  receiveTabularUpload,
+} from '@urrbmi/platform';
 import { PolicyRegistry } from '@urrbmi/policy';
 import { controlAmount } from './feed-row';
 import { FeedProcessor } from './feed-processor';
@@ -55,6 +61,7 @@ export class ReceiveFeedHandler implements CommandHandler<ReceiveFeedCommand, Re
         `X-Region-Code ${cmd.regionCode} is not a region with a policy`,
         400,
       );
+    assertTabularUploadType(cmd.contentType, false);
     // The control totals are counted from a second branch of the upload while it is being stored,
     // so a large file is answered as soon as its last byte is on disk, not after reading it again.
     const toCount = new PassThrough();
@@ -158,15 +165,12 @@ export class ReceiveFeedHandler implements CommandHandler<ReceiveFeedCommand, Re
 }
 
 /**
- * The request body with a copy of every chunk going into `side`. A body that fails fails the copy
- * too, and the body is destroyed when storing stops early (a file over the limit), as a pipeline
- * straight from the request would.
+ * The request body with a copy of every chunk going into `side`. Through `pipeline`: a body that
+ * fails fails the copy, and when storing stops early (a file over the limit) the request is let go
+ * the way a pipeline lets go of a server request, keeping its socket for the 413.
  */
 function tapped(body: Readable, side: PassThrough): Readable {
   const tap = alsoInto(side);
-  body.once('error', (e) => tap.destroy(e));
-  tap.once('close', () => {
-    if (!body.readableEnded) body.destroy();
-  });
-  return body.pipe(tap);
+  pipeline(body, tap, () => undefined);
+  return tap;
 }

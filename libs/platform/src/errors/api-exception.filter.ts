@@ -26,13 +26,20 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const res = host
-      .switchToHttp()
-      .getResponse<{ status(n: number): { json(b: unknown): void }; headersSent?: boolean }>();
+    const res = host.switchToHttp().getResponse<{
+      status(n: number): { json(b: unknown): void };
+      headersSent?: boolean;
+      destroy?(): void;
+    }>();
     // Messages and details quote what the caller sent (a cell, a path, a validation value): an ID
     // number leaves masked, whatever field it is in, as in the logs.
     const body = maskResidentIdsDeep(this.toBody(exception));
-    if (res.headersSent) return;
+    if (res.headersSent) {
+      // A streamed answer failed half-way (a page's query, a lost client): the status is gone, so
+      // the connection is cut, and the client sees a broken download instead of waiting on it.
+      res.destroy?.();
+      return;
+    }
     res.status(body.statusCode).json(body);
   }
 

@@ -14,14 +14,8 @@ import { DomainError } from '../errors/domain-error';
  * repeated or unknown columns is a TabularFileError (422 naming it), and the received file is
  * deleted, so nothing of it is stored.
  */
-export async function receiveTabularUpload(
-  store: UploadStore,
-  body: Readable,
-  contentType: string,
-  maxBytes: number,
-  allowXlsx: boolean,
-  kind?: FileKind,
-): Promise<StoredFile> {
+/** 415 unless the body is CSV (UTF-8 or `charset=gbk`) or, where allowed, XLSX. */
+export function assertTabularUploadType(contentType: string, allowXlsx: boolean): void {
   const csv = /^text\/csv\b/i.test(contentType);
   if (!csv && !(allowXlsx && contentType.startsWith(XLSX_TYPE))) {
     throw new DomainError(
@@ -32,6 +26,17 @@ export async function receiveTabularUpload(
       415,
     );
   }
+}
+
+export async function receiveTabularUpload(
+  store: UploadStore,
+  body: Readable,
+  contentType: string,
+  maxBytes: number,
+  allowXlsx: boolean,
+  kind?: FileKind,
+): Promise<StoredFile> {
+  assertTabularUploadType(contentType, allowXlsx);
   let stored: StoredFile;
   try {
     stored = await store.save(body, maxBytes);
