@@ -26,7 +26,7 @@ export const VILLAGE_CODE = /^\d{12}$/;
  * The collection roster's `X-Next-Cursor`: `X.N` (writing transaction, change sequence). A plain `N`
  * is a cursor handed out before changes were ordered by transaction and is still accepted.
  */
-export const COLLECTION_ROSTER_CURSOR = /^(?:\d{1,18}|\d{1,20}\.\d{1,18})$/;
+export const COLLECTION_ROSTER_CURSOR = /^(?:0|[1-9]\d{0,17})$|^(?:0|[1-9]\d{0,18})\.(?:0|[1-9]\d{0,17})$/;
 
 /** A calendar date YYYY-MM-DD that exists (2023-02-30 does not). */
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {

@@ -8,7 +8,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CollectionRosterEntry, RosterPosition, RosterRepository } from './roster.repository';
 
 const PAGE = 5000;
-/** How long a pull waits for transactions running at its start, so it carries what they commit. */
+/**
+ * How long a pull waits for the transactions that had written when it started (those below its
+ * snapshot's horizon), so that what committed before it started is in it.
+ */
 const WAIT_FOR_RUNNING_MS = 5000;
 
 /** A plain `N` covered only changes made before they had a transaction, all of which have 0. */
@@ -82,7 +85,8 @@ function cells(e: CollectionRosterEntry) {
 
 /**
  * Every enrolled person of a region and season with the amount due, streamed page by page. Everything
- * committed before the pull started is in it (it waits up to 5 s for transactions running then);
+ * committed before the pull started is in it (it waits up to 5 s for transactions that had written
+ * by then);
  * later changes, and changes of a transaction that ran longer, come with the next cursor. Changes are
  * ordered by writing transaction: with several consumers writing at once, sequence values commit out
  * of order, and a cursor past a value drawn by a transaction still running would skip its change.

@@ -84,7 +84,9 @@ export class RosterRepository {
    * that could still commit a change ordered before it is running: `below` is the lowest id of a
    * transaction of this database still running (ids of other databases' transactions are left out,
    * they never write here), or the snapshot's horizon when none is; `upto` the last change before it;
-   * `heldBack` says a committed change lies beyond it.
+   * `heldBack` says a committed change lies beyond it. Every transaction of the database counts
+   * (the five services may share one): a long one holds pulls back until it ends, never loses a
+   * change. Runs on the primary only (a standby's snapshot does not list running transactions).
    */
   async pullBound(
     region: string,
@@ -202,8 +204,7 @@ export class RosterRepository {
     await m.query(
       `UPDATE tax_feed.roster r SET enrollment_id = u.e, status = u.st, standing_version = u.ver,
               registered_at = u.ra, name = u.n, region_code = u.rc, township_code = u.t, village_code = u.v,
-              registered_due_fen = u.d, change_seq = nextval('tax_feed.roster_change_seq'),
-              change_xid = pg_current_xact_id(), updated_at = now()
+              registered_due_fen = u.d, change_seq = nextval('tax_feed.roster_change_seq'), updated_at = now()
          FROM (
            SELECT c.i, c.s,
                   CASE WHEN c.later THEN c.e ELSE c.r_e END AS e,
@@ -250,8 +251,7 @@ export class RosterRepository {
       `INSERT INTO tax_feed.roster AS r (id_number, season, region_code, name, status, registered_due_fen, assessed_due_fen, subsidy_category, assessed_at)
        SELECT i, s, rc, '', 'PENDING', d, d, c, at FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::timestamptz[]) AS x(i, s, rc, d, c, at)
        ON CONFLICT (id_number, season) DO UPDATE SET assessed_due_fen = EXCLUDED.assessed_due_fen, subsidy_category = EXCLUDED.subsidy_category,
-         assessed_at = EXCLUDED.assessed_at, change_seq = nextval('tax_feed.roster_change_seq'),
-         change_xid = pg_current_xact_id(), updated_at = now()
+         assessed_at = EXCLUDED.assessed_at, change_seq = nextval('tax_feed.roster_change_seq'), updated_at = now()
        WHERE r.assessed_at IS NULL OR EXCLUDED.assessed_at > r.assessed_at`,
       [
         as.map((a) => a.idNumber),
