@@ -79,6 +79,10 @@ describe('enrollment-service: batch imports', () => {
       headers: { authorization: `Bearer ${mib}`, 'content-type': contentType, ...extra },
       body,
     });
+    // A 500 here once in a CI run (an XLSX upload after the 200,000-row batch) left nothing to read:
+    // the service's own log says what it was.
+    if (r.status >= 500)
+      console.error(`[batch] ${r.status} from the service; its log:\n${svc.output().slice(-6000)}`);
     return { status: r.status, body: (await r.json()) as Record<string, unknown> & { batchId: string } };
   };
   const progress = async (id: string) =>
