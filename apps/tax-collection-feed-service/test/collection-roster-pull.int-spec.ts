@@ -2,25 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { DataSource, QueryRunner } from 'typeorm';
 import { residentIdCheckChar } from '@urrbmi/domain';
-import { messagingMigrations } from '@urrbmi/messaging';
-import { createServiceDataSource, migrateServiceSchema, recreateDatabase } from '@urrbmi/persistence';
 import { DomainError } from '@urrbmi/platform';
 import {
   PullCollectionRosterHandler,
   PullCollectionRosterQuery,
 } from '../src/roster/pull-collection-roster.handler';
 import { EnrolmentFact, RosterRepository } from '../src/roster/roster.repository';
-import { taxCollectionFeedService } from '../src/tax-collection-feed-service.definition';
-
-async function freshDatabase(): Promise<string> {
-  const base = process.env.DATABASE_URL;
-  if (!base)
-    throw new Error('DATABASE_URL is not set: integration tests run under tools/test/global-setup.js');
-  const url = new URL(base);
-  url.pathname = `${url.pathname}_roster_pull_test`;
-  await recreateDatabase(url.toString());
-  return url.toString();
-}
+import { taxFeedDataSource } from './tax-feed-database';
 
 const id = (n: number) => {
   const first17 = `41142119800101${String(n).padStart(3, '0')}`;
@@ -50,14 +38,7 @@ describe('collection roster pull against Postgres, with roster writers committin
   const open: QueryRunner[] = [];
 
   beforeAll(async () => {
-    ds = createServiceDataSource({
-      url: await freshDatabase(),
-      schema: 'tax_feed',
-      migrations: [...messagingMigrations('tax_feed'), ...taxCollectionFeedService.migrations],
-      poolSize: 6,
-    });
-    await ds.initialize();
-    await migrateServiceSchema(ds);
+    ds = await taxFeedDataSource('roster_pull', 6);
     roster = new RosterRepository(ds);
     pulls = new PullCollectionRosterHandler(roster);
   });

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { contractCatalog } from '@urrbmi/contracts';
-import { messagingMigrations, OutboxWriter } from '@urrbmi/messaging';
-import { createServiceDataSource, migrateServiceSchema, recreateDatabase } from '@urrbmi/persistence';
+import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock, DomainError, StructuredLogger } from '@urrbmi/platform';
 import { loadPolicies, PolicyRegistry } from '@urrbmi/policy';
 import { LateFeedsRepository } from '../src/deadline/late-feeds.repository';
@@ -15,18 +14,7 @@ import {
   ReconcileFeedDateQuery,
 } from '../src/reconciliation/reconcile-feed-date.handler';
 import { ReconciliationRepository } from '../src/reconciliation/reconciliation.repository';
-import { taxCollectionFeedService } from '../src/tax-collection-feed-service.definition';
-
-/** A database of this file's own: the migrations name the `tax_feed` schema, shared by nothing else here. */
-async function freshDatabase(): Promise<string> {
-  const base = process.env.DATABASE_URL;
-  if (!base)
-    throw new Error('DATABASE_URL is not set: integration tests run under tools/test/global-setup.js');
-  const url = new URL(base);
-  url.pathname = `${url.pathname}_taxfeed_test`;
-  await recreateDatabase(url.toString());
-  return url.toString();
-}
+import { taxFeedDataSource } from './tax-feed-database';
 
 const quiet = new StructuredLogger('test', 'silent', new Writable({ write: (_c, _e, cb) => cb() }));
 
@@ -36,14 +24,7 @@ describe('tax feed use cases in process, against Postgres (no HTTP, no broker)',
   let reconcile: ReconcileFeedDateHandler;
 
   beforeAll(async () => {
-    ds = createServiceDataSource({
-      url: await freshDatabase(),
-      schema: 'tax_feed',
-      migrations: [...messagingMigrations('tax_feed'), ...taxCollectionFeedService.migrations],
-      poolSize: 4,
-    });
-    await ds.initialize();
-    await migrateServiceSchema(ds);
+    ds = await taxFeedDataSource('taxfeed');
     const outbox = new OutboxWriter('tax_feed', 'tax-collection-feed-service', contractCatalog());
     raise = new RaiseLateFeedsHandler(
       ds,

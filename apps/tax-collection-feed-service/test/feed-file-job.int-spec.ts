@@ -5,14 +5,13 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { contractCatalog } from '@urrbmi/contracts';
 import { residentIdCheckChar } from '@urrbmi/domain';
-import { messagingMigrations, OutboxWriter } from '@urrbmi/messaging';
-import { createServiceDataSource, migrateServiceSchema } from '@urrbmi/persistence';
+import { OutboxWriter } from '@urrbmi/messaging';
 import { Clock, loadSettings, StructuredLogger } from '@urrbmi/platform';
 import { loadPolicies, PolicyRegistry } from '@urrbmi/policy';
 import { FeedProcessor } from '../src/feeds/feed-processor';
 import { FeedSettings } from '../src/feeds/feed-settings';
 import { FeedRecord, FeedRepository } from '../src/feeds/feed.repository';
-import { taxCollectionFeedService } from '../src/tax-collection-feed-service.definition';
+import { taxFeedDataSource } from './tax-feed-database';
 
 const HEADER =
   'voucher_no,kind,original_voucher_no,id_number,name,region_code,township_code,village_code,season,amount_fen,channel,paid_at';
@@ -26,14 +25,7 @@ describe('tax feeds on the shared file job (repository and processor, real Postg
   let processor: FeedProcessor;
 
   beforeAll(async () => {
-    ds = createServiceDataSource({
-      url: process.env.DATABASE_URL!,
-      schema: 'tax_feed',
-      migrations: [...messagingMigrations('tax_feed'), ...taxCollectionFeedService.migrations],
-      poolSize: 4,
-    });
-    await ds.initialize();
-    await migrateServiceSchema(ds);
+    ds = await taxFeedDataSource();
     feeds = new FeedRepository(ds, clock);
     processor = new FeedProcessor(
       ds,
