@@ -32,7 +32,7 @@ import {
   Principal,
   Roles,
 } from '@urrbmi/platform';
-import { csvLine, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
+import { csvLine, written, XLSX_TYPE, XlsxListWriter } from '@urrbmi/files';
 import { DeathListQueries } from '../death-list/death-list.handlers';
 import { BatchRecord, BatchRepository } from './batch.repository';
 import { ImportEnrollmentBatchCommand } from './import-enrollment-batch.command';
@@ -154,7 +154,7 @@ export class BatchController {
       if (page.length === 0) break;
       const cells = page.map((r) => [r.line, r.idNumber, r.code, r.message]);
       if (xlsx) xlsx.add(cells);
-      else if (!res.write(cells.map(csvLine).join(''))) await new Promise<void>((r) => res.once('drain', r));
+      else await written(res, cells.map(csvLine).join(''));
       after = page[page.length - 1].line;
     }
     if (xlsx) await xlsx.finish();
