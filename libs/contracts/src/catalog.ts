@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { compiledValidInstance } from './compiled-validation';
+import { compiledValidInstance, rememberValid } from './compiled-validation';
 import { EventDefinition, EventEnvelope } from './envelope';
 
 export class EventValidationError extends Error {
@@ -31,7 +31,7 @@ export function validateAs<T extends object>(cls: new () => T, plain: unknown, w
   const instance = plainToInstance(cls, plain);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) throw new EventValidationError(`invalid ${what}`, flatten(errors));
-  return instance;
+  return rememberValid(instance);
 }
 
 /**

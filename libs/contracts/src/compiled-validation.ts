@@ -18,6 +18,13 @@ import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-
  * that is an object, an array or a Date, an unknown key, an async rule, a class with
  * class-transformer decorators on a given key) and every failure return `undefined`: the caller
  * then runs class-transformer and class-validator as before, which decide and word the refusal.
+ *
+ * Nested objects are covered where a key has `@ValidateNested` and a plain `@Type(() => C)` (no
+ * discriminator): an array of them or a single one, each element built and checked as a `C` by this
+ * same path. An element that is already an instance of exactly `C` which this path (or the event
+ * catalog) built and found valid is taken as it is, not checked again: a consumer's command
+ * wrapping the payloads the catalog has just validated (validated once where they enter). Such an
+ * element is shared, not copied as class-transformer would; payloads are not changed after parsing.
  */
 
 interface ConstraintCheck {
@@ -34,13 +41,15 @@ interface PropertyPlan {
   defined: ConstraintCheck[];
   custom: ConstraintCheck[];
   nested: boolean;
-  /** Has class-transformer @Type metadata: the fast path takes it only when absent. */
+  /** Has class-transformer @Type metadata: the fast path takes it only when absent... */
   typed: boolean;
+  /** ...or when it names a class, with nested rules: the class of the key's element(s). */
+  element?: new () => object;
 }
 
 interface ClassPlan {
   properties: PropertyPlan[];
-  known: Set<string>;
+  known: Map<string, PropertyPlan>;
 }
 
 /** The part of class-transformer's metadata storage read here (not in its public typings). */
@@ -49,7 +58,10 @@ interface TransformerMetadata {
   getExposedProperties(target: object, t: TransformationType): string[];
   getExcludedProperties(target: object, t: TransformationType): string[];
   findTransformMetadatas(target: object, property: string, t: TransformationType): unknown[];
-  findTypeMetadata(target: object, property: string): unknown;
+  findTypeMetadata(
+    target: object,
+    property: string,
+  ): { typeFunction: (options?: unknown) => unknown; options?: { discriminator?: unknown } } | undefined;
 }
 // class-transformer exports its metadata storage only by path.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -59,6 +71,25 @@ const transformerStorage = require('class-transformer/cjs/storage') as {
 const transformerMetadata = transformerStorage.defaultMetadataStorage;
 
 const plans = new WeakMap<object, ClassPlan | null>();
+
+/** Instances this path built and found valid (see "Nested objects" above). */
+const validInstances = new WeakSet<object>();
+
+/** Records an instance the caller built and found valid with the same options (the catalog's slow path). */
+export function rememberValid<T extends object>(instance: T): T {
+  validInstances.add(instance);
+  return instance;
+}
+
+/** The class a `@Type(() => C)` names, when it is a plain one (no discriminator). */
+function elementClass(cls: new () => object, property: string): (new () => object) | undefined {
+  const meta = transformerMetadata.findTypeMetadata(cls, property);
+  if (!meta || meta.options?.discriminator) return undefined;
+  const target = meta.typeFunction();
+  return typeof target === 'function' && target !== Object && target !== Array && target !== Date
+    ? (target as new () => object)
+    : undefined;
+}
 
 function isPromiseLike(v: unknown): boolean {
   return (
@@ -122,9 +153,10 @@ function compile(cls: new () => object): ClassPlan | null {
           return null; // PROMISE_VALIDATION and anything newer
       }
     }
+    if (plan.typed && plan.nested) plan.element = elementClass(cls, name);
     properties.push(plan);
   }
-  return { properties, known: new Set(properties.map((p) => p.name)) };
+  return { properties, known: new Map(properties.map((p) => [p.name, p])) };
 }
 
 function planOf(cls: new () => object): ClassPlan | null {
@@ -166,8 +198,10 @@ export function compiledValidInstance<T extends object>(
   if (!plan) return undefined;
   const keys = Object.keys(plain);
   for (const key of keys) {
-    if (!plan.known.has(key)) return undefined;
+    const property = plan.known.get(key);
+    if (!property) return undefined;
     const v = (plain as Record<string, unknown>)[key];
+    if (property.element && v !== null && typeof v === 'object') continue; // built below
     // Arrays, dates and class instances are copied or converted by class-transformer: left to it.
     // A plain object under a key without @Type or nested rules (an envelope's payload) is copied as
     // a plain object with the same values, so it is validated as it stands.
@@ -177,21 +211,57 @@ export function compiledValidInstance<T extends object>(
   }
   const instance = new cls() as Record<string, unknown>;
   for (const key of keys) {
-    const v = (plain as Record<string, unknown>)[key];
+    let v = (plain as Record<string, unknown>)[key];
     if (v === undefined && options.exposeDefaultValues) continue; // keeps the class's default
     if (instance[key] instanceof Function) return undefined; // class-transformer would skip the key
+    const element = plan.known.get(key)!.element;
+    if (element && v !== null && typeof v === 'object') {
+      v = Array.isArray(v) ? nestedArray(element, v, options) : nestedOne(element, v, options);
+      if (v === undefined) return undefined;
+    }
     instance[key] = v;
   }
   // class-validator's whitelist looks at the instance (a class default without rules counts too).
   for (const key of Object.keys(instance)) if (!plan.known.has(key)) return undefined;
   for (const p of plan.properties) {
     const value = instance[p.name];
-    if (p.typed && value !== undefined) return undefined;
-    if (value !== null && typeof value === 'object' && (p.typed || p.nested)) return undefined;
+    const built = p.element !== undefined && value !== null && typeof value === 'object';
+    if (p.typed && !built && value !== undefined) return undefined;
+    if (value !== null && typeof value === 'object' && (p.typed || p.nested) && !built) return undefined;
     if (!p.conditions.every((c) => c(instance, value))) continue;
     if (!passes(instance, value, p.defined)) return undefined;
     if (!passes(instance, value, p.custom)) return undefined;
-    if (p.nested && value !== undefined) return undefined;
+    if (p.nested && value !== undefined && !built) return undefined;
   }
+  validInstances.add(instance);
   return instance as T;
+}
+
+function nestedOne(
+  cls: new () => object,
+  value: object,
+  options: { exposeDefaultValues?: boolean },
+): object | undefined {
+  if (Object.getPrototypeOf(value) === cls.prototype && validInstances.has(value)) return value;
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== cls.prototype)
+    return undefined;
+  return compiledValidInstance(cls, value, options);
+}
+
+/** class-transformer builds each element of a `@Type` array; class-validator then checks each. */
+function nestedArray(
+  cls: new () => object,
+  values: unknown[],
+  options: { exposeDefaultValues?: boolean },
+): object[] | undefined {
+  if (Object.getPrototypeOf(values) !== Array.prototype) return undefined;
+  const out: object[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    const built = nestedOne(cls, v, options);
+    if (!built) return undefined;
+    out[i] = built;
+  }
+  return out;
 }
