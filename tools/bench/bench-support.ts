@@ -19,6 +19,18 @@ export function argNumber(name: string, fallback: number): number {
   return (i >= 0 && Number(args[i + 1])) || fallback;
 }
 
+/**
+ * `--heap-mib N` starts every service with `--max-old-space-size=N` (as a deployment sets
+ * NODE_OPTIONS); without it a service has V8's default limit (about 4 GiB here), so its RSS is
+ * mostly garbage waiting for a full collection rather than what it needs.
+ */
+const HEAP_MIB = argNumber('--heap-mib', 0);
+const heapArgs = (): string[] => (HEAP_MIB ? [`--max-old-space-size=${HEAP_MIB}`] : []);
+export const heapCapRow = (): [string, string] => [
+  'V8 heap limit per service',
+  HEAP_MIB ? `${HEAP_MIB} MiB (--heap-mib)` : "node's default",
+];
+
 /** A client of the benchmark database, created when missing. */
 export async function benchDatabase(url: string = BENCH_DB): Promise<Client> {
   const admin = new URL(url);
@@ -90,18 +102,22 @@ export async function startBenchService(
 ): Promise<BenchService> {
   const script = name.endsWith('.ts') ? name : `apps/${name}/src/main.ts`;
   const log = logFile ? openSync(logFile, 'w') : 'inherit';
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', script], {
-    cwd,
-    env: {
-      ...process.env,
-      DATABASE_URL: BENCH_DB,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      KAFKA_TOPIC_PREFIX: `bench${Date.now().toString(36)}.`,
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...heapArgs(), ...nodeArgs, '-r', '@swc-node/register', script],
+    {
+      cwd,
+      env: {
+        ...process.env,
+        DATABASE_URL: BENCH_DB,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        KAFKA_TOPIC_PREFIX: `bench${Date.now().toString(36)}.`,
+        ...env,
+      },
+      stdio: ['ignore', log, log],
     },
-    stdio: ['ignore', log, log],
-  });
+  );
   const sampler = rssSampler(child.pid!);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const svc = {
@@ -190,11 +206,13 @@ export async function startBenchSystem(
   const system: BenchSystem = {
     services,
     url: (name) => services.find(([n]) => n === name)![1].url,
-    rssRows: () =>
-      services.map(([n, s]): [string, string] => [
+    rssRows: () => [
+      heapCapRow(),
+      ...services.map(([n, s]): [string, string] => [
         `peak RSS ${n}`,
         `${(s.peakRss() / 2 ** 20).toFixed(0)} MiB`,
       ]),
+    ],
     stopped: async () => {
       await Promise.all(services.map(([, s]) => s.stopped()));
     },

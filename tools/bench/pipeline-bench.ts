@@ -2,9 +2,9 @@
 // whole system — the five services on their own database and topic prefix — until every consumer
 // group has no lag and every projection holds every payer; `psql \copy` of the same file is the
 // baseline, measured in the same run. Figures are printed and appended to tools/bench/RESULTS.md.
-//   npm run bench:pipeline -- [--rows 100000] [--cpu-prof enrollment-service]
-// --cpu-prof <service> writes that service's V8 CPU profile to .local/bench/profiles
-// (summarise it with tools/bench/cpu-profile-top.ts).
+//   npm run bench:pipeline -- [--rows 100000] [--heap-mib 384] [--cpu-prof enrollment-service[,…]]
+// --cpu-prof <services> writes those services' V8 CPU profiles to .local/bench/profiles, named
+// <service>-<topic prefix>.cpuprofile (summarise each with tools/bench/cpu-profile-top.ts).
 // Needs Postgres and Kafka running (as after `npm start` or `npm test`); starts the services itself.
 // The same run at 20,000 rows is a correctness test in `npm test` (pipeline-20k.e2e-spec.ts).
 import { randomUUID } from 'node:crypto';
@@ -34,9 +34,9 @@ const ROWS = argNumber('--rows', 100_000);
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const PREFIX = `benchpipe${Date.now().toString(36)}.`;
 const BASE_PORT = 3300;
-const PROFILED = process.argv.includes('--cpu-prof')
-  ? process.argv[process.argv.indexOf('--cpu-prof') + 1]
-  : '';
+const PROFILED = new Set(
+  process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1].split(',') : [],
+);
 const PROFILE_DIR = path.join(ROOT, '.local/bench/profiles');
 
 async function main(): Promise<void> {
@@ -63,7 +63,10 @@ async function main(): Promise<void> {
       CLOCK_START: PIPELINE_CLOCK_START,
       SUBSIDY_MATCH_SCHEDULE: 'off',
     },
-    nodeArgsFor: (name) => (name === PROFILED ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+    nodeArgsFor: (name) =>
+      PROFILED.has(name)
+        ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${PREFIX}cpuprofile`]
+        : [],
   });
   const kafka = new Kafka({ brokers: BROKERS.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();

@@ -1,6 +1,6 @@
 // Benchmark: one generated daily feed through tax-collection-feed-service, against `psql \copy` of
 // the same rows into a plain table measured in the same run.
-//   npm run bench:tax-feed -- [--rows 1000000]
+//   npm run bench:tax-feed -- [--rows 1000000] [--heap-mib 384]
 // Needs Postgres and Kafka as `npm test` has them (it starts neither); prints a table of figures.
 import { randomUUID, createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import {
   benchPersonId,
   breakCheckDigit,
   peakRssRow,
+  heapCapRow,
   runBench,
 } from './bench-support';
 
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
       ],
       ['until feed.accepted is in Kafka', secs(acceptedAt - t0)],
       ['until the last payment.recorded is in Kafka', secs(lastPaymentAt - t0)],
+      heapCapRow(),
       peakRssRow(rss),
     ]);
   } finally {
