@@ -10,6 +10,7 @@ import { BatchArea1764500001000 } from './migrations/1764500001000-batch-area';
 import { BatchSettings } from './batch/batch-settings';
 import { BatchFileJob1764300000000 } from './migrations/1764300000000-batch-file-job';
 import { DeathLists1764600020000 } from './migrations/1764600020000-death-lists';
+import { PaymentsByEnrolment1764900001000 } from './migrations/1764900001000-payments-by-enrolment';
 import { EnrollmentModule } from './enrollment.module';
 
 export const enrollmentService: ServiceDefinition = {
@@ -35,6 +36,7 @@ export const enrollmentService: ServiceDefinition = {
       enrollments: { id_number: 18, region_code: 6, township_code: 9, village_code: 12 },
       payments: { id_number: 18 },
     }),
+    PaymentsByEnrolment1764900001000,
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
   settings: [BatchSettings],
