@@ -10,7 +10,11 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { maskResidentIdsDeep } from '@urrbmi/domain';
 import { TabularFileError } from '@urrbmi/files';
+import { isTransientFailure } from '@urrbmi/persistence';
 import { DomainError } from './domain-error';
+
+/** Seconds a caller is asked to wait after the database was away or overloaded (503). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export interface ApiErrorBody {
   statusCode: number;
@@ -28,6 +32,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse<{
       status(n: number): { json(b: unknown): void };
+      setHeader(name: string, value: string): void;
       headersSent?: boolean;
       destroy?(): void;
     }>();
@@ -40,6 +45,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       res.destroy?.();
       return;
     }
+    if (body.statusCode === 503) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     res.status(body.statusCode).json(body);
   }
 
@@ -88,6 +94,21 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const parserError = bodyParserRefusal(exception);
     if (parserError) return parserError;
     const errorId = randomUUID();
+    if (isTransientFailure(exception)) {
+      // The database away, out of connections, or a deadlock or timeout under load: nothing was
+      // committed, and the same request succeeds later, so the caller is told to retry, not that
+      // something is broken.
+      this.logger.warn('request failed on a transient database condition; answered 503', {
+        errorId,
+        error: exception instanceof Error ? exception.message : String(exception),
+      });
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: STATUS_CODES[503]!,
+        message: `the database is unavailable or overloaded for now; retry in ${DATABASE_RETRY_AFTER_SECONDS} s (error id ${errorId})`,
+        details: { code: 'DATABASE_UNAVAILABLE', errorId },
+      };
+    }
     this.logger.error('unhandled error', {
       errorId,
       error: exception instanceof Error ? exception : String(exception),

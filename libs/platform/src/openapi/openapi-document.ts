@@ -59,7 +59,7 @@ const WHY: Record<number, string> = {
   423: 'locked',
   429: 'too many uploads from this key holder in the last minute',
   500: 'internal error; the message quotes an error id that is also in the log',
-  503: 'not ready',
+  503: 'the database is unreachable or overloaded for now, or the service is not ready: nothing was changed; retry after `Retry-After` seconds',
 };
 
 function errorResponse(status: number, codes: readonly string[] | undefined) {
@@ -84,10 +84,13 @@ function errorResponse(status: number, codes: readonly string[] | undefined) {
     ? `${WHY[status] ?? STATUS_CODES[status]}; details.code: ${[...new Set(codes)].sort().join(', ')}`
     : (WHY[status] ?? STATUS_CODES[status] ?? 'error');
   const headers =
-    status === 429
+    status === 429 || status === 503
       ? {
           'Retry-After': {
-            description: 'seconds until this key holder may upload again',
+            description:
+              status === 429
+                ? 'seconds until this key holder may upload again'
+                : 'seconds to wait before retrying',
             schema: { type: 'integer', minimum: 0 },
           },
         }
@@ -104,7 +107,7 @@ function addCodes(into: Map<number, Set<string>>, status: number, codes: readonl
 /**
  * Makes a Nest-scanned document the published contract: the error shape as a component, every route's
  * declared refusals (`@ApiErrors`) plus the ones its kind always has (401/403 behind a key, 400/413
- * for a JSON body, 400/413/415/422/429 for an upload, 500 anywhere), upload bodies for every
+ * for a JSON body, 400/413/415/422/429 for an upload, 500 and 503 anywhere), upload bodies for every
  * encoding, and keys in a stable order so the committed files only change when the contract does.
  */
 export function completeOpenApiDocument(doc: OpenAPIObject): OpenAPIObject {
@@ -142,6 +145,7 @@ export function completeOpenApiDocument(doc: OpenAPIObject): OpenAPIObject {
       }
       if (op.parameters?.some((p) => p.in === 'path' || p.in === 'query')) addCodes(errors, 400);
       addCodes(errors, 500);
+      addCodes(errors, 503, ['DATABASE_UNAVAILABLE']);
       for (const [status, codes] of errors) {
         const generated = errorResponse(status, [...codes]);
         const written = op.responses[status];
