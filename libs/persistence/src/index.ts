@@ -5,3 +5,4 @@ export * from './ensure-database';
 export * from './transient-failure';
 export * from './prepared-statement';
 export * from './varchar-codes.migration';
+export * from './statistics-keeper';

@@ -21,6 +21,7 @@ import {
   databaseUrlFromEnv,
   migrateServiceSchema,
   varcharCodesMigration,
+  StatisticsKeeper,
 } from '@urrbmi/persistence';
 import { loadPolicies, PolicyError, PolicyRegistry } from '@urrbmi/policy';
 import { personReadsMigration } from './audit/person-reads.migration';
@@ -312,6 +313,13 @@ export async function startService(
     inboxRetentionDays: config.INBOX_RETENTION_DAYS,
   });
   await backbone.start();
+  const statistics = new StatisticsKeeper({
+    dataSource,
+    schema: def.schema,
+    intervalMs: config.DB_ANALYZE_INTERVAL_MS,
+    logger,
+  });
+  statistics.start();
 
   const AppModule = serviceAppModule(def, {
     config,
@@ -346,6 +354,7 @@ export async function startService(
   const close = () =>
     (closing ??= (async () => {
       await app.close();
+      await statistics.stop();
       await backbone.stop();
       await dataSource.destroy();
       logger.flush();

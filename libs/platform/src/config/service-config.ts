@@ -93,6 +93,16 @@ export class ServiceEnv {
   @IsInt({ message: 'DB_POOL_SIZE must be an integer' })
   DB_POOL_SIZE = 10;
 
+  /**
+   * How often (ms) the service looks for its tables whose planner statistics have fallen behind
+   * and analyses them (`StatisticsKeeper`); 0 leaves that to autovacuum alone.
+   */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Min(0)
+  @Max(3_600_000)
+  @IsInt({ message: 'DB_ANALYZE_INTERVAL_MS must be an integer (0 turns it off)' })
+  DB_ANALYZE_INTERVAL_MS = 10_000;
+
   /** Largest JSON request body; a larger one is refused with 413 before it is parsed. */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @Min(1024)
