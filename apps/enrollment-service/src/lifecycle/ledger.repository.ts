@@ -18,12 +18,22 @@ export interface LedgerLine {
  */
 @Injectable()
 export class LedgerRepository {
-  /** Records ledger entries not seen before (by voucher); returns the vouchers inserted. */
+  /**
+   * Records ledger entries not seen before (by voucher), each attached at once to its person's live
+   * enrolment of the season where there is one (otherwise later, by `attachPayments` or
+   * `attachToLatest`); returns the vouchers inserted. Attaching in the insert spares every payment
+   * a second version of its row: `enrollment_id` is indexed, so the update could not be HOT.
+   */
   async insertPayments(m: EntityManager, rows: LedgerEntry[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
     const inserted: { voucher_no: string }[] = await m.query(
-      `INSERT INTO enrollment.payments (voucher_no, id_number, season, kind, original_voucher_no, amount_fen, channel, paid_at, event_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[], $9::uuid[])
+      `INSERT INTO enrollment.payments (voucher_no, id_number, season, kind, original_voucher_no, amount_fen, channel, paid_at, event_id,
+                                        enrollment_id)
+       SELECT x.*, e.id
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[], $9::uuid[])
+                AS x(voucher_no, id_number, season, kind, original_voucher_no, amount_fen, channel, paid_at, event_id)
+         LEFT JOIN enrollment.enrollments e
+           ON e.id_number = x.id_number AND e.season = x.season AND ${liveEnrolment('e')}
        ON CONFLICT (voucher_no) DO NOTHING
        RETURNING voucher_no`,
       [
