@@ -97,6 +97,19 @@ class Bare {
 const ID = '11010519491231002X';
 const valid = { idNumber: ID, name: '张三', season: 2023, townshipCode: '620725100', kind: 'NEW' };
 
+/** An enrollment.registered payload as enrollment-service publishes it. */
+const registeredPayload = {
+  enrollmentId: '0e7c3a0e-7c55-4c1d-9a71-5b0f3e1c9a10',
+  idNumber: ID,
+  name: '张三',
+  season: 2023,
+  regionCode: '110105',
+  kind: 'NEW',
+  policyId: '110105-2023',
+  amountDueFen: 38000,
+  registeredAt: '2023-10-01T09:00:00.000+08:00',
+};
+
 /** What the full path says: the instance when class-validator finds nothing, else undefined. */
 function full<T extends object>(cls: new () => T, plain: object, exposeDefaultValues = false) {
   const instance = plainToInstance(cls, plain, { exposeDefaultValues });
@@ -211,17 +224,7 @@ describe('compiled validation (a fast path that agrees with class-transformer + 
         producer: 'enrollment-service',
         correlationId: '0e7c3a0e-7c55-4c1d-9a71-5b0f3e1c9a12',
         key: ID,
-        payload: {
-          enrollmentId: '0e7c3a0e-7c55-4c1d-9a71-5b0f3e1c9a11',
-          idNumber: ID,
-          name: '张三',
-          season: 2023,
-          regionCode: '110105',
-          kind: 'NEW',
-          policyId: '110105-2023',
-          amountDueFen: 38000,
-          registeredAt: '2023-10-01T09:00:00.000+08:00',
-        },
+        payload: registeredPayload,
       }),
     );
     const cls = catalog.get(EnrollmentRegistered.type, EnrollmentRegistered.version).payloadClass;
@@ -250,18 +253,7 @@ describe('compiled validation (a fast path that agrees with class-transformer + 
   });
 
   it('passes the payloads the catalog publishes', () => {
-    const payload = {
-      enrollmentId: '0e7c3a0e-7c55-4c1d-9a71-5b0f3e1c9a10',
-      idNumber: ID,
-      name: '张三',
-      season: 2023,
-      regionCode: '110105',
-      townshipCode: undefined,
-      kind: 'NEW',
-      policyId: '110105-2023',
-      amountDueFen: 38000,
-      registeredAt: '2023-10-01T09:00:00.000+08:00',
-    };
+    const payload = { ...registeredPayload, townshipCode: undefined };
     const def = contractCatalog().get(EnrollmentRegistered.type, EnrollmentRegistered.version);
     const fast = compiledValidInstance(def.payloadClass, payload);
     expect(fast).toBeDefined();

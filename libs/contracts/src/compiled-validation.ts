@@ -242,9 +242,9 @@ function nestedOne(
   value: object,
   options: { exposeDefaultValues?: boolean },
 ): object | undefined {
-  if (Object.getPrototypeOf(value) === cls.prototype && validInstances.has(value)) return value;
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== cls.prototype)
-    return undefined;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === cls.prototype && validInstances.has(value)) return value;
+  if (proto !== Object.prototype && proto !== cls.prototype) return undefined;
   return compiledValidInstance(cls, value, options);
 }
 
