@@ -1,7 +1,8 @@
 import { EventInjector } from './support/events';
 import { waitForNoLag } from './support/lag';
 import { minquanId } from './support/feeds';
-import { PersonEvents, postQuotas, publish, readTopic } from './support/reporting';
+import { PersonEvents, postQuotas, publish } from './support/reporting';
+import { readTopic } from './support/topics';
 import { api, ServiceUnderTest, startServiceUnderTest, TEST_KEYS, waitFor } from './support/services';
 
 /**

@@ -6,6 +6,7 @@ import {
   TEST_KEYS,
   waitFor,
 } from './support/services';
+import { committedEvents } from './support/topics';
 
 // Base ports from the season range (21700-21799); each service adds its index.
 describe('the simulation clock (CLOCK_MODE=simulation)', () => {
@@ -46,12 +47,10 @@ describe('the simulation clock (CLOCK_MODE=simulation)', () => {
     });
 
     const lateRegions = async () =>
-      (
-        await feed.db.query(
-          `SELECT envelope->'payload'->>'regionCode' AS r FROM tax_feed.outbox
-            WHERE event_type = 'feed.late@1' AND envelope->'payload'->>'feedDate' = '2023-11-20' ORDER BY 1`,
-        )
-      ).rows.map((r) => r.r as string);
+      (await committedEvents(feed.db, 'tax_feed', feed.prefix, 'feed.late'))
+        .filter((e) => e.payload.feedDate === '2023-11-20')
+        .map((e) => e.payload.regionCode as string)
+        .sort();
 
     it('reads the clock for mib and ops only, and moves only for them, with a valid instant', async () => {
       const read = await api(feed.svc.url, 'GET', '/v1/clock', TEST_KEYS.ops.key);

@@ -15,6 +15,7 @@ import {
   ServiceUnderTest,
   startServiceUnderTest,
 } from './support/services';
+import { committedEvents, messagesOnTopics } from './support/topics';
 import { metricValue, waitForMetricAbove } from './support/metrics';
 
 let dbUrl = '';
@@ -35,14 +36,17 @@ async function push(
 describe('tax feed deadline: feed.late at 16:00:00 on D+1, not before', () => {
   let svc: ServiceProcess;
   let db: Client;
-  const lateEvents = async () =>
-    (
-      await db.query(
-        `SELECT envelope->'payload' AS p FROM tax_feed.outbox WHERE event_type = 'feed.late@1' AND envelope->'payload'->>'feedDate' = '2023-11-20' ORDER BY id`,
-      )
-    ).rows.map((r) => r.p as { regionCode: string; feedDate: string; deadline: string; raisedAt: string });
-
   let under: ServiceUnderTest;
+  const lateEvents = async () =>
+    (await committedEvents(db, 'tax_feed', under.prefix, 'feed.late'))
+      .map((e) => e.payload as { regionCode: string; feedDate: string; deadline: string; raisedAt: string })
+      .filter((p) => p.feedDate === '2023-11-20');
+  /** feed.late events written or sent, counted cheaply enough to look every 100 ms. */
+  const lateCount = async () =>
+    Number(
+      (await db.query(`SELECT count(*)::int AS n FROM tax_feed.outbox WHERE topic = 'feed.late'`)).rows[0].n,
+    ) + (await messagesOnTopics([`${under.prefix}feed.late`]));
+
   beforeAll(async () => {
     under = await startServiceUnderTest('tax-collection-feed-service', 14800, 'feedlate', {
       // The service clock starts ten seconds before the deadline of 20 November's feed.
@@ -61,7 +65,7 @@ describe('tax feed deadline: feed.late at 16:00:00 on D+1, not before', () => {
     // Before 16:00:00 nothing is late (the monitor looks every 100 ms; the service booted in < 5 s).
     const started = Date.now();
     while (Date.now() - started < 3000) {
-      expect(await lateEvents()).toEqual([]);
+      expect(await lateCount()).toBe(0);
       await new Promise((r) => setTimeout(r, 100));
     }
     const raised = await waitFor('feed.late', lateEvents, (e) => e.length >= 2, 20_000);
@@ -171,13 +175,6 @@ describe('tax feed service killed half way through a 100,000-row file', () => {
         appliedTotalFen: ROWS * 38000,
       });
       expect(await applied()).toBe(ROWS);
-      const [events] = (
-        await db.query(
-          `SELECT count(*)::int AS rows, count(DISTINCT envelope->'payload'->>'voucherNo')::int AS vouchers FROM tax_feed.outbox
-            WHERE event_type = 'payment.recorded@1' AND envelope->'payload'->>'voucherNo' LIKE 'KILL-%'`,
-        )
-      ).rows;
-      expect(events).toEqual({ rows: ROWS, vouchers: ROWS });
 
       // In Kafka, after dedup by event id (as consumers do): exactly one event per voucher.
       await waitFor(

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { EventInjector } from './events';
 
 /**
@@ -161,44 +160,6 @@ export async function postQuotas(
     body,
   });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-}
-
-/** Every message now on a topic (a fresh consumer group reads from the beginning to the end). */
-export async function readTopic(topic: string): Promise<Record<string, unknown>[]> {
-  const kafka = new Kafka({
-    clientId: 'e2e-topic-reader',
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  const total = (await admin.fetchTopicOffsets(topic)).reduce(
-    (s, p) => s + Number(p.high) - Number(p.low),
-    0,
-  );
-  await admin.disconnect();
-  if (total === 0) return [];
-  const consumer = kafka.consumer({ groupId: `e2e-reader-${randomUUID()}` });
-  const out: Record<string, unknown>[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`read ${out.length} of ${total} messages of ${topic}`)),
-      60_000,
-    );
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        out.push(JSON.parse(String(message.value)) as Record<string, unknown>);
-        if (out.length >= total) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  await consumer.disconnect();
-  return out;
 }
 
 /**
