@@ -4,6 +4,7 @@ export * from './kafka-security';
 export * from './messaging-metrics';
 export * from './messaging-tables.migration';
 export * from './messaging-retention.migration';
+export * from './messaging-lean-indexes.migration';
 export * from './inbox-retention';
 export * from './outbox-writer';
 export * from './outbox-relay';

@@ -1,6 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { assertIdentifier } from '@urrbmi/persistence';
 import { messagingTablesMigration } from './messaging-tables.migration';
+import { messagingLeanIndexesMigration } from './messaging-lean-indexes.migration';
 
 /**
  * What lets the messaging tables stay small and the outbox keep moving: an index to delete inbox
@@ -39,5 +40,9 @@ export function messagingRetentionMigration(schema: string): new () => Migration
 
 /** Every messaging migration of a service schema, in order: list these before the service's own. */
 export function messagingMigrations(schema: string): (new () => MigrationInterface)[] {
-  return [messagingTablesMigration(schema), messagingRetentionMigration(schema)];
+  return [
+    messagingTablesMigration(schema),
+    messagingRetentionMigration(schema),
+    messagingLeanIndexesMigration(schema),
+  ];
 }
