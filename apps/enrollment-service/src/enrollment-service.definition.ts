@@ -11,6 +11,7 @@ import { BatchSettings } from './batch/batch-settings';
 import { BatchFileJob1764300000000 } from './migrations/1764300000000-batch-file-job';
 import { DeathLists1764600020000 } from './migrations/1764600020000-death-lists';
 import { PaymentsByEnrolment1764900001000 } from './migrations/1764900001000-payments-by-enrolment';
+import { LedgerUnlocked1765000001000 } from './migrations/1765000001000-ledger-unlocked';
 import { EnrollmentModule } from './enrollment.module';
 
 export const enrollmentService: ServiceDefinition = {
@@ -37,6 +38,7 @@ export const enrollmentService: ServiceDefinition = {
       payments: { id_number: 18 },
     }),
     PaymentsByEnrolment1764900001000,
+    LedgerUnlocked1765000001000,
   ],
   fileKinds: ['enrollment-registrations', 'enrollment-deaths'],
   settings: [BatchSettings],
