@@ -12,6 +12,7 @@ import {
   ServiceUnderTest,
   startServiceUnderTest,
 } from './support/services';
+import { withPartsFirst } from './support/hostile-files';
 
 let dbUrl = '';
 
@@ -191,6 +192,60 @@ describe('enrollment-service: batch imports', () => {
     // 200,000 rows through two instances take 140-190 s on the 2-core machine with another test
     // file running beside it: the test's own limit matches the 600 s it gives the batch to finish.
   }, 600_000);
+
+  it('reads an XLSX whose shared strings come before its sheet, rich text joined and strings shared', async () => {
+    const people = [4, 5, 6].map((n) => {
+      const first17 = `62072519881212${String(n).padStart(3, '0')}`;
+      return first17 + residentIdCheckChar(first17);
+    });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('学生');
+    ws.addRow([
+      'id_number',
+      'name',
+      'season',
+      'region_code',
+      'township_code',
+      'village_code',
+      'kind',
+      'school',
+    ]);
+    const names: ExcelJS.CellValue[] = [
+      { richText: [{ text: '欧阳' }, { font: { bold: true }, text: '丙丙' }] },
+      '学生丁',
+      '学生丁',
+    ];
+    people.forEach((id, i) =>
+      ws.addRow([id, names[i], 2023, '620725', '620725100', '', 'STUDENT', '山丹一中']),
+    );
+    const plain = Buffer.from(await wb.xlsx.writeBuffer());
+    const stringsFirst = await withPartsFirst(plain, [
+      '[Content_Types].xml',
+      '_rels/.rels',
+      'xl/workbook.xml',
+      'xl/_rels/workbook.xml.rels',
+      'xl/styles.xml',
+      'xl/sharedStrings.xml',
+    ]);
+    const x = await upload(stringsFirst, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(x.status).toBe(202);
+    expect(
+      await waitFor(
+        'xlsx',
+        () => progress(x.body.batchId),
+        (p) => p.status === 'DONE',
+      ),
+    ).toMatchObject({ accepted: 3, rejected: 0 });
+    const stored = await db.query(
+      `SELECT id_number, name FROM enrollment.enrollments WHERE id_number = ANY($1::text[]) ORDER BY id_number`,
+      [people],
+    );
+    expect(stored.rows).toEqual([
+      { id_number: people[0], name: '欧阳丙丙' },
+      { id_number: people[1], name: '学生丁' },
+      { id_number: people[2], name: '学生丁' },
+    ]);
+  });
 
   it('reads XLSX and GBK CSV, and cancels from a death list', async () => {
     const people = [1, 2, 3].map((n) => {

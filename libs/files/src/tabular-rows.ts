@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { SharedStringTable } from './shared-string-table';
 import iconv from 'iconv-lite';
 import { checkWorkbookSize, DEFAULT_TABULAR_LIMITS, TabularFileError, TabularLimits } from './tabular-limits';
 
@@ -138,14 +139,41 @@ export async function* readTabularRows(
   }
 }
 
+/** A shared string as exceljs emits it: plain text, or rich text in runs. */
+type EmittedString = string | null | { richText?: { text: string | null }[] };
+
+const joinedText = (t: EmittedString): string =>
+  typeof t === 'string' ? t : t === null ? '' : (t.richText ?? []).map((r) => r.text ?? '').join('');
+
+/**
+ * Reads the first sheet row by row. The shared strings are taken as exceljs emits them into a
+ * SharedStringTable (outside the JS heap) instead of its cache of JS strings; the worksheet reader
+ * looks them up through `sharedStrings[index]`, so it gets a view of the table that answers that.
+ * The view is set once the first string has arrived: until then a sheet that comes before the
+ * strings in the zip is set aside by exceljs and read after them, as in its caching mode.
+ */
 async function* readXlsx(file: string, onHeader?: (cells: string[]) => void): AsyncGenerator<TabularRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    sharedStrings: 'cache',
+    sharedStrings: 'emit',
     hyperlinks: 'ignore',
     styles: 'cache', // so a date cell comes as a date, not as its serial number
     worksheets: 'emit',
   });
-  for await (const sheet of reader) {
+  const table = new SharedStringTable();
+  const view = new Proxy([] as unknown[], {
+    get: (_target, key) =>
+      typeof key === 'string' && /^\d+$/.test(key) ? table.get(Number(key)) : undefined,
+  });
+  const events = (reader as unknown as { parse(): AsyncIterable<Record<string, unknown>> }).parse();
+  for await (const event of events) {
+    // exceljs yields an emitted shared string as { index, text }, without an event type.
+    if (event.eventType === undefined && 'index' in event) {
+      table.append(joinedText(event.text as EmittedString));
+      (reader as unknown as { sharedStrings?: unknown }).sharedStrings ??= view;
+      continue;
+    }
+    if (event.eventType !== 'worksheet') continue;
+    const sheet = event.value as AsyncIterable<ExcelJS.Row>;
     let header: string[] | undefined;
     for await (const row of sheet) {
       const cells = (row.values as unknown[]).slice(1).map((v, i) => cellText(v, row.number, i + 1));

@@ -187,3 +187,14 @@ export async function xlsxBomb(
   if (lying) shared.declaredSize = original;
   return { body: zip(parts), contentType: XLSX_TYPE };
 }
+
+/**
+ * The same workbook with its parts in another order: `first` (zip paths) moved to the front. Excel
+ * and exceljs write the sheet before the shared strings, WPS and others the other way round; a
+ * reader streams the sheet in one case and sets it aside until the strings are read in the other.
+ */
+export async function withPartsFirst(workbook: Buffer, first: string[]): Promise<Buffer> {
+  const parts = await unzip(workbook);
+  const rank = (p: ZipPart) => (first.includes(p.name) ? first.indexOf(p.name) : first.length);
+  return zip([...parts].sort((a, b) => rank(a) - rank(b)));
+}
