@@ -17,11 +17,6 @@ export interface OutboxRelayOptions {
   /** Polling fallback when no NOTIFY arrives (ms). */
   pollIntervalMs?: number;
   /**
-   * Rows that versions before the delete-on-publish relay marked published (`published_at`) are
-   * deleted this many hours after it (hours).
-   */
-  retentionHours?: number;
-  /**
    * Largest message (key + value) handed to the broker; a larger row is set aside without trying.
    * Keep it at or below the broker's `message.max.bytes` (1 MiB by default).
    */
@@ -75,7 +70,6 @@ export class OutboxRelay {
   private readonly schema: string;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
-  private readonly retentionHours: number;
   private readonly maxMessageBytes: number;
   private readonly logger: BackboneLogger;
   private running = false;
@@ -95,7 +89,6 @@ export class OutboxRelay {
     this.schema = assertIdentifier(options.schema);
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    this.retentionHours = options.retentionHours ?? 168;
     this.maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
     this.logger = options.logger ?? silentLogger;
   }
@@ -330,14 +323,16 @@ export class OutboxRelay {
     this.options.metrics.outboxSetAside.set(Number(r.rows[0].aside));
   }
 
+  /**
+   * Rows a relay of an earlier version marked sent (`published_at`) instead of deleting: already in
+   * Kafka, and in the way of every pending-row read until gone. Deleted as this relay starts and
+   * every 10 minutes after (during a rolling deploy an old replica may still be the active relay).
+   */
   private async maybeCleanup(): Promise<void> {
     const now = Date.now();
     if (now - this.lastCleanupAt < 10 * 60_000) return;
     this.lastCleanupAt = now;
-    await this.client!.query(
-      `DELETE FROM "${this.schema}".outbox WHERE published_at < now() - make_interval(hours => $1)`,
-      [this.retentionHours],
-    );
+    await this.client!.query(`DELETE FROM "${this.schema}".outbox WHERE published_at IS NOT NULL`);
   }
 
   private async getProducer(): Promise<Producer> {

@@ -252,6 +252,12 @@ describe('transient failures, inbox retention, topic retention and set-aside out
         `INSERT INTO "${schema}".outbox (event_id, topic, event_key, event_type, envelope) VALUES ($1, 'test.counted', 'k', 'test.counted@1', $2::jsonb)`,
         [`00000000-0000-4000-8000-${String(r.n).padStart(12, '0')}`, envelope(r.n, r.pad)],
       );
+    // A row a relay of an earlier version marked sent: deleted, never sent again.
+    await ds.query(
+      `INSERT INTO "${schema}".outbox (event_id, topic, event_key, event_type, envelope, published_at)
+       VALUES ('00000000-0000-4000-8000-000000000006', 'test.counted', 'k', 'test.counted@1', $1::jsonb, now())`,
+      [envelope(6, 10)],
+    );
     const registry = new Registry();
     const relay = new OutboxRelay({
       databaseUrl: databaseUrl(),
@@ -303,6 +309,8 @@ describe('transient failures, inbox retention, topic retention and set-aside out
         (n) => n >= 3,
         30_000,
       );
+      // Time for a fourth to arrive, were the marked row sent after all.
+      await new Promise((r) => setTimeout(r, 1000));
     } finally {
       await consumer.disconnect();
     }
