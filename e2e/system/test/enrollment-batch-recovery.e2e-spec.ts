@@ -9,7 +9,7 @@ import {
   waitReady,
   writeKeysFile,
 } from './support/services';
-import { publishedEvents } from './support/topics';
+import { publishedEvents, waitForOutboxSent } from './support/topics';
 
 const mib = TEST_KEYS.mib.key;
 const ROWS = 20_000;
@@ -139,12 +139,7 @@ describe('enrollment batches: bad rows never fail a batch, a FAILED batch is not
       ).rows;
       expect(counts).toEqual({ enrolments: ROWS, people: ROWS });
       // One enrollment.registered per enrolment, though the first process was killed half way.
-      await waitFor(
-        'outbox published',
-        async () => Number((await db.query('SELECT count(*)::int AS n FROM enrollment.outbox')).rows[0].n),
-        (n) => n === 0,
-        120_000,
-      );
+      await waitForOutboxSent(db, 'enrollment');
       const registered = await publishedEvents(`${prefix}enrollment.registered`);
       expect(registered).toHaveLength(ROWS);
       expect(new Set(registered.map((e) => e.payload.idNumber)).size).toBe(ROWS);

@@ -26,6 +26,29 @@ function personId(n: number): string {
   return first17 + residentIdCheckChar(first17);
 }
 
+/** The n-th student of the XLSX tests: a valid ID number. */
+function student(n: number): string {
+  const first17 = `62072519881212${String(n).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+/** A school's registration workbook with its header row (kind STUDENT, with the school column). */
+function studentsWorkbook(): { wb: ExcelJS.Workbook; ws: ExcelJS.Worksheet } {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('学生');
+  ws.addRow([
+    'id_number',
+    'name',
+    'season',
+    'region_code',
+    'township_code',
+    'village_code',
+    'kind',
+    'school',
+  ]);
+  return { wb, ws };
+}
+
 type Bad = { line: number; code: string };
 
 /** 200,000 rows, every hundredth bad in one of five ways. Line 1 is the header. */
@@ -194,22 +217,8 @@ describe('enrollment-service: batch imports', () => {
   }, 600_000);
 
   it('reads an XLSX whose shared strings come before its sheet, rich text joined and strings shared', async () => {
-    const people = [4, 5, 6].map((n) => {
-      const first17 = `62072519881212${String(n).padStart(3, '0')}`;
-      return first17 + residentIdCheckChar(first17);
-    });
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('学生');
-    ws.addRow([
-      'id_number',
-      'name',
-      'season',
-      'region_code',
-      'township_code',
-      'village_code',
-      'kind',
-      'school',
-    ]);
+    const people = [4, 5, 6].map(student);
+    const { wb, ws } = studentsWorkbook();
     const names: ExcelJS.CellValue[] = [
       { richText: [{ text: '欧阳' }, { font: { bold: true }, text: '丙丙' }] },
       '学生丁',
@@ -248,22 +257,8 @@ describe('enrollment-service: batch imports', () => {
   });
 
   it('reads XLSX and GBK CSV, and cancels from a death list', async () => {
-    const people = [1, 2, 3].map((n) => {
-      const first17 = `62072519881212${String(n).padStart(3, '0')}`;
-      return first17 + residentIdCheckChar(first17);
-    });
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('学生');
-    ws.addRow([
-      'id_number',
-      'name',
-      'season',
-      'region_code',
-      'township_code',
-      'village_code',
-      'kind',
-      'school',
-    ]);
+    const people = [1, 2, 3].map(student);
+    const { wb, ws } = studentsWorkbook();
     ws.addRow([people[0], '学生甲', 2023, '620725', '620725100', '', 'STUDENT', '山丹一中']);
     ws.addRow([people[1], '学生乙', 2023, '620725', '620725100', '', 'STUDENT', '山丹一中']);
     const xlsx = Buffer.from(await wb.xlsx.writeBuffer());

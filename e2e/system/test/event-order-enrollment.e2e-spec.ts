@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventInjector } from './support/events';
 import { deliverInRounds, Envelope, permutations, personId } from './support/rounds';
-import { api, ServiceUnderTest, startServiceUnderTest, TEST_KEYS, waitFor } from './support/services';
-import { publishedEvents } from './support/topics';
+import { api, ServiceUnderTest, startServiceUnderTest, TEST_KEYS } from './support/services';
+import { publishedEvents, waitForOutboxSent } from './support/topics';
 
 /**
  * enrollment-service fed one person's facts in every order: assessments (subsidy.assessed), payments
@@ -170,13 +170,7 @@ describe('event order: an enrolment stands the same whatever order its facts arr
       ).rows.map(({ id_number, ...rest }) => [id_number as string, rest]),
     );
     // The last standing each enrolment published: what every consumer converges to.
-    await waitFor(
-      'outbox published',
-      async () =>
-        Number((await under.db.query('SELECT count(*)::int AS n FROM enrollment.outbox')).rows[0].n),
-      (n) => n === 0,
-      120_000,
-    );
+    await waitForOutboxSent(under.db, 'enrollment');
     const latest = new Map<string, Record<string, unknown>>();
     for (const { payload } of await publishedEvents(`${under.prefix}enrollment.standing`)) {
       const before = latest.get(payload.idNumber as string);

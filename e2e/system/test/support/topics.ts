@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import { waitFor } from './services';
 
 /**
  * What the services published, read where it went: the relay deletes an outbox row once Kafka has
@@ -15,6 +16,24 @@ function testKafka(brokers?: string): Kafka {
   });
 }
 
+/**
+ * A topic's offsets, asked again while the broker answers that it is still electing a partition's
+ * leader (a topic the service has just created).
+ */
+async function offsetsOf(
+  admin: Admin,
+  topic: string,
+): Promise<{ partition: number; high: string; low: string }[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (e) {
+      if (!(e as { retriable?: boolean }).retriable || attempt >= 40) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** How many messages the given (physical) topics hold, summed over their partitions. */
 export async function messagesOnTopics(topics: readonly string[], brokers?: string): Promise<number> {
   const admin = testKafka(brokers).admin();
@@ -22,17 +41,30 @@ export async function messagesOnTopics(topics: readonly string[], brokers?: stri
   try {
     let total = 0;
     for (const topic of topics)
-      for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+      for (const p of await offsetsOf(admin, topic)) total += Number(p.high) - Number(p.low);
     return total;
   } finally {
     await admin.disconnect();
   }
 }
 
-/** Every message now on a topic (a fresh consumer group reads from the beginning to the end). */
+/**
+ * Every message on a topic up to its end as it was when asked (a fresh consumer group reads each
+ * partition from the beginning past the offset that was its end then). Counting messages instead
+ * would stop early while the relay is still sending: a partition read beyond its end can make up
+ * the count while another is still behind.
+ */
 export async function readTopic(topic: string, brokers?: string): Promise<Record<string, unknown>[]> {
-  const total = await messagesOnTopics([topic], brokers);
-  if (total === 0) return [];
+  const admin = testKafka(brokers).admin();
+  await admin.connect();
+  const ends = new Map<number, bigint>();
+  try {
+    for (const p of await offsetsOf(admin, topic))
+      if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+  } finally {
+    await admin.disconnect();
+  }
+  if (ends.size === 0) return [];
   const consumer = testKafka(brokers).consumer({ groupId: `e2e-reader-${randomUUID()}` });
   const out: Record<string, unknown>[] = [];
   await consumer.connect();
@@ -40,13 +72,20 @@ export async function readTopic(topic: string, brokers?: string): Promise<Record
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`read ${out.length} of ${total} messages of ${topic}`)),
+        () =>
+          reject(
+            new Error(
+              `read ${out.length} messages of ${topic}; partitions not at their end: ${[...ends.keys()]}`,
+            ),
+          ),
         60_000,
       );
       void consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: async ({ partition, message }) => {
           out.push(JSON.parse(String(message.value)) as Record<string, unknown>);
-          if (out.length >= total) {
+          const end = ends.get(partition);
+          if (end !== undefined && BigInt(message.offset) + 1n >= end) ends.delete(partition);
+          if (ends.size === 0) {
             clearTimeout(timer);
             resolve();
           }
@@ -107,4 +146,20 @@ export async function committedEvents(
   const published = await publishedEvents(topicPrefix + topic, brokers);
   const seen = new Set(published.map((e) => e.eventId));
   return [...published, ...pending.filter((e) => !seen.has(e.eventId))];
+}
+
+/**
+ * Waits until a service's relay has sent everything its outbox holds (nothing is set aside in these
+ * tests): after it, a topic read up to its end holds every event already committed.
+ */
+export async function waitForOutboxSent(db: Queryable, schema: string, timeoutMs = 120_000): Promise<void> {
+  await waitFor(
+    `${schema} outbox sent`,
+    async () => {
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM "${schema}".outbox`);
+      return (rows[0] as { n: number }).n;
+    },
+    (n) => n === 0,
+    timeoutMs,
+  );
 }
