@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   }
   const rows: [string, string][] = [
     ['rows in the workbook', ROWS.toLocaleString('en-US')],
-    ['workbook size', `${(statSync(file).size / 2 ** 20).toFixed(1)} MiB (shared strings)`],
+    ['workbook size', `${(statSync(file).size / 2 ** 20).toFixed(1)} MiB (every text cell a shared string)`],
     ...outcomes.map((o): [string, string] => [
       `heap ${o.heap ? `${o.heap} MiB` : "node's default"}: status, time, rows/s`,
       `${o.status} ${o.accepted.toLocaleString('en-US')}, ${secs(o.ms)}, ${Math.round((o.accepted * 1000) / o.ms)}`,

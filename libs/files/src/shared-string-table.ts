@@ -3,7 +3,8 @@
  * large buffers outside the JavaScript heap, with three numbers per string. exceljs keeps them as an
  * array of JS strings: a registration workbook of 1,000,000 rows (a name and an ID number each, 62
  * MiB of shared strings, inside the 64 MiB limit) needed more than a 256 MiB heap for them and the
- * service died of it; here they cost their UTF-8 bytes plus 12 bytes each, whatever the heap limit.
+ * service died of it; here they cost their UTF-8 bytes plus 12 to 24 bytes each (three growable
+ * arrays of offsets), whatever the heap limit.
  */
 export class SharedStringTable {
   private static readonly CHUNK_BYTES = 1 << 20;

@@ -165,6 +165,7 @@ async function* readXlsx(file: string, onHeader?: (cells: string[]) => void): As
       typeof key === 'string' && /^\d+$/.test(key) ? table.get(Number(key)) : undefined,
   });
   const events = (reader as unknown as { parse(): AsyncIterable<Record<string, unknown>> }).parse();
+  let firstRead = false;
   for await (const event of events) {
     // exceljs yields an emitted shared string as { index, text }, without an event type.
     if (event.eventType === undefined && 'index' in event) {
@@ -174,6 +175,14 @@ async function* readXlsx(file: string, onHeader?: (cells: string[]) => void): As
     }
     if (event.eventType !== 'worksheet') continue;
     const sheet = event.value as AsyncIterable<ExcelJS.Row>;
+    if (firstRead) {
+      // Only the first sheet counts. The rest is read through, not abandoned: exceljs removes the
+      // temporary copy it made of a sheet stored before the shared strings only once asked for the
+      // next event.
+      for await (const row of sheet) void row;
+      continue;
+    }
+    firstRead = true;
     let header: string[] | undefined;
     for await (const row of sheet) {
       const cells = (row.values as unknown[]).slice(1).map((v, i) => cellText(v, row.number, i + 1));
@@ -185,7 +194,6 @@ async function* readXlsx(file: string, onHeader?: (cells: string[]) => void): As
       if (cells.every((c) => c === '')) continue;
       yield { line: row.number, values: Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])) };
     }
-    return; // the first sheet only
   }
 }
 
