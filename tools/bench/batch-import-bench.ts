@@ -3,8 +3,7 @@
 // the heap a deployment gives a service (NODE_OPTIONS=--max-old-space-size).
 //   npm run bench:batch-import -- [--rows 300000] [--heaps 256,384,0]   (0 = node's default)
 // Needs Postgres and Kafka as `npm test` has them (it starts neither); prints a table of figures.
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { XLSX_TYPE } from '@urrbmi/files';
@@ -18,6 +17,7 @@ import {
   runBench,
   secs,
   startBenchService,
+  benchKey,
 } from './bench-support';
 
 const ROWS = argNumber('--rows', 300_000);
@@ -128,14 +128,7 @@ async function main(): Promise<void> {
   const file = path.join(dir, `registrations-${ROWS}.xlsx`);
   console.error(`[bench] writing ${ROWS} registrations to ${file}`);
   await writeWorkbook(file);
-  const key = randomUUID();
-  const keysFile = path.join(dir, 'batch-import-keys.json');
-  writeFileSync(
-    keysFile,
-    JSON.stringify({
-      keys: [{ holder: 'bench', role: 'mib', sha256: createHash('sha256').update(key).digest('hex') }],
-    }),
-  );
+  const { key, keysFile } = benchKey(path.join(dir, 'batch-import-keys.json'), 'mib');
   const outcomes: Outcome[] = [];
   for (const heap of HEAPS) {
     console.error(`[bench] importing under heap ${heap || 'default'}`);

@@ -1,6 +1,6 @@
 // What every benchmark here needs: its own database, a service process, its peak RSS, a table.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
@@ -164,6 +164,27 @@ export interface BenchKey {
   key: string;
 }
 
+/** An API key file as a deployment stores it (each key as `sha256`); returns its path. */
+export function writeKeysFile(file: string, keys: BenchKey[]): string {
+  writeFileSync(
+    file,
+    JSON.stringify({
+      keys: keys.map(({ holder, role, key }) => ({
+        holder,
+        role,
+        sha256: createHash('sha256').update(key).digest('hex'),
+      })),
+    }),
+  );
+  return file;
+}
+
+/** One fresh key of `role` for a benchmark that drives one service, and the key file holding it. */
+export function benchKey(file: string, role: string): { key: string; keysFile: string } {
+  const key = randomUUID();
+  return { key, keysFile: writeKeysFile(file, [{ holder: 'bench', role, key }]) };
+}
+
 /**
  * The whole system for a benchmark: the services' schemas dropped in the benchmark database, an API
  * key file with these keys (as `sha256`, the way a deployment stores them; the plain keys are also
@@ -190,18 +211,8 @@ export async function startBenchSystem(
 ): Promise<BenchSystem> {
   for (const s of ['enrollment', 'subsidy', 'tax_feed', 'refund', 'reporting'])
     await db.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-  const keysFile = path.join(dir, 'api-keys.json');
+  const keysFile = writeKeysFile(path.join(dir, 'api-keys.json'), keys);
   writeFileSync(path.join(dir, 'dev-api-keys.json'), JSON.stringify({ keys }));
-  writeFileSync(
-    keysFile,
-    JSON.stringify({
-      keys: keys.map(({ holder, role, key }) => ({
-        holder,
-        role,
-        sha256: createHash('sha256').update(key).digest('hex'),
-      })),
-    }),
-  );
   const services: [string, BenchService][] = [];
   const system: BenchSystem = {
     services,

@@ -12,8 +12,7 @@
 // its own, in the same rounds: before and after measured under the same load.
 // --cpu-prof writes the service's V8 CPU profile to .local/bench/profiles (open it in Chrome
 // DevTools or summarise it with tools/bench/cpu-profile-top.ts).
-import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -28,6 +27,7 @@ import {
   runBench,
   secs,
   startBenchService,
+  benchKey,
 } from './bench-support';
 
 const DURATION = argNumber('--duration', 20);
@@ -147,14 +147,7 @@ async function main(): Promise<void> {
   await db.query('DROP SCHEMA IF EXISTS enrollment CASCADE');
   await db.query('DROP TABLE IF EXISTS public.bench_bare_registrations');
 
-  const key = randomUUID();
-  const keysFile = path.join(ROOT, '.local/bench/registration-keys.json');
-  writeFileSync(
-    keysFile,
-    JSON.stringify({
-      keys: [{ holder: 'bench', role: 'mib', sha256: createHash('sha256').update(key).digest('hex') }],
-    }),
-  );
+  const { key, keysFile } = benchKey(path.join(ROOT, '.local/bench/registration-keys.json'), 'mib');
   const common = { DATABASE_URL: dbUrl, DB_POOL_SIZE: '10' };
   const serviceEnv = {
     API_KEYS_FILE: keysFile,

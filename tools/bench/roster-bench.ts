@@ -2,8 +2,7 @@
 // `psql \copy` of the same file into a plain table in the same run.
 //   npm run bench:roster -- [--rows 1000000]
 // Needs Postgres and Kafka as `npm test` has them; prints a table of figures.
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   argNumber,
@@ -13,6 +12,7 @@ import {
   ROOT,
   secs,
   startBenchService,
+  writeKeysFile,
   benchPersonId,
   breakCheckDigit,
   peakRssRow,
@@ -59,17 +59,10 @@ async function main(): Promise<void> {
   );
   await db.query('DROP SCHEMA IF EXISTS subsidy CASCADE');
   const keys = { clerk: 'bench-ca-clerk-key-0123456789', checker: 'bench-ca-checker-key-0123456789' };
-  const sha = (k: string) => createHash('sha256').update(k).digest('hex');
-  const keysFile = path.join(dir, 'keys-roster.json');
-  writeFileSync(
-    keysFile,
-    JSON.stringify({
-      keys: [
-        { holder: 'clerk', role: 'civil-affairs', sha256: sha(keys.clerk) },
-        { holder: 'checker', role: 'civil-affairs', sha256: sha(keys.checker) },
-      ],
-    }),
-  );
+  const keysFile = writeKeysFile(path.join(dir, 'keys-roster.json'), [
+    { holder: 'clerk', role: 'civil-affairs', key: keys.clerk },
+    { holder: 'checker', role: 'civil-affairs', key: keys.checker },
+  ]);
   const svc = await startBenchService('subsidy-service', 14992, {
     API_KEYS_FILE: keysFile,
     CLOCK_START: '2023-11-02T09:00:00+08:00',

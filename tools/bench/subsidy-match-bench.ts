@@ -2,8 +2,8 @@
 // beside a plain SQL join of the same tables measured in the same run.
 //   npm run bench:subsidy-match -- [--enrolments 1000000] [--identities 200000]
 // Needs Postgres and Kafka as `npm test` has them; prints a table of figures.
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   appendResults,
@@ -14,6 +14,7 @@ import {
   ROOT,
   secs,
   startBenchService,
+  benchKey,
   peakRssRow,
   runBench,
 } from './bench-support';
@@ -26,14 +27,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const db = await benchDatabase();
   await db.query('DROP SCHEMA IF EXISTS subsidy CASCADE');
-  const key = randomUUID();
-  const keysFile = path.join(dir, 'keys-subsidy.json');
-  writeFileSync(
-    keysFile,
-    JSON.stringify({
-      keys: [{ holder: 'bench', role: 'mib', sha256: createHash('sha256').update(key).digest('hex') }],
-    }),
-  );
+  const { key, keysFile } = benchKey(path.join(dir, 'keys-subsidy.json'), 'mib');
   const svc = await startBenchService('subsidy-service', 14991, {
     API_KEYS_FILE: keysFile,
     CLOCK_START: '2023-12-01T09:00:00+08:00',

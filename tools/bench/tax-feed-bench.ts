@@ -2,8 +2,8 @@
 // the same rows into a plain table measured in the same run.
 //   npm run bench:tax-feed -- [--rows 1000000] [--heap-mib 384]
 // Needs Postgres and Kafka as `npm test` has them (it starts neither); prints a table of figures.
-import { randomUUID, createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import {
@@ -14,6 +14,7 @@ import {
   ROOT,
   secs,
   startBenchService,
+  benchKey,
   benchPersonId,
   breakCheckDigit,
   peakRssRow,
@@ -81,14 +82,7 @@ async function main(): Promise<void> {
   );
   // The service, fresh schema, its own topic prefix.
   await db.query('DROP SCHEMA IF EXISTS tax_feed CASCADE');
-  const key = randomUUID();
-  const keysFile = path.join(dir, 'keys.json');
-  writeFileSync(
-    keysFile,
-    JSON.stringify({
-      keys: [{ holder: 'bench', role: 'tax', sha256: createHash('sha256').update(key).digest('hex') }],
-    }),
-  );
+  const { key, keysFile } = benchKey(path.join(dir, 'keys.json'), 'tax');
   const svc = await startBenchService('tax-collection-feed-service', 14990, {
     API_KEYS_FILE: keysFile,
     KAFKA_TOPIC_PREFIX: PREFIX,

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Client } from 'pg';
 import { residentIdCheckChar } from '@urrbmi/domain';
+import { XLSX_TYPE } from '@urrbmi/files';
 import {
   api,
   ServiceProcess,
@@ -111,6 +112,16 @@ describe('enrollment-service: batch imports', () => {
   };
   const progress = async (id: string) =>
     (await api(svc.url, 'GET', `/v1/enrollments/batch/${id}`, mib)).body as Record<string, number | string>;
+  /** Uploads a workbook, expects 202, and answers the batch once DONE. */
+  const importWorkbook = async (workbook: Buffer) => {
+    const x = await upload(workbook, XLSX_TYPE);
+    expect(x.status).toBe(202);
+    return waitFor(
+      'xlsx',
+      () => progress(x.body.batchId),
+      (p) => p.status === 'DONE',
+    );
+  };
   const rss = async () =>
     Number(
       /process_resident_memory_bytes\{[^}]*\} (\d+)/.exec(
@@ -236,15 +247,7 @@ describe('enrollment-service: batch imports', () => {
       'xl/styles.xml',
       'xl/sharedStrings.xml',
     ]);
-    const x = await upload(stringsFirst, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(x.status).toBe(202);
-    expect(
-      await waitFor(
-        'xlsx',
-        () => progress(x.body.batchId),
-        (p) => p.status === 'DONE',
-      ),
-    ).toMatchObject({ accepted: 3, rejected: 0 });
+    expect(await importWorkbook(stringsFirst)).toMatchObject({ accepted: 3, rejected: 0 });
     const stored = await db.query(
       `SELECT id_number, name FROM enrollment.enrollments WHERE id_number = ANY($1::text[]) ORDER BY id_number`,
       [people],
@@ -262,15 +265,7 @@ describe('enrollment-service: batch imports', () => {
     ws.addRow([people[0], '学生甲', 2023, '620725', '620725100', '', 'STUDENT', '山丹一中']);
     ws.addRow([people[1], '学生乙', 2023, '620725', '620725100', '', 'STUDENT', '山丹一中']);
     const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
-    const x = await upload(xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(x.status).toBe(202);
-    expect(
-      await waitFor(
-        'xlsx',
-        () => progress(x.body.batchId),
-        (p) => p.status === 'DONE',
-      ),
-    ).toMatchObject({ accepted: 2, rejected: 0 });
+    expect(await importWorkbook(xlsx)).toMatchObject({ accepted: 2, rejected: 0 });
 
     const gbk = iconv.encode(`${HEADER}\n${people[2]},欧阳娜娜,2023,620725,620725100,,NEW\n`, 'gbk');
     const g = await upload(gbk, 'text/csv; charset=gbk');
